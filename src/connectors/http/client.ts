@@ -1,0 +1,433 @@
+/**
+ * The one HTTP client every connector uses: rate limiter per attempt, timeouts, the policy table,
+ * retries with exponential backoff and full jitter (Retry-After wins), body parsing, events.
+ *
+ * `request` resolves for 2xx and for statuses the policy classes as `fail` (4xx, redirects), so a
+ * connector can read those bodies itself; it retries the `retry` / `rate_limited` classes and throws
+ * ConnectorError when retries run out or the network fails for good (`unreachable`, `tls_error`).
+ * Redirects are never followed (they would carry credentials to another host).
+ */
+import { ConnectorError, abortedError, scrubSecrets, type ConnectorErrorCode, type ErrorKind } from './errors.js';
+import { classifyNetworkError, classifyStatus, decideRetry, parseRetryAfter, type Classification } from './policy.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  /** Path relative to baseUrl (`/organizations`); an absolute URL must share baseUrl's origin. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Whether failures may be retried; default true for GET/DELETE/PUT, false for POST/PATCH. */
+  retry?: boolean;
+  signal?: AbortSignal;
+  /** Per-request timeout override (ms). */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body parses as JSON, else the text ('' when empty). */
+  body: unknown;
+  text: string;
+  url: string;
+}
+
+export interface HttpEvent {
+  type: 'request' | 'retry' | 'rate_limited' | 'error';
+  method: string;
+  /** Without credentials: userinfo removed, sensitive query parameters masked. */
+  url: string;
+  status?: number;
+  attempt: number;
+  waitMs?: number;
+  reason?: string;
+  durationMs?: number;
+}
+
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  /** HTTP requests actually sent (every attempt counts). */
+  readonly requestCount: number;
+  readonly baseUrl: string;
+}
+
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  limiter?: RateLimiter;
+  /** Per attempt, covering headers and body. Default 30000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 5. */
+  maxRetries?: number;
+  authHeaders?: () => Promise<Record<string, string>>;
+  /** Called once on a 401; the request is then retried once with fresh authHeaders(). */
+  refreshAuth?: () => Promise<void>;
+  onEvent?: (e: HttpEvent) => void;
+  /** Wait after a 429 without Retry-After. Default 60000. */
+  retryAfterDefaultMs?: number;
+  /** Backoff base. Default 500. */
+  backoffBaseMs?: number;
+  /** Backoff ceiling. Default 30000. */
+  maxBackoffMs?: number;
+  /** A computed wait above this fails at once instead of sleeping. Default 600000. */
+  maxRetryWaitMs?: number;
+  /** Retry a non-repeatable request (POST) on 429: the server refused it unprocessed. Default true. */
+  retryRateLimitedPosts?: boolean;
+  sleep?: SleepFn;
+  /** Headers sent on every request (before auth and per-request headers). */
+  defaultHeaders?: Record<string, string>;
+  /** Injectable for tests; global fetch otherwise. */
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  /** Query parameter names masked in events (added to the built-in list). */
+  redactQueryParams?: string[];
+}
+
+const DEFAULT_ACCEPT = 'application/json, application/vnd.api+json;q=0.9, */*;q=0.5';
+
+const SENSITIVE_PARAMS = [
+  'api_key',
+  'apikey',
+  'key',
+  'token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'secret',
+  'password',
+  'signature',
+  'sig',
+  'code',
+];
+
+export const defaultSleep: SleepFn = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(abortedError(signal.reason));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(abortedError(signal?.reason));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Encodes a query component, leaving `[ ] , :` raw (JSON:API filters; accepted raw by servers). */
+export function encodeQueryComponent(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/%5B/g, '[')
+    .replace(/%5D/g, ']')
+    .replace(/%2C/g, ',')
+    .replace(/%3A/g, ':');
+}
+
+export function buildUrl(baseUrl: string, path: string, query?: HttpRequest['query']): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  let url: string;
+  if (/^https?:\/\//i.test(path)) {
+    if (new URL(path).origin !== new URL(base).origin) {
+      throw new ConnectorError({
+        kind: 'system',
+        code: 'unexpected_response',
+        userMessage: 'Refused to send a request to another host.',
+        detail: `origin ${new URL(path).origin} differs from the base URL`,
+      });
+    }
+    url = path;
+  } else {
+    url = `${base}/${path.replace(/^\/+/, '')}`;
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    parts.push(`${encodeQueryComponent(k)}=${encodeQueryComponent(String(v))}`);
+  }
+  if (parts.length > 0) url += (url.includes('?') ? '&' : '?') + parts.join('&');
+  return url;
+}
+
+/** A URL safe to log: no userinfo, sensitive query values masked. */
+export function redactUrl(url: string, extraParams: readonly string[] = []): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '[invalid url]';
+  }
+  u.username = '';
+  u.password = '';
+  const names = new Set([...SENSITIVE_PARAMS, ...extraParams].map((n) => n.toLowerCase()));
+  const q = u.search.replace(/^\?/, '');
+  if (q === '') return u.toString();
+  const masked = q
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName);
+      } catch {
+        /* keep raw */
+      }
+      return names.has(name.toLowerCase()) && eq >= 0 ? `${rawName}=[redacted]` : pair;
+    })
+    .join('&');
+  u.search = '';
+  return `${u.toString()}?${masked}`;
+}
+
+function isJsonMediaType(contentType: string): boolean {
+  return /^[^;]*[/+]json\s*(;|$)/i.test(contentType.trim());
+}
+
+/** JSON when it parses; else the text. `truncated` flags a JSON-looking body that did not parse. */
+export function parseBody(text: string, contentType: string | null): { body: unknown; truncated: boolean } {
+  if (text.trim() === '') return { body: '', truncated: false };
+  const ct = contentType ?? '';
+  const jsonType = isJsonMediaType(ct);
+  const looksJson = /^\s*[{["]/.test(text);
+  if (!jsonType && !(looksJson && !/html|xml/i.test(ct))) return { body: text, truncated: false };
+  try {
+    return { body: JSON.parse(text) as unknown, truncated: false };
+  } catch {
+    return { body: text, truncated: jsonType || (ct === '' && looksJson) };
+  }
+}
+
+function excerpt(text: string, secrets: string[], max = 500): string {
+  const s = scrubSecrets(text, secrets).replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no complete answer within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  let host: string;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    throw new ConnectorError({ kind: 'config', code: 'not_found', userMessage: 'The base URL is not a valid URL.' });
+  }
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const maxRetries = opts.maxRetries ?? 5;
+  const retryAfterDefaultMs = opts.retryAfterDefaultMs ?? 60_000;
+  const backoffBaseMs = opts.backoffBaseMs ?? 500;
+  const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+  const maxRetryWaitMs = opts.maxRetryWaitMs ?? 600_000;
+  const retryRateLimitedPosts = opts.retryRateLimitedPosts ?? true;
+  const sleep = opts.sleep ?? defaultSleep;
+  const fetchImpl = opts.fetch ?? fetch;
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const extraRedact = opts.redactQueryParams ?? [];
+  let requestCount = 0;
+  /** After a 429, other requests of this client wait too instead of hammering the server. */
+  let cooldownUntil = 0;
+
+  function emit(e: HttpEvent): void {
+    if (opts.onEvent === undefined) return;
+    try {
+      opts.onEvent(e);
+    } catch {
+      /* a listener's failure must not break the request */
+    }
+  }
+
+  function failure(
+    c: Pick<Classification, 'kind' | 'code' | 'reason'>,
+    status: number | undefined,
+    detail: string,
+    cause?: unknown,
+  ): ConnectorError {
+    const kind: ErrorKind = c.kind ?? 'system';
+    const code: ConnectorErrorCode = c.code ?? 'unexpected_response';
+    let userMessage: string;
+    if (code === 'rate_limited') {
+      userMessage = `${host} is rate limiting our requests (HTTP 429); try again in a few minutes.`;
+    } else if (code === 'unreachable') {
+      userMessage =
+        c.reason === 'host_not_found'
+          ? `The host ${host} could not be found; check the URL.`
+          : `Could not connect to ${host}; check the URL and that the service is up.`;
+    } else if (code === 'tls_error') {
+      userMessage = `The secure (TLS) connection to ${host} failed; check the URL and the server's certificate.`;
+    } else if (c.reason === 'timeout' || c.reason === 'connect_timeout') {
+      userMessage = `${host} did not answer within ${Math.round(timeoutMs / 1000)} s; try again later.`;
+    } else if (c.reason === 'invalid_json') {
+      userMessage = `${host} sent an incomplete response; try again later.`;
+    } else if (status !== undefined) {
+      userMessage = `${host} answered HTTP ${status}; try again later.`;
+    } else {
+      userMessage = `The connection to ${host} failed; try again later.`;
+    }
+    return new ConnectorError({
+      kind,
+      code,
+      userMessage,
+      ...(status !== undefined ? { status } : {}),
+      detail: `${c.reason}: ${detail}`,
+      ...(cause !== undefined ? { cause } : {}),
+    });
+  }
+
+  async function request(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method ?? 'GET';
+    const repeatable = req.retry ?? (method === 'GET' || method === 'DELETE' || method === 'PUT');
+    const url = buildUrl(baseUrl, req.path, req.query);
+    const safeUrl = redactUrl(url, extraRedact);
+    const signal = req.signal;
+    const attemptTimeout = req.timeoutMs ?? timeoutMs;
+    let body: string | undefined;
+    let contentType: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      contentType = 'application/json';
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      contentType = 'application/x-www-form-urlencoded';
+    }
+
+    let attempt = 0;
+    let refreshed = false;
+    let waitedUntil = 0;
+
+    const wait = async (ms: number): Promise<void> => {
+      const until = now() + ms;
+      await sleep(ms, signal);
+      waitedUntil = Math.max(waitedUntil, until);
+    };
+
+    for (;;) {
+      attempt++;
+      if (signal?.aborted === true) throw abortedError(signal.reason);
+      const gate = cooldownUntil - Math.max(now(), waitedUntil);
+      if (gate > 0) await wait(gate);
+      if (opts.limiter !== undefined) await opts.limiter.acquire(signal);
+
+      const auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
+      const secrets = Object.values(auth);
+      const headers = new Headers();
+      headers.set('accept', DEFAULT_ACCEPT);
+      for (const [k, v] of Object.entries(opts.defaultHeaders ?? {})) headers.set(k, v);
+      if (contentType !== undefined) headers.set('content-type', contentType);
+      for (const [k, v] of Object.entries(auth)) headers.set(k, v);
+      for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k, v);
+
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(new TimeoutError(attemptTimeout)), attemptTimeout);
+      const onAbort = (): void => ctrl.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const started = now();
+      requestCount++;
+      let res: Response | undefined;
+      let text: string;
+      try {
+        res = await fetchImpl(url, { method, headers, body, signal: ctrl.signal, redirect: 'manual' });
+        text = await res.text();
+      } catch (err) {
+        if (isAborted(signal)) throw abortedError(signal?.reason);
+        const timedOut = ctrl.signal.aborted && ctrl.signal.reason instanceof TimeoutError;
+        const c = classifyNetworkError(timedOut ? ctrl.signal.reason : err);
+        if (res !== undefined && c.action === 'retry') c.reason = c.reason === 'timeout' ? 'timeout' : 'body_read_failed';
+        const d = decideRetry({
+          classification: c,
+          attempt,
+          maxRetries,
+          repeatable: repeatable || c.notSent,
+          retryAfterMs: null,
+          retryAfterDefaultMs,
+          backoffBaseMs,
+          maxBackoffMs,
+          maxRetryWaitMs,
+          random,
+        });
+        const detail = `${method} ${safeUrl}: ${c.errorCode}`;
+        if (d.action === 'retry') {
+          emit({ type: 'retry', method, url: safeUrl, attempt, waitMs: d.waitMs, reason: d.reason, ...(res ? { status: res.status } : {}) });
+          await wait(d.waitMs);
+          continue;
+        }
+        emit({ type: 'error', method, url: safeUrl, attempt, reason: d.reason, ...(res ? { status: res.status } : {}) });
+        throw failure(c, undefined, detail, err);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }
+
+      const durationMs = now() - started;
+      const status = res.status;
+      const { body: parsed, truncated } = parseBody(text, res.headers.get('content-type'));
+      emit({ type: 'request', method, url: safeUrl, status, attempt, durationMs });
+      let c = classifyStatus(status);
+      if (c.action === 'ok' && truncated) {
+        c = { action: 'retry', kind: 'transient', code: 'unexpected_response', reason: 'invalid_json' };
+      }
+      if (c.action === 'ok') return { status, headers: res.headers, body: parsed, text, url };
+
+      if (status === 401 && opts.refreshAuth !== undefined && !refreshed) {
+        refreshed = true;
+        emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: 0, reason: 'unauthorized, refreshing credentials' });
+        await opts.refreshAuth();
+        attempt--; // the credential refresh does not use up a retry
+        continue;
+      }
+      if (c.action === 'fail') return { status, headers: res.headers, body: parsed, text, url };
+
+      const rateLimited = c.action === 'rate_limited';
+      const d = decideRetry({
+        classification: c,
+        attempt,
+        maxRetries,
+        repeatable: repeatable || (rateLimited && retryRateLimitedPosts),
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+        retryAfterDefaultMs,
+        backoffBaseMs,
+        maxBackoffMs,
+        maxRetryWaitMs,
+        random,
+      });
+      if (rateLimited) {
+        cooldownUntil = Math.max(cooldownUntil, now() + d.waitMs);
+        emit({ type: 'rate_limited', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
+      }
+      if (d.action === 'retry') {
+        if (!rateLimited) emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
+        await wait(d.waitMs);
+        continue;
+      }
+      emit({ type: 'error', method, url: safeUrl, status, attempt, reason: d.reason });
+      throw failure(c, status, `${method} ${safeUrl} → ${status} (${d.reason}) ${excerpt(text, secrets, 300)}`);
+    }
+  }
+
+  return {
+    request,
+    get requestCount() {
+      return requestCount;
+    },
+    baseUrl,
+  };
+}

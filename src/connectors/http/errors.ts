@@ -1,0 +1,92 @@
+/**
+ * Errors raised by the HTTP layer and the connectors.
+ * `userMessage` is a sentence for people; `detail` is internal (logs only) and never holds secrets.
+ */
+import type { CheckErrorCode } from '../contract.js';
+
+export type ErrorKind = 'config' | 'transient' | 'rate_limited' | 'system';
+export type ConnectorErrorCode = CheckErrorCode | 'http_error' | 'aborted';
+
+export interface ConnectorErrorInit {
+  kind: ErrorKind;
+  code: ConnectorErrorCode;
+  userMessage: string;
+  status?: number;
+  detail?: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+export class ConnectorError extends Error {
+  kind: ErrorKind;
+  code: ConnectorErrorCode;
+  userMessage: string;
+  status?: number;
+  /** Internal detail for logs (response excerpt, network error code). Free of secrets. */
+  detail?: string;
+  hint?: string;
+
+  constructor(init: ConnectorErrorInit) {
+    super(init.userMessage, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'ConnectorError';
+    this.kind = init.kind;
+    this.code = init.code;
+    this.userMessage = init.userMessage;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.detail !== undefined) this.detail = init.detail;
+    if (init.hint !== undefined) this.hint = init.hint;
+  }
+
+  /** Whether running the same operation later may succeed (the scheduler may retry). */
+  get retryable(): boolean {
+    return this.kind === 'transient' || this.kind === 'rate_limited';
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      code: this.code,
+      userMessage: this.userMessage,
+      status: this.status,
+      detail: this.detail,
+      hint: this.hint,
+    };
+  }
+}
+
+export function isConnectorError(err: unknown): err is ConnectorError {
+  return err instanceof ConnectorError;
+}
+
+export function abortedError(cause?: unknown): ConnectorError {
+  return new ConnectorError({ kind: 'system', code: 'aborted', userMessage: 'The operation was cancelled.', cause });
+}
+
+export function isAbortError(err: unknown): boolean {
+  if (err instanceof ConnectorError) return err.code === 'aborted';
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/** Wraps anything thrown into a ConnectorError (kind `system` for unknown errors). */
+export function toConnectorError(err: unknown): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  if (isAbortError(err)) return abortedError(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return new ConnectorError({
+    kind: 'system',
+    code: 'unexpected_response',
+    userMessage: 'An unexpected error occurred while talking to the service.',
+    detail: message,
+    cause: err,
+  });
+}
+
+/** Replaces every occurrence of the given secret values in a text (for details and logs). */
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) out = out.split(s).join('[redacted]');
+  }
+  return out;
+}
