@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { migrateToLatest, openDatabase } from '../store/db.js';
+import { hashPassword } from '../server/auth.js';
+import { onShutdown, startServer } from '../runtime.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${e.message.split('\n').join('; ')}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const program = new Command().name('crosswalk').description('Crosswalk: IT Glue + PSA, joined.');
+
+program.command('serve').description('Start the server (same as npm start)').action(async () => {
+  const running = await startServer(config());
+  process.stdout.write(`Crosswalk listening on ${running.url}\n`);
+  onShutdown(() => running.close());
+});
+
+program.command('migrate').description('Apply pending database migrations').action(async () => {
+  const store = await openDatabase(config().databaseUrl, { migrate: false });
+  const result = await migrateToLatest(store);
+  await store.close();
+  if (result.error !== undefined) fail(`Migration failed: ${result.error}`);
+  process.stdout.write(result.applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${result.applied.join(', ')}\n`);
+});
+
+const user = program.command('user').description('Manage users');
+user.command('create')
+  .requiredOption('--email <email>')
+  .requiredOption('--password <password>')
+  .option('--name <name>')
+  .option('--role <role>', 'admin or member', 'member')
+  .description('Create a user (the first user also creates the workspace and is an admin)')
+  .action(async (o: { email: string; password: string; name?: string; role: string }) => {
+    if (o.role !== 'admin' && o.role !== 'member') fail('--role must be admin or member');
+    if (o.password.length < 8) fail('--password must be at least 8 characters');
+    const store = await openDatabase(config().databaseUrl);
+    const { db } = store;
+    const email = o.email.trim().toLowerCase();
+    if ((await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined) {
+      await store.close();
+      fail(`A user with the email ${email} already exists.`);
+    }
+    let ws = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
+    const now = new Date().toISOString();
+    const first = ws === undefined;
+    if (ws === undefined) {
+      ws = { id: crypto.randomUUID() };
+      await db.insertInto('workspaces').values({ id: ws.id, name: 'Default', created_at: now }).execute();
+    }
+    await db.insertInto('users').values({
+      id: crypto.randomUUID(), workspace_id: ws.id, email, name: o.name ?? email.split('@')[0] ?? email,
+      role: first ? 'admin' : (o.role as 'admin' | 'member'), password_hash: await hashPassword(o.password), created_at: now,
+    }).execute();
+    await store.close();
+    process.stdout.write(`Created ${first ? 'admin' : o.role} ${email}.\n`);
+  });
+
+program.command('sandbox')
+  .description('Start the local IT Glue and HaloPSA sandboxes (vendor imitations for demos and tests)')
+  .option('--itglue-port <port>', 'IT Glue sandbox port', '4010')
+  .option('--halo-port <port>', 'HaloPSA sandbox port', '4020')
+  .action(async (o: { itgluePort: string; haloPort: string }) => {
+    const { startSandboxes, describeSandboxes } = await import('../sandbox/demo.js');
+    const s = await startSandboxes({ itgluePort: Number(o.itgluePort), haloPort: Number(o.haloPort) });
+    process.stdout.write(describeSandboxes(s.hints));
+    onShutdown(() => s.close());
+  });
+
+program.command('demo')
+  .description('Start the sandboxes and the app, with the sandbox connection values shown as hints')
+  .action(async () => {
+    const { startSandboxes, describeSandboxes } = await import('../sandbox/demo.js');
+    const cfg = config();
+    const sandboxes = await startSandboxes({ itgluePort: 4010, haloPort: 4020 });
+    const running = await startServer({ ...cfg, allowInsecureHttp: true }, { demoHints: sandboxes.hints });
+    process.stdout.write(describeSandboxes(sandboxes.hints));
+    process.stdout.write(`\nCrosswalk demo running at ${running.url}\nOpen it, create the administrator account, then go to Integrations: the sandbox values are offered there.\n`);
+    onShutdown(async () => {
+      await running.close();
+      await sandboxes.close();
+    });
+  });
+
+program.command('sync')
+  .description('Run a sync now and wait for it')
+  .argument('<kind>', 'itglue or halo')
+  .option('--mode <mode>', 'incremental or full', 'incremental')
+  .action(async (kind: string, o: { mode: string }) => {
+    if (kind !== 'itglue' && kind !== 'halo') fail('kind must be itglue or halo');
+    if (o.mode !== 'incremental' && o.mode !== 'full') fail('--mode must be incremental or full');
+    const { createServices } = await import('../services.js');
+    const { createVault, loadOrCreateKey } = await import('../store/secrets.js');
+    const cfg = config();
+    const store = await openDatabase(cfg.databaseUrl);
+    const services = createServices(cfg, store, createVault(loadOrCreateKey(cfg.secretKey, cfg.dataDir)), (m) => process.stderr.write(`${m}\n`));
+    const integrationRows = await services.integrations.configuredKinds();
+    const target = integrationRows.find((r) => r.kind === kind);
+    if (target === undefined) fail(`${kind} is not configured.`);
+    const run = await services.sync.start(target.workspaceId, kind, o.mode as 'incremental' | 'full');
+    const done = await services.sync.waitFor(run.id);
+    await services.stop();
+    await store.close();
+    process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+    process.exit(done?.status === 'succeeded' ? 0 : 1);
+  });
+
+await program.parseAsync(process.argv);

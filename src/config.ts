@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['', '0', '1', 'true', 'false', 'yes', 'no'].includes(v), 'use 1 or 0')
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((v, ctx) => {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v)?.[1]?.toLowerCase();
+    if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql' && scheme !== 'file' && scheme !== 'sqlite') {
+      ctx.addIssue({ code: 'custom', message: `unsupported scheme "${scheme}"; use a file path or postgres://` });
+    }
+  });
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const envSchema = z.object({
+  PORT: intInRange(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: databaseUrl.optional(),
+  CROSSWALK_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine((v) => decodeKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\//i.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).default('Crosswalk <crosswalk@localhost>'),
+  ALLOW_INSECURE_HTTP: boolFlag.default(false),
+  SYNC_INTERVAL_MINUTES: intInRange(0, 10080).default(15),
+  TICKET_HISTORY_MONTHS: intInRange(1, 240).default(24),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.string().trim().url().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  dialect: 'sqlite' | 'postgres';
+  secretKey: Buffer | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  allowInsecureHttp: boolean;
+  syncIntervalMinutes: number;
+  ticketHistoryMonths: number;
+  logLevel: string;
+  publicUrl: string | null;
+}
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : null;
+}
+
+export class ConfigError extends Error {}
+
+/** Parse the environment. Throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const url = e.DATABASE_URL ?? path.join(dataDir, 'crosswalk.db');
+  const dialect = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: url,
+    dialect,
+    secretKey: e.CROSSWALK_SECRET_KEY !== undefined ? decodeKey(e.CROSSWALK_SECRET_KEY) : null,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    allowInsecureHttp: e.ALLOW_INSECURE_HTTP,
+    syncIntervalMinutes: e.SYNC_INTERVAL_MINUTES,
+    ticketHistoryMonths: e.TICKET_HISTORY_MONTHS,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL ?? null,
+  };
+}
+
+/** Documentation of every variable, used by the README table and `crosswalk config`. */
+export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = [
+  { name: 'PORT', default: '3000', meaning: 'HTTP port' },
+  { name: 'HOST', default: '127.0.0.1', meaning: 'Interface to listen on' },
+  { name: 'DATA_DIR', default: './data', meaning: 'Folder for the SQLite database and the generated key file' },
+  { name: 'DATABASE_URL', default: '`DATA_DIR/crosswalk.db`', meaning: 'A file path (SQLite) or `postgres://…` (PostgreSQL)' },
+  { name: 'CROSSWALK_SECRET_KEY', default: 'generated into `DATA_DIR/secret.key`', meaning: '32-byte key (64 hex chars or base64) encrypting stored secrets' },
+  { name: 'SMTP_URL', default: 'unset', meaning: 'SMTP server for email, e.g. `smtp://user:pass@mail:587`; unset → mail is logged and kept in-app' },
+  { name: 'MAIL_FROM', default: 'Crosswalk <crosswalk@localhost>', meaning: 'Sender address' },
+  { name: 'ALLOW_INSECURE_HTTP', default: '0', meaning: '`1` allows `http://` integration URLs (sandboxes, tests)' },
+  { name: 'SYNC_INTERVAL_MINUTES', default: '15', meaning: 'Scheduled incremental sync; `0` turns it off' },
+  { name: 'TICKET_HISTORY_MONTHS', default: '24', meaning: 'Initial sync pulls open tickets and those updated in the last N months' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
+  { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
+];

@@ -1,0 +1,173 @@
+/**
+ * The seam between vendor connectors and the rest of Crosswalk.
+ * Nothing outside src/connectors knows a vendor's field names: connectors emit these canonical records.
+ * Ids are strings; dates are ISO-8601 UTC strings (or YYYY-MM-DD for date-only fields) or null.
+ */
+import type { HttpClient } from './http/client.js';
+
+export type CheckErrorCode =
+  | 'unreachable'
+  | 'tls_error'
+  | 'not_found'
+  | 'invalid_credentials'
+  | 'invalid_tenant'
+  | 'missing_permissions'
+  | 'rate_limited'
+  | 'unexpected_response';
+
+export type CheckResult =
+  | { ok: true; message: 'Connection Successful'; details: Record<string, unknown> }
+  | {
+      ok: false;
+      error: { code: CheckErrorCode; message: string; hint?: string; missingPermissions?: string[] };
+    };
+
+export interface Page<T> {
+  records: T[];
+  /** The vendor's total count when it reports one. */
+  total: number | null;
+}
+
+export interface StreamReadOptions {
+  /** Incremental watermark with the overlap already applied; null means a full pull. */
+  since: Date | null;
+  signal?: AbortSignal;
+}
+
+export interface StreamResult {
+  fetched: number;
+  expected: number | null;
+  /** True when fewer records arrived than the vendor announced, or paging stopped early. */
+  partial: boolean;
+  reason?: string;
+}
+
+export interface Stream<T> {
+  name: string;
+  /** Whether read() honours `since`; a non-incremental stream is always a full pull (mark and sweep). */
+  incremental: boolean;
+  read(opts: StreamReadOptions): AsyncGenerator<Page<T>, StreamResult>;
+}
+
+export interface ItgOrganization {
+  id: string;
+  name: string;
+  statusId: string | null;
+  statusName: string | null;
+  typeId: string | null;
+  typeName: string | null;
+  primary: boolean;
+  shortName: string | null;
+  psaId: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface ItgNamed {
+  id: string;
+  name: string;
+}
+
+export interface ItgConfiguration {
+  id: string;
+  organizationId: string;
+  name: string;
+  hostname: string | null;
+  typeName: string | null;
+  serialNumber: string | null;
+  assetTag: string | null;
+  manufacturerName: string | null;
+  modelName: string | null;
+  /** YYYY-MM-DD */
+  warrantyExpiresAt: string | null;
+  archived: boolean;
+  updatedAt: string | null;
+}
+
+export interface ItgDomain {
+  id: string;
+  organizationId: string;
+  name: string;
+  registrarName: string | null;
+  expiresOn: string | null;
+  updatedAt: string | null;
+}
+
+export interface PsaCompany {
+  id: string;
+  name: string;
+  inactive: boolean;
+  website: string | null;
+  domain: string | null;
+  phone: string | null;
+  updatedAt: string | null;
+}
+
+export interface PsaSite {
+  id: string;
+  companyId: string;
+  name: string;
+  inactive: boolean;
+}
+
+export interface PsaTicketType {
+  id: string;
+  name: string;
+  isOpportunity: boolean;
+  inactive: boolean;
+}
+
+export interface PsaTicket {
+  id: string;
+  companyId: string;
+  summary: string;
+  status: string;
+  closed: boolean;
+  typeId: string | null;
+  typeName: string | null;
+  openedAt: string | null;
+  closedAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface ItGlueStreams {
+  organizationStatuses: Stream<ItgNamed>;
+  organizationTypes: Stream<ItgNamed>;
+  organizations: Stream<ItgOrganization>;
+  configurations: Stream<ItgConfiguration>;
+  domains: Stream<ItgDomain>;
+}
+
+export interface ItGlueConnector {
+  kind: 'itglue';
+  check(): Promise<CheckResult>;
+  streams(): ItGlueStreams;
+  readonly http: HttpClient;
+}
+
+export interface PsaStreams {
+  companies: Stream<PsaCompany>;
+  sites?: Stream<PsaSite>;
+  ticketTypes: Stream<PsaTicketType>;
+  tickets: Stream<PsaTicket>;
+}
+
+export interface CreateOpportunityInput {
+  companyId: string;
+  ticketTypeId: string;
+  summary: string;
+  detailsHtml: string;
+  value: number | null;
+  /** Our opportunity id, written into the ticket so an ambiguous failure can be resolved by search. */
+  marker: string;
+}
+
+export interface PsaConnector {
+  kind: 'halo' | 'syncro';
+  check(opts: { pullTickets: boolean; opportunityExport: boolean }): Promise<CheckResult>;
+  streams(opts: { ticketMonths: number }): PsaStreams;
+  allowedTicketTypes(companyId: string): Promise<PsaTicketType[]>;
+  createOpportunityTicket(input: CreateOpportunityInput): Promise<{ ticketId: string }>;
+  findTicketByMarker(companyId: string, marker: string): Promise<string | null>;
+  readonly http: HttpClient;
+}

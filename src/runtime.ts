@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Store } from './store/db.js';
+import { createVault, loadOrCreateKey } from './store/secrets.js';
+import { buildApp, defaultLogger } from './server/app.js';
+import { createServices, type Services } from './services.js';
+import type { FastifyInstance } from 'fastify';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const WEB_ROOT = path.join(ROOT, 'dist', 'web');
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start the whole service: store → services → app → listen, with graceful shutdown. */
+export async function startServer(config: Config, opts: { demoHints?: Record<string, unknown> | null; scheduler?: boolean } = {}): Promise<Running> {
+  const logger = pino(defaultLogger(config.logLevel) === false ? { level: 'silent' } : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
+  const store = await openDatabase(config.databaseUrl);
+  const vault = createVault(loadOrCreateKey(config.secretKey, config.dataDir));
+  const log = (msg: string, extra?: Record<string, unknown>) => logger.info(extra ?? {}, msg);
+  const services = createServices(config, store, vault, log);
+  const stale = await services.sync.recoverStale();
+  if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
+  const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, logger: logger as never, webRoot: WEB_ROOT });
+  await app.listen({ port: config.port, host: config.host });
+  if (opts.scheduler !== false) services.startScheduler();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  let closing: Promise<void> | null = null;
+  return {
+    app, store, services,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await services.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export function onShutdown(fn: () => Promise<void>): void {
+  let done = false;
+  const handler = (signal: string) => {
+    if (done) return;
+    done = true;
+    fn().then(() => process.exit(0), (e: unknown) => {
+      process.stderr.write(`shutdown after ${signal} failed: ${String(e)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
+}

@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { Store } from '../store/db.js';
+import type { Vault } from '../store/secrets.js';
+import { createAuth, type Access, type Auth } from './auth.js';
+import { AppError, envelope } from './errors.js';
+import { accountRoutes } from './routes/accounts.js';
+import type { Services } from '../services.js';
+import { registerFeatureRoutes } from './routes/index.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  vault: Vault;
+  services: Services;
+  /** Shown on the Integrations page by the demo (sandbox URLs and credentials). */
+  demoHints?: Record<string, unknown> | null;
+  logger?: FastifyServerOptions['logger'];
+  /** Folder with the built web UI (index.html); skipped when missing. */
+  webRoot?: string | null;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    auth: Auth;
+    routeTable: RouteEntry[];
+  }
+}
+
+export type App = FastifyInstance;
+
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+
+export function defaultLogger(level: string): FastifyServerOptions['logger'] {
+  return level === 'silent' ? false : { level, redact: { paths: REDACT, censor: '[redacted]' } };
+}
+
+/** Every /api route must declare who may call it; the table feeds the authorization test. */
+export function installRouteTable(app: FastifyInstance): void {
+  if (!app.hasDecorator('routeTable')) app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== 'HEAD') app.routeTable.push({ method: m, url: route.url, access });
+  });
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: false,
+    bodyLimit: 2 * 1024 * 1024,
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', deps);
+  app.decorate('auth', createAuth(deps.store.db, { secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false }));
+  app.decorateRequest('user', null);
+
+  installRouteTable(app);
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') {
+      // Public routes still learn who is calling when they can (e.g. /api/setup status).
+      if (access === 'public') request.user = await app.auth.resolve(request).catch(() => null);
+      return;
+    }
+    const user = await app.auth.resolve(request);
+    if (user === null) throw new AppError(401, 'unauthenticated', 'Sign in first (session cookie or Authorization: Bearer token).');
+    if (access === 'admin' && user.role !== 'admin') {
+      throw new AppError(403, 'forbidden', 'Only administrators can do this.');
+    }
+    request.user = user;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const context = (error as { validationContext?: string }).validationContext ?? 'body';
+      const issues = error.validation.map((v) => ({
+        path: [context, ...v.instancePath.split('/').filter((p) => p !== '')].join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      return reply.status(400).send(envelope('invalid_request', `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues }));
+    }
+    if (error instanceof AppError) {
+      if (error.statusCode === 429 && typeof error.details?.retryAfterSeconds === 'number') {
+        void reply.header('retry-after', String(error.details.retryAfterSeconds));
+      }
+      return reply.status(error.statusCode).send(envelope(error.code, error.message, error.details));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error }, 'response did not match its schema');
+      return reply.status(500).send(envelope('internal_error', 'Something went wrong on our side. The error was logged.'));
+    }
+    const err = error as { statusCode?: unknown; message?: string };
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status < 500) {
+      const code = status === 400 ? 'invalid_request' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'request_error';
+      const issues = status === 400 ? [{ path: 'body', message: err.message ?? 'invalid' }] : undefined;
+      return reply.status(status).send(envelope(code, err.message ?? 'Bad request', issues === undefined ? undefined : { issues }));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(envelope('internal_error', `Something went wrong on our side. Reference: ${request.id}`));
+  });
+
+  const webRoot = deps.webRoot;
+  const hasWeb = webRoot != null && fs.existsSync(path.join(webRoot, 'index.html'));
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.url === '/api' || !hasWeb || request.method !== 'GET') {
+      return reply.status(404).send(envelope('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Crosswalk API', version: '0.1.0', description: 'IT Glue + PSA, joined. See api-contract.md.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cw_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(accountRoutes);
+  await app.register(registerFeatureRoutes);
+
+  if (hasWeb && webRoot != null) {
+    await app.register(fastifyStatic, { root: path.resolve(webRoot), wildcard: false, index: ['index.html'] });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/html').send('<!doctype html><title>Crosswalk</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,13 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { integrationRoutes } from './integrations.js';
+import { notificationRoutes } from './notifications.js';
+import { companyRoutes } from './companies.js';
+import { linkRoutes } from './links.js';
+
+/** Feature routes: one plugin per contract section. */
+export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
+  await app.register(integrationRoutes);
+  await app.register(notificationRoutes);
+  await app.register(companyRoutes);
+  await app.register(linkRoutes);
+};

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001-initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function sqliteFile(url: string): string {
+  return url.replace(/^(file|sqlite):(\/\/)?/i, '');
+}
+
+/**
+ * Open the database. `schema` (PostgreSQL only) isolates a test run in its own schema.
+ */
+export async function openDatabase(url: string, opts: { schema?: string; migrate?: boolean } = {}): Promise<Store> {
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  if (isPostgresUrl(url)) {
+    dialect = 'postgres';
+    const schema = opts.schema;
+    if (schema !== undefined) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    const file = sqliteFile(url);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SQLite(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  let closed: Promise<void> | null = null;
+  const store: Store = { db, dialect, close: () => (closed ??= db.destroy()) };
+  if (opts.migrate !== false) {
+    const result = await migrateToLatest(store);
+    if (result.error !== undefined) {
+      await store.close();
+      throw new Error(`migration failed: ${result.error}`);
+    }
+  }
+  return store;
+}
+
+/** Runs every pending migration; returns a result instead of throwing. */
+export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string }> {
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error) };
+  return { applied };
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,110 @@
+/**
+ * Table types. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 text,
+ * booleans are integers 0/1, ids are text. Every tenant table carries workspace_id.
+ */
+export interface WorkspaceTable { id: string; name: string; created_at: string }
+
+export interface UserTable {
+  id: string; workspace_id: string; email: string; name: string; role: 'admin' | 'member';
+  password_hash: string; created_at: string;
+}
+export interface SessionTable {
+  id: string /* sha256 of the cookie value */; user_id: string; workspace_id: string; csrf_token: string;
+  created_at: string; expires_at: string;
+}
+export interface ApiTokenTable {
+  id: string; user_id: string; workspace_id: string; name: string; token_hash: string; created_at: string;
+  last_used_at: string | null;
+}
+export interface LoginAttemptTable { key: string; failures: number; window_start: string; locked_until: string | null }
+
+export interface IntegrationTable {
+  workspace_id: string; kind: 'itglue' | 'halo' | 'syncro';
+  settings_json: string; /* no secrets */
+  secrets_enc: string | null; /* vault ciphertext of a JSON object */
+  configured: number; state_json: string; /* per-stream watermarks and checkpoints */
+  created_at: string; updated_at: string;
+}
+
+export interface SyncRunTable {
+  id: string; workspace_id: string; integration: string; mode: 'initial' | 'incremental' | 'full';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'partial';
+  started_at: string | null; finished_at: string | null; created_at: string;
+  progress_json: string; error_json: string | null; events_json: string; /* retries, rate limits, notes */
+  request_count: number; heartbeat_at: string | null;
+}
+
+interface Synced { workspace_id: string; id: string; last_seen_run: string | null; synced_at: string }
+
+export interface ItgOrganizationTable extends Synced {
+  name: string; status_id: string | null; status_name: string | null; type_id: string | null; type_name: string | null;
+  primary_org: number; short_name: string | null; psa_id: string | null; created_at: string | null; updated_at: string | null;
+}
+export interface ItgNamedTable extends Synced { name: string }
+export interface ItgConfigurationTable extends Synced {
+  organization_id: string; name: string; hostname: string | null; type_name: string | null; serial_number: string | null;
+  asset_tag: string | null; manufacturer_name: string | null; model_name: string | null; warranty_expires_at: string | null;
+  archived: number; updated_at: string | null;
+}
+export interface ItgDomainTable extends Synced {
+  organization_id: string; name: string; registrar_name: string | null; expires_on: string | null; updated_at: string | null;
+}
+
+interface PsaSynced extends Synced { kind: string }
+export interface PsaCompanyTable extends PsaSynced {
+  name: string; inactive: number; website: string | null; domain: string | null; phone: string | null; updated_at: string | null;
+}
+export interface PsaSiteTable extends PsaSynced { company_id: string; name: string; inactive: number }
+export interface PsaTicketTypeTable extends PsaSynced { name: string; is_opportunity: number; inactive: number }
+export interface PsaTicketTable extends PsaSynced {
+  company_id: string; summary: string; status: string; closed: number; type_id: string | null; type_name: string | null;
+  opened_at: string | null; closed_at: string | null; updated_at: string | null;
+}
+
+export interface CompanyLinkTable {
+  workspace_id: string; kind: string; itglue_id: string; psa_id: string; source: 'manual' | 'automap'; rule: string | null;
+  created_by: string | null; created_at: string;
+}
+export interface LinkFeedbackTable {
+  workspace_id: string; kind: string; itglue_id: string; psa_id: string; verdict: 'rejected' | 'confirmed';
+  itglue_name: string | null; created_by: string | null; created_at: string;
+}
+
+export interface OpportunityTable {
+  id: string; workspace_id: string; company_id: string; title: string; description: string | null; value: number | null;
+  ticket_type_id: string | null; status: 'draft' | 'pending' | 'exported' | 'failed'; psa_kind: string | null;
+  psa_ticket_id: string | null; error_json: string | null; created_by: string | null; created_at: string; exported_at: string | null;
+}
+
+export interface NotificationTable {
+  id: string; workspace_id: string; user_id: string | null; kind: string; message: string; created_at: string; read: number;
+}
+
+export interface OutboxMailTable {
+  id: string; workspace_id: string; to_addr: string; subject: string; body: string; status: 'sent' | 'logged' | 'failed';
+  error: string | null; created_at: string;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  login_attempts: LoginAttemptTable;
+  integrations: IntegrationTable;
+  sync_runs: SyncRunTable;
+  itg_organizations: ItgOrganizationTable;
+  itg_statuses: ItgNamedTable;
+  itg_types: ItgNamedTable;
+  itg_configurations: ItgConfigurationTable;
+  itg_domains: ItgDomainTable;
+  psa_companies: PsaCompanyTable;
+  psa_sites: PsaSiteTable;
+  psa_ticket_types: PsaTicketTypeTable;
+  psa_tickets: PsaTicketTable;
+  company_links: CompanyLinkTable;
+  link_feedback: LinkFeedbackTable;
+  opportunities: OpportunityTable;
+  notifications: NotificationTable;
+  mail_log: OutboxMailTable;
+}

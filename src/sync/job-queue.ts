@@ -1,0 +1,57 @@
+/**
+ * The job queue the sync service hands its runs to. Consumers see only this interface.
+ * In-process implementation: jobs run in this Node process with bounded concurrency.
+ * (A PostgreSQL-backed implementation — pg-boss — slots in behind the same interface for multi-worker setups.)
+ */
+export interface JobQueue {
+  register(name: string, handler: (payload: Record<string, unknown>) => Promise<void>): void;
+  enqueue(name: string, payload: Record<string, unknown>): Promise<void>;
+  /** Resolves once every job running now has finished. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createInProcessQueue(opts: { concurrency?: number; onError?: (name: string, err: unknown) => void } = {}): JobQueue {
+  const handlers = new Map<string, (payload: Record<string, unknown>) => Promise<void>>();
+  const waiting: { name: string; payload: Record<string, unknown> }[] = [];
+  const running = new Set<Promise<void>>();
+  const concurrency = opts.concurrency ?? 4;
+  let stopped = false;
+
+  function pump(): void {
+    while (!stopped && running.size < concurrency && waiting.length > 0) {
+      const job = waiting.shift()!;
+      const handler = handlers.get(job.name);
+      if (handler === undefined) {
+        opts.onError?.(job.name, new Error(`no handler for job ${job.name}`));
+        continue;
+      }
+      const p: Promise<void> = handler(job.payload)
+        .catch((err: unknown) => opts.onError?.(job.name, err))
+        .finally(() => {
+          running.delete(p);
+          pump();
+        });
+      running.add(p);
+    }
+  }
+
+  return {
+    register(name, handler) {
+      handlers.set(name, handler);
+    },
+    async enqueue(name, payload) {
+      if (stopped) throw new Error('queue stopped');
+      waiting.push({ name, payload });
+      pump();
+    },
+    async drain() {
+      while (running.size > 0 || waiting.length > 0) await Promise.race([...running, new Promise((r) => setTimeout(r, 10))]);
+    },
+    async stop() {
+      stopped = true;
+      waiting.length = 0;
+      await Promise.allSettled([...running]);
+    },
+  };
+}

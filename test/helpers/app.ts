@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Store } from '../../src/store/db.js';
+import { createVault } from '../../src/store/secrets.js';
+import { buildApp } from '../../src/server/app.js';
+import { createServices, type Services } from '../../src/services.js';
+import type { Mailer } from '../../src/notify/mailer.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** The dialects a repository suite runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (required in CI). */
+export function dialects(): DialectName[] {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url === undefined || url === '') {
+    if (process.env.CI === 'true') throw new Error('TEST_DATABASE_URL must be set in CI: the PostgreSQL suite must run');
+    if (!warned) {
+      warned = true;
+      process.stdout.write('# PostgreSQL suite SKIPPED: set TEST_DATABASE_URL=postgres://… to run the repository tests on PostgreSQL too\n');
+    }
+    return ['sqlite'];
+  }
+  return ['sqlite', 'postgres'];
+}
+let warned = false;
+
+export interface TestStore {
+  store: Store;
+  dataDir: string;
+  databaseUrl: string;
+  cleanup(): Promise<void>;
+}
+
+export async function openTestStore(dialect: DialectName): Promise<TestStore> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosswalk-test-'));
+  if (dialect === 'sqlite') {
+    const databaseUrl = path.join(dataDir, 'test.db');
+    const store = await openDatabase(databaseUrl);
+    return { store, dataDir, databaseUrl, cleanup: async () => { await store.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
+  }
+  const url = process.env.TEST_DATABASE_URL!;
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const store = await openDatabase(url, { schema });
+  return {
+    store, dataDir, databaseUrl: url,
+    cleanup: async () => {
+      await store.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  config: Config;
+  dataDir: string;
+  close(): Promise<void>;
+  inject: FastifyInstance['inject'];
+}
+
+export async function createTestApp(opts: { dialect?: DialectName; env?: Record<string, string>; mailer?: Mailer; demoHints?: Record<string, unknown> } = {}): Promise<TestApp> {
+  const ts = await openTestStore(opts.dialect ?? 'sqlite');
+  const config = loadConfig({ DATA_DIR: ts.dataDir, DATABASE_URL: ts.databaseUrl, ALLOW_INSECURE_HTTP: '1', LOG_LEVEL: 'silent', SYNC_INTERVAL_MINUTES: '0', ...opts.env });
+  const vault = createVault(crypto.randomBytes(32));
+  const services = createServices(config, ts.store, vault, () => {}, {
+    connectorOptions: { retryAfterDefaultMs: 50, backoffBaseMs: 5, timeoutMs: 5000 },
+    ...(opts.mailer !== undefined ? { mailer: opts.mailer } : {}),
+  });
+  const app = await buildApp({ config, store: ts.store, vault, services, demoHints: opts.demoHints ?? null, webRoot: null });
+  await app.ready();
+  return {
+    app, store: ts.store, services, config, dataDir: ts.dataDir, inject: app.inject.bind(app),
+    async close() {
+      await app.close();
+      await services.stop();
+      await ts.cleanup();
+    },
+  };
+}
+
+export const ADMIN = { email: 'admin@msp.example', password: 'correct horse battery', name: 'Ada Admin' };
+
+/** Runs first-run setup; returns the admin's API token. */
+export async function setupAdmin(t: TestApp): Promise<string> {
+  const res = await t.inject({ method: 'POST', url: '/api/setup', payload: ADMIN });
+  if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { token: string }).token;
+}
+
+export async function createMember(t: TestApp, adminToken: string, email = 'member@msp.example'): Promise<string> {
+  const created = await t.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { email, password: 'member password 1', role: 'member' } });
+  if (created.statusCode !== 201) throw new Error(`member create failed: ${created.body}`);
+  const login = await t.inject({ method: 'POST', url: '/api/session', payload: { email, password: 'member password 1' } });
+  const cookie = login.cookies.find((c) => c.name === 'cw_session')!.value;
+  const csrf = login.cookies.find((c) => c.name === 'cw_csrf')!.value;
+  const tok = await t.inject({ method: 'POST', url: '/api/tokens', cookies: { cw_session: cookie }, headers: { 'x-csrf-token': csrf }, payload: { name: 'test' } });
+  return (tok.json() as { token: string }).token;
+}
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return res.json() as T;
+}
