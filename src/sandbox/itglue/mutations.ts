@@ -1,0 +1,372 @@
+/**
+ * Control-interface mutations on the in-memory IT Glue account. Inputs accept camelCase or
+ * kebab-case keys, bare or wrapped as JSON:API (`{data:{attributes:{…}}}`).
+ */
+import { z } from 'zod';
+import {
+  CONFIG_STATUSES, isoSeconds,
+  type ItgConfigurationRecord, type ItgDomainRecord, type ItgNamedRecord, type ItgOrganizationRecord, type ItgStore,
+} from './store.js';
+
+export class MutationError extends Error {
+  constructor(public status: number, message: string) {
+    super(message);
+  }
+}
+
+const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]);
+const nullableString = z.string().nullable();
+const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable();
+const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
+
+export const organizationInputSchema = z.object({
+  id: idLike.optional(),
+  name: z.string().min(1),
+  statusId: idLike.nullable().optional(),
+  statusName: z.string().nullable().optional(),
+  typeId: idLike.nullable().optional(),
+  typeName: z.string().nullable().optional(),
+  primary: z.boolean().optional(),
+  shortName: nullableString.optional(),
+  description: nullableString.optional(),
+  alert: nullableString.optional(),
+  quickNotes: nullableString.optional(),
+  logo: z.string().optional(),
+  parentId: z.union([z.string(), z.number()]).nullable().optional(),
+  ancestorIds: nullableString.optional(),
+  psaId: nullableString.optional(),
+  psaIntegration: nullableString.optional(),
+  createdAt: timestamp.optional(),
+  updatedAt: timestamp.optional(),
+});
+export type OrganizationInput = z.input<typeof organizationInputSchema>;
+export const organizationPatchSchema = organizationInputSchema.omit({ id: true }).partial();
+export type OrganizationPatch = z.input<typeof organizationPatchSchema>;
+
+export const configurationInputSchema = z.object({
+  id: idLike.optional(),
+  organizationId: idLike,
+  name: z.string().min(1),
+  hostname: nullableString.optional(),
+  primaryIp: nullableString.optional(),
+  macAddress: nullableString.optional(),
+  serialNumber: nullableString.optional(),
+  assetTag: nullableString.optional(),
+  notes: nullableString.optional(),
+  typeId: idLike.optional(),
+  typeName: z.string().optional(),
+  typeKind: z.string().optional(),
+  statusName: z.enum(['Active', 'Inactive', 'Decommissioned']).optional(),
+  manufacturerName: nullableString.optional(),
+  modelName: nullableString.optional(),
+  operatingSystemName: nullableString.optional(),
+  warrantyExpiresAt: dateOnly.optional(),
+  installedAt: dateOnly.optional(),
+  purchasedAt: dateOnly.optional(),
+  archived: z.boolean().optional(),
+  createdAt: timestamp.optional(),
+  updatedAt: timestamp.optional(),
+});
+export type ConfigurationInput = z.input<typeof configurationInputSchema>;
+export const configurationPatchSchema = configurationInputSchema.omit({ id: true }).partial();
+export type ConfigurationPatch = z.input<typeof configurationPatchSchema>;
+
+export const domainInputSchema = z.object({
+  id: idLike.optional(),
+  organizationId: idLike,
+  name: z.string().min(1),
+  registrarName: nullableString.optional(),
+  expiresOn: timestamp.nullable().optional(),
+  notes: nullableString.optional(),
+  createdAt: timestamp.optional(),
+  updatedAt: timestamp.optional(),
+});
+export type DomainInput = z.input<typeof domainInputSchema>;
+export const domainPatchSchema = domainInputSchema.omit({ id: true }).partial();
+export type DomainPatch = z.input<typeof domainPatchSchema>;
+
+export const namedInputSchema = z.object({ id: idLike.optional(), name: z.string().min(1), synced: z.boolean().optional() });
+export type NamedInput = z.input<typeof namedInputSchema>;
+export const namedPatchSchema = z.object({
+  name: z.string().min(1).optional(),
+  synced: z.boolean().optional(),
+  /** also rewrite the denormalised name on organizations (default false: the names lag, as in IT Glue) */
+  propagate: z.boolean().optional(),
+});
+export type NamedPatch = z.input<typeof namedPatchSchema>;
+
+const camel = (k: string) => k.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** API attribute names (camelCased) → input field names */
+const ALIASES: Record<string, string> = {
+  organizationStatusId: 'statusId',
+  organizationStatusName: 'statusName',
+  organizationTypeId: 'typeId',
+  organizationTypeName: 'typeName',
+  configurationTypeId: 'typeId',
+  configurationTypeName: 'typeName',
+  configurationTypeKind: 'typeKind',
+  configurationStatusName: 'statusName',
+};
+
+/** Unwraps JSON:API bodies and turns kebab/snake keys into camelCase (one level). */
+export function normalizeInput(body: unknown): Record<string, unknown> {
+  let obj = body;
+  if (obj && typeof obj === 'object' && 'data' in obj) {
+    const data = (obj as { data: unknown }).data;
+    if (data && typeof data === 'object') {
+      const d = data as { id?: unknown; attributes?: unknown };
+      obj = { ...(d.attributes && typeof d.attributes === 'object' ? d.attributes : {}), ...(d.id !== undefined ? { id: d.id } : {}) };
+    }
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new MutationError(400, 'expected a JSON object');
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const c = camel(k);
+    out[ALIASES[c] ?? c] = v;
+  }
+  return out;
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(normalizeInput(input));
+  if (!r.success) throw new MutationError(422, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+const nowIso = (now: () => number) => new Date(now()).toISOString();
+
+function resolveNamed(list: ItgNamedRecord[], id: number | null | undefined, name: string | null | undefined, what: string): ItgNamedRecord | null | undefined {
+  if (id !== undefined && id !== null) {
+    const r = list.find((x) => x.id === id);
+    if (!r) throw new MutationError(422, `${what} ${id} does not exist`);
+    return r;
+  }
+  if (name !== undefined && name !== null) {
+    const r = list.find((x) => x.name.trim().toLowerCase() === name.trim().toLowerCase());
+    if (!r) throw new MutationError(422, `${what} "${name}" does not exist`);
+    return r;
+  }
+  if (id === null || name === null) return null;
+  return undefined;
+}
+
+function requireOrg(store: ItgStore, id: number): ItgOrganizationRecord {
+  const org = store.organizations.find((o) => o.id === id);
+  if (!org) throw new MutationError(422, `organization ${id} does not exist`);
+  return org;
+}
+
+function assertFreeId(list: Array<{ id: number }>, id: number | undefined, what: string): void {
+  if (id !== undefined && list.some((x) => x.id === id)) throw new MutationError(409, `${what} ${id} already exists`);
+}
+
+export function createOrganization(store: ItgStore, input: OrganizationInput, now: () => number): ItgOrganizationRecord {
+  const i = parse(organizationInputSchema, input);
+  assertFreeId(store.organizations, i.id, 'organization');
+  const status = resolveNamed(store.statuses, i.statusId, i.statusName, 'organization status') ?? store.statuses.find((s) => s.name === 'Active') ?? null;
+  const type = resolveNamed(store.types, i.typeId, i.typeName, 'organization type') ?? store.types.find((t) => t.name === 'Customer') ?? null;
+  const ts = nowIso(now);
+  const org: ItgOrganizationRecord = {
+    id: i.id ?? store.nextIds.organization++,
+    name: i.name,
+    statusId: status?.id ?? null,
+    statusName: status?.name ?? null,
+    typeId: type?.id ?? null,
+    typeName: type?.name ?? null,
+    primary: i.primary ?? false,
+    shortName: i.shortName ?? null,
+    description: i.description ?? null,
+    alert: i.alert ?? null,
+    quickNotes: i.quickNotes ?? null,
+    logo: i.logo ?? '',
+    parentId: i.parentId ?? null,
+    ancestorIds: i.ancestorIds ?? null,
+    psaId: i.psaId ?? null,
+    psaIntegration: i.psaIntegration ?? null,
+    createdAt: i.createdAt ?? ts,
+    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    businessKey: null,
+  };
+  store.organizations.push(org);
+  return org;
+}
+
+export function updateOrganization(store: ItgStore, id: number, patch: OrganizationPatch, now: () => number): ItgOrganizationRecord {
+  const org = store.organizations.find((o) => o.id === id);
+  if (!org) throw new MutationError(404, `organization ${id} not found`);
+  const p = parse(organizationPatchSchema, patch);
+  const status = resolveNamed(store.statuses, p.statusId, p.statusName, 'organization status');
+  const type = resolveNamed(store.types, p.typeId, p.typeName, 'organization type');
+  if (status !== undefined) {
+    org.statusId = status?.id ?? null;
+    org.statusName = status?.name ?? null;
+  }
+  if (type !== undefined) {
+    org.typeId = type?.id ?? null;
+    org.typeName = type?.name ?? null;
+  }
+  const simple = ['name', 'primary', 'shortName', 'description', 'alert', 'quickNotes', 'logo', 'parentId', 'ancestorIds', 'psaId', 'psaIntegration', 'createdAt'] as const;
+  for (const k of simple) if (p[k] !== undefined) (org as unknown as Record<string, unknown>)[k] = p[k];
+  org.updatedAt = p.updatedAt ?? nowIso(now);
+  return org;
+}
+
+/** Removes the organization with its configurations, domains and contacts. */
+export function deleteOrganization(store: ItgStore, id: number): boolean {
+  const idx = store.organizations.findIndex((o) => o.id === id);
+  if (idx < 0) return false;
+  store.organizations.splice(idx, 1);
+  store.configurations = store.configurations.filter((c) => c.organizationId !== id);
+  store.domains = store.domains.filter((d) => d.organizationId !== id);
+  store.contacts = store.contacts.filter((c) => c.organizationId !== id);
+  return true;
+}
+
+const KNOWN_TYPES: Record<string, { id: number; kind: string }> = {
+  'Managed Server': { id: 65, kind: 'server' },
+  'Managed Workstation': { id: 66, kind: 'workstation' },
+  Laptop: { id: 67, kind: 'workstation' },
+  Firewall: { id: 68, kind: 'firewall' },
+  Switch: { id: 69, kind: 'switch' },
+  Printer: { id: 70, kind: 'printer' },
+};
+
+export function createConfiguration(store: ItgStore, input: ConfigurationInput, now: () => number): ItgConfigurationRecord {
+  const i = parse(configurationInputSchema, input);
+  requireOrg(store, i.organizationId);
+  assertFreeId(store.configurations, i.id, 'configuration');
+  const typeName = i.typeName ?? 'Managed Workstation';
+  const known = KNOWN_TYPES[typeName];
+  const status = CONFIG_STATUSES.find((s) => s.name === (i.statusName ?? (i.archived ? 'Decommissioned' : 'Active'))) ?? CONFIG_STATUSES[0];
+  const ts = nowIso(now);
+  const rec: ItgConfigurationRecord = {
+    id: i.id ?? store.nextIds.configuration++,
+    organizationId: i.organizationId,
+    name: i.name,
+    hostname: i.hostname ?? null,
+    primaryIp: i.primaryIp ?? null,
+    macAddress: i.macAddress ?? null,
+    serialNumber: i.serialNumber ?? null,
+    assetTag: i.assetTag ?? null,
+    notes: i.notes ?? null,
+    typeId: i.typeId ?? known?.id ?? 99,
+    typeName,
+    typeKind: i.typeKind ?? known?.kind ?? 'other',
+    statusId: status.id,
+    statusName: status.name,
+    manufacturerId: i.manufacturerName ? 199 : null,
+    manufacturerName: i.manufacturerName ?? null,
+    modelId: i.modelName ? 19_999 : null,
+    modelName: i.modelName ?? null,
+    operatingSystemId: i.operatingSystemName ? 599 : null,
+    operatingSystemName: i.operatingSystemName ?? null,
+    locationId: null,
+    locationName: null,
+    contactId: null,
+    contactName: null,
+    warrantyExpiresAt: i.warrantyExpiresAt ?? null,
+    installedAt: i.installedAt ?? null,
+    purchasedAt: i.purchasedAt ?? null,
+    archived: i.archived ?? false,
+    restricted: false,
+    myGlue: false,
+    psaIntegration: null,
+    createdAt: i.createdAt ?? ts,
+    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+  };
+  store.configurations.push(rec);
+  return rec;
+}
+
+export function updateConfiguration(store: ItgStore, id: number, patch: ConfigurationPatch, now: () => number): ItgConfigurationRecord {
+  const rec = store.configurations.find((c) => c.id === id);
+  if (!rec) throw new MutationError(404, `configuration ${id} not found`);
+  const p = parse(configurationPatchSchema, patch);
+  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  if (p.typeName !== undefined) {
+    const known = KNOWN_TYPES[p.typeName];
+    rec.typeName = p.typeName;
+    rec.typeId = p.typeId ?? known?.id ?? rec.typeId;
+    rec.typeKind = p.typeKind ?? known?.kind ?? rec.typeKind;
+  }
+  if (p.statusName !== undefined) {
+    const s = CONFIG_STATUSES.find((x) => x.name === p.statusName) ?? CONFIG_STATUSES[0];
+    rec.statusId = s.id;
+    rec.statusName = s.name;
+  }
+  const simple = ['organizationId', 'name', 'hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes', 'manufacturerName', 'modelName',
+    'operatingSystemName', 'warrantyExpiresAt', 'installedAt', 'purchasedAt', 'archived', 'createdAt'] as const;
+  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
+  rec.updatedAt = p.updatedAt ?? nowIso(now);
+  return rec;
+}
+
+export function deleteConfiguration(store: ItgStore, id: number): boolean {
+  const n = store.configurations.length;
+  store.configurations = store.configurations.filter((c) => c.id !== id);
+  return store.configurations.length !== n;
+}
+
+export function createDomain(store: ItgStore, input: DomainInput, now: () => number): ItgDomainRecord {
+  const i = parse(domainInputSchema, input);
+  requireOrg(store, i.organizationId);
+  assertFreeId(store.domains, i.id, 'domain');
+  const ts = nowIso(now);
+  const rec: ItgDomainRecord = {
+    id: i.id ?? store.nextIds.domain++,
+    organizationId: i.organizationId,
+    name: i.name,
+    registrarName: i.registrarName ?? null,
+    expiresOn: i.expiresOn ?? null,
+    notes: i.notes ?? null,
+    createdAt: i.createdAt ?? ts,
+    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+  };
+  store.domains.push(rec);
+  return rec;
+}
+
+export function updateDomain(store: ItgStore, id: number, patch: DomainPatch, now: () => number): ItgDomainRecord {
+  const rec = store.domains.find((d) => d.id === id);
+  if (!rec) throw new MutationError(404, `domain ${id} not found`);
+  const p = parse(domainPatchSchema, patch);
+  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  const simple = ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'] as const;
+  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
+  rec.updatedAt = p.updatedAt ?? nowIso(now);
+  return rec;
+}
+
+export function deleteDomain(store: ItgStore, id: number): boolean {
+  const n = store.domains.length;
+  store.domains = store.domains.filter((d) => d.id !== id);
+  return store.domains.length !== n;
+}
+
+export function createNamed(store: ItgStore, which: 'statuses' | 'types', input: NamedInput, now: () => number): ItgNamedRecord {
+  const i = parse(namedInputSchema, input);
+  const list = store[which];
+  assertFreeId(list, i.id, which === 'statuses' ? 'organization status' : 'organization type');
+  const ts = isoSeconds(now());
+  const rec: ItgNamedRecord = { id: i.id ?? store.nextIds[which === 'statuses' ? 'status' : 'type']++, name: i.name, synced: i.synced ?? false, createdAt: ts, updatedAt: ts };
+  list.push(rec);
+  return rec;
+}
+
+/** Renames a status or type. Organizations keep the old denormalised name unless `propagate` is set. */
+export function updateNamed(store: ItgStore, which: 'statuses' | 'types', id: number, patch: NamedPatch, now: () => number): ItgNamedRecord {
+  const rec = store[which].find((x) => x.id === id);
+  if (!rec) throw new MutationError(404, `${which === 'statuses' ? 'organization status' : 'organization type'} ${id} not found`);
+  const p = parse(namedPatchSchema, patch);
+  if (p.name !== undefined) rec.name = p.name;
+  if (p.synced !== undefined) rec.synced = p.synced;
+  rec.updatedAt = nowIso(now);
+  if (p.propagate && p.name !== undefined) {
+    for (const o of store.organizations) {
+      if (which === 'statuses' && o.statusId === id) o.statusName = p.name;
+      if (which === 'types' && o.typeId === id) o.typeName = p.name;
+    }
+  }
+  return rec;
+}
