@@ -1,0 +1,8 @@
+export { startHaloSandbox, HALO_SANDBOX_DEFAULTS, DEFAULT_BEHAVIOUR } from './server.js';
+export { rateLimitMessage } from './faults.js';
+export { DATE_SENTINEL, parseHaloDate } from './format.js';
+export { TYPE_IDS } from './seed-data.js';
+export type {
+  HaloSandbox, HaloSandboxOptions, HaloSandboxControl, HaloSandboxBehaviour, HaloSandboxApp, HaloSandboxData, HaloSandboxStats,
+  FaultSpec, FaultType, Fault, RequestLogEntry, TicketInput, TicketPatch, ClientInput,
+} from './types.js';

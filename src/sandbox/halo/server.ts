@@ -1,0 +1,398 @@
+/**
+ * startHaloSandbox: one node:http server playing Halo's authorization server (`/auth/token`,
+ * `/token?tenant=`), resource server (`/api`) and the sandbox control interface (`/_sandbox`).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createApiHandler, type ApiResult } from './api.js';
+import { AuthServer } from './auth.js';
+import { handleControl } from './control-http.js';
+import { FaultRegistry, rateLimitMessage, RollingWindow } from './faults.js';
+import { toHaloJson } from './format.js';
+import { HaloStore } from './store.js';
+import type {
+  Fault, HaloSandbox, HaloSandboxBehaviour, HaloSandboxControl, HaloSandboxData, HaloSandboxOptions, HaloSandboxStats, RequestLogEntry,
+} from './types.js';
+
+export const HALO_SANDBOX_DEFAULTS = {
+  clientId: 'crosswalk-sandbox',
+  clientSecret: 'sandbox-secret',
+  scopes: 'all',
+  tenant: 'sandbox',
+  ticketCount: 12_000,
+  tokenTtlSeconds: 3600,
+  rateLimit: { limit: 300, windowMs: 300_000 },
+  defaultUnpagedCount: 50,
+  seed: 1,
+} as const;
+
+export const DEFAULT_BEHAVIOUR: HaloSandboxBehaviour = {
+  noScopeStatus: 401,
+  invalidScopeStatus: 400,
+  newTokenVoidsOld: false,
+  includeRefreshToken: true,
+  rejectNeedlessTenant: false,
+  pageSizeOverCap: 'clamp',
+  clientListIncludesWebsite: false,
+  missingRecord: '404',
+  opportunityScope: 'crm',
+  typeStatusScope: 'none',
+  multiPostReply: 'array',
+  filterClientsByLastUpdate: false,
+};
+
+const MAX_LOG = 200_000;
+const MAX_BODY = 10 * 1024 * 1024;
+
+const HTML_PAGE = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Halo Service Desk</title></head>
+<body><div id="app"><h1>Halo Service Desk</h1><p>Please sign in to continue.</p>
+<form method="post" action="/auth/Account/Login"><input name="username" placeholder="Username"><input name="password" type="password" placeholder="Password"><button>Log In</button></form>
+</div></body></html>`;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<HaloSandbox> {
+  const now = opts.now ?? Date.now;
+  const seed = opts.seed ?? HALO_SANDBOX_DEFAULTS.seed;
+  const tenant = opts.tenant ?? HALO_SANDBOX_DEFAULTS.tenant;
+  const initialApps = (opts.clients ?? [{ clientId: HALO_SANDBOX_DEFAULTS.clientId, clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret, scopes: HALO_SANDBOX_DEFAULTS.scopes }])
+    .map((a) => ({ ...a }));
+  const initialRate = opts.rateLimit === undefined ? { ...HALO_SANDBOX_DEFAULTS.rateLimit } : opts.rateLimit === null ? null : { ...opts.rateLimit };
+  const initialBehaviour: HaloSandboxBehaviour = { ...DEFAULT_BEHAVIOUR, ...(opts.behaviour ?? {}) };
+
+  let behaviour: HaloSandboxBehaviour = { ...initialBehaviour };
+  let latencyMs = opts.latencyMs ?? 0;
+  let rate: { limit: number; windowMs: number; retryAfterSeconds?: number } | null = initialRate;
+  let window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+  const defaultUnpagedCount = opts.defaultUnpagedCount ?? HALO_SANDBOX_DEFAULTS.defaultUnpagedCount;
+
+  const store = new HaloStore({
+    seed,
+    clientCount: opts.clientCount,
+    businessCount: opts.businessCount,
+    ticketCount: opts.ticketCount ?? HALO_SANDBOX_DEFAULTS.ticketCount,
+    now,
+  });
+  const auth = new AuthServer(initialApps, {
+    tenant,
+    tenantRequired: opts.tenantRequired ?? false,
+    ttlSeconds: opts.tokenTtlSeconds ?? HALO_SANDBOX_DEFAULTS.tokenTtlSeconds,
+    now,
+    behaviour: () => behaviour,
+  });
+  const faults = new FaultRegistry();
+  let log: RequestLogEntry[] = [];
+  const emptyStats = () => ({ requests: 0, apiRequests: 0, tokenRequests: 0, byStatus: {} as Record<string, number>, rateLimited: 0, ticketsCreated: 0 });
+  let counters = emptyStats();
+  let maxInWindowCarry = 0;
+
+  // the API handler is synchronous: faults it takes (repeat-page, post-timeout) match the path being served
+  let currentPath = '';
+  const api = createApiHandler({
+    store,
+    auth,
+    behaviour: () => behaviour,
+    defaultUnpagedCount: () => defaultUnpagedCount,
+    takeFault: (types) => faults.take(currentPath, types),
+    tenant,
+  });
+
+  const control: HaloSandboxControl = {
+    addFault: (f) => faults.add(f),
+    listFaults: () => faults.list(),
+    clearFaults: () => faults.clear(),
+    expireTokens: () => auth.expireAll(),
+    addTickets: (input) => store.addTickets(input),
+    updateTicket: (id, patch) => store.updateTicket(id, patch),
+    deleteTicket: (id) => store.deleteTicket(id),
+    addClient: (input) => store.addClient(input),
+    updateClient: (id, patch) => store.updateClient(id, patch),
+    deleteClient: (id) => store.deleteClient(id),
+    addApp: (app) => auth.addApp(app),
+    removeApp: (id) => auth.removeApp(id),
+    requests: () => log.slice(),
+    clearRequests: () => {
+      log = [];
+    },
+    stats: (): HaloSandboxStats => ({
+      ...counters,
+      byStatus: { ...counters.byStatus },
+      faultsInjected: faults.injected,
+      tokensIssued: auth.issued,
+      clients: store.clients.length,
+      sites: store.sites.length,
+      tickets: store.tickets.length,
+      ticketTypes: store.types.length,
+      maxInWindow: Math.max(maxInWindowCarry, window?.maxInWindow ?? 0),
+    }),
+    data: (o?: { tickets?: boolean }): HaloSandboxData => {
+      const withTickets = o?.tickets !== false;
+      const clients = store.clients.slice().sort((a, b) => a.id - b.id);
+      const d: HaloSandboxData = {
+        tenant,
+        now: new Date(now()).toISOString(),
+        clients: clients.map((c) => ({
+          id: c.id, name: c.name, inactive: c.inactive, businessKey: c.businessKey, website: c.website, domain: c.domain,
+          allowAllTypes: c.allowAllTypes, allowedTypeIds: c.allowedTypeIds.slice(), siteIds: (store.sitesByClient.get(c.id) ?? []).map((s) => s.id),
+        })),
+        clientIds: clients.map((c) => c.id),
+        activeClientIds: clients.filter((c) => !c.inactive).map((c) => c.id),
+        inactiveClientIds: clients.filter((c) => c.inactive).map((c) => c.id),
+        siteIds: store.sites.map((s) => s.id),
+        ticketTypes: store.types.map((t) => ({ id: t.id, name: t.name, use: t.use, inactive: t.inactive, isOpportunity: t.isOpportunity })),
+        opportunityTypeIds: store.types.filter((t) => t.isOpportunity).map((t) => t.id),
+        ticketCount: store.tickets.length,
+      };
+      if (withTickets) {
+        d.ticketIds = store.tickets.map((t) => t.id);
+        d.openTicketIds = store.tickets.filter((t) => !t.closed).map((t) => t.id);
+        d.opportunityTicketIds = store.opportunities().map((t) => t.id);
+      }
+      return d;
+    },
+    reset: () => {
+      store.load();
+      faults.clear();
+      auth.reset();
+      log = [];
+      counters = emptyStats();
+      maxInWindowCarry = 0;
+      behaviour = { ...initialBehaviour };
+      latencyMs = opts.latencyMs ?? 0;
+      rate = initialRate ? { ...initialRate } : null;
+      window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+    },
+    setRateLimit: (rl) => {
+      maxInWindowCarry = Math.max(maxInWindowCarry, window?.maxInWindow ?? 0);
+      rate = rl ? { ...rl } : null;
+      window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+    },
+    setLatency: (ms) => {
+      latencyMs = Math.max(0, ms);
+    },
+    setBehaviour: (b) => {
+      behaviour = { ...behaviour, ...b };
+      return { ...behaviour };
+    },
+    getTicket: (id) => store.ticketById.get(id),
+  };
+
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  function record(entry: RequestLogEntry, kind: 'api' | 'token' | 'other'): void {
+    counters.requests++;
+    if (kind === 'api') counters.apiRequests++;
+    if (kind === 'token') counters.tokenRequests++;
+    const k = String(entry.status);
+    counters.byStatus[k] = (counters.byStatus[k] ?? 0) + 1;
+    log.push(entry);
+    if (log.length > MAX_LOG) log = log.slice(log.length - MAX_LOG / 2);
+  }
+
+  function send(res: ServerResponse, status: number, body: string, contentType: string | null, headers: Record<string, string> = {}): void {
+    const h: Record<string, string | number> = { ...headers, 'content-length': Buffer.byteLength(body) };
+    if (contentType) h['content-type'] = contentType;
+    res.writeHead(status, h);
+    res.end(body);
+  }
+
+  function sendResult(res: ServerResponse, r: ApiResult): void {
+    if (r.raw !== undefined) send(res, r.status, r.raw, r.raw ? (r.contentType ?? 'text/plain; charset=utf-8') : null, r.headers);
+    else send(res, r.status, toHaloJson(r.json), 'application/json; charset=utf-8', r.headers);
+  }
+
+  /** Pre-dispatch faults: 5xx, 429, reset, slow. Returns true when the request was answered (or dropped). */
+  async function preFaults(path: string, res: ServerResponse, socket: Socket, entry: RequestLogEntry): Promise<boolean> {
+    for (;;) {
+      const slow = faults.take(path, ['slow']);
+      if (!slow) break;
+      entry.fault = 'slow';
+      await sleep(slow.delayMs ?? 5000);
+    }
+    const f = faults.take(path, ['500', '502', '503', '429', 'reset']);
+    if (!f) return false;
+    entry.fault = f.type;
+    const retry = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
+    switch (f.type) {
+      case 'reset':
+        entry.status = 0;
+        socket.destroy();
+        return true;
+      case '500':
+        entry.status = 500;
+        send(res, 500, toHaloJson({ ClassName: 'System.Exception', Message: 'An unexpected error has occurred. Please try again.' }), 'application/json; charset=utf-8');
+        return true;
+      case '502':
+        entry.status = 502;
+        send(res, 502, '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>', 'text/html', retry);
+        return true;
+      case '503':
+        entry.status = 503;
+        send(res, 503, '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>', 'text/html', retry);
+        return true;
+      case '429':
+        entry.status = 429;
+        send(res, 429, JSON.stringify(rateLimitMessage(rate?.limit ?? 300, rate?.windowMs ?? 300_000)), 'application/json; charset=utf-8', retry);
+        return true;
+    }
+    return false;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = now();
+    const perf = performance.now();
+    const url = new URL(req.url ?? '/', 'http://sandbox.local');
+    let path = url.pathname.toLowerCase().replace(/\/{2,}/g, '/');
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const socket = req.socket;
+
+    if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
+      const body = await readBody(req);
+      const r = handleControl(control, method, path, url.searchParams, body);
+      send(res, r.status, JSON.stringify(r.json), 'application/json; charset=utf-8');
+      return;
+    }
+
+    const kind: 'api' | 'token' | 'other' = path === '/api' || path.startsWith('/api/') ? 'api' : path === '/auth/token' || path === '/token' ? 'token' : 'other';
+    const entry: RequestLogEntry = { at: new Date(started).toISOString(), method, path: `${url.pathname}${url.search}`, status: 0, ms: 0 };
+    let recorded = false;
+    const finish = () => {
+      if (recorded) return;
+      recorded = true;
+      entry.ms = Math.round(performance.now() - perf);
+      if (res.headersSent) entry.status = res.statusCode;
+      record(entry, kind);
+    };
+    res.on('close', finish);
+
+    const body = await readBody(req);
+
+    if (kind === 'other') {
+      if (method === 'GET' || method === 'HEAD') send(res, 200, HTML_PAGE, 'text/html; charset=utf-8');
+      else send(res, 404, '<html><body><h1>404 - File or directory not found.</h1></body></html>', 'text/html; charset=utf-8');
+      return;
+    }
+
+    if (await preFaults(path, res, socket, entry)) return;
+    if (latencyMs > 0) await sleep(latencyMs);
+
+    if (kind === 'token') {
+      if (method !== 'POST') {
+        send(res, 405, JSON.stringify({ error: 'invalid_request', error_description: 'Use POST' }), 'application/json; charset=utf-8', { allow: 'POST' });
+        return;
+      }
+      const tenantParam = url.searchParams.get('tenant');
+      const r = auth.token({
+        shared: path === '/token',
+        tenant: tenantParam,
+        contentType: String(req.headers['content-type'] ?? ''),
+        body,
+        authorization: req.headers.authorization,
+      });
+      send(res, r.status, JSON.stringify(r.body), 'application/json; charset=utf-8', { 'cache-control': 'no-store', pragma: 'no-cache' });
+      return;
+    }
+
+    // /api
+    if (window && !window.hit(now())) {
+      counters.rateLimited++;
+      const headers: Record<string, string> = {};
+      if (rate?.retryAfterSeconds !== undefined) headers['retry-after'] = String(rate.retryAfterSeconds);
+      send(res, 429, JSON.stringify(rateLimitMessage(window.limit, window.windowMs)), 'application/json; charset=utf-8', headers);
+      return;
+    }
+
+    const query = new Map<string, string>();
+    for (const [k, v] of url.searchParams) {
+      const key = k.toLowerCase();
+      if (!query.has(key)) query.set(key, v);
+    }
+    currentPath = path;
+    const result = api({ method, path, query, body, authorization: req.headers.authorization });
+    if (result.status === 201 && method === 'POST') counters.ticketsCreated += Array.isArray(result.json) ? result.json.length : 1;
+    const hangFault: Fault | null = result.hang ?? null;
+    if (hangFault) {
+      entry.fault = hangFault.type;
+      entry.status = 0;
+      if (hangFault.delayMs !== undefined) {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          socket.destroy();
+        }, hangFault.delayMs);
+        timers.add(t);
+      }
+      // otherwise: never answer; the client times out (the socket is destroyed at close())
+      return;
+    }
+    sendResult(res, result);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        send(res, 500, JSON.stringify({ ClassName: 'System.Exception', Message: err instanceof Error ? err.message : String(err) }), 'application/json; charset=utf-8');
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    if (closing) s.destroy();
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const base = `http://${urlHost}:${port}`;
+
+  return {
+    url: base,
+    authUrl: `${base}/auth`,
+    resourceUrl: `${base}/api`,
+    sharedAuthUrl: base,
+    tenant,
+    control,
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
