@@ -1,0 +1,182 @@
+/**
+ * Halo actions (halo.md §8): allowed ticket types per client, creating an opportunity ticket (one POST,
+ * never retried blindly), and finding a ticket by our marker after an ambiguous failure.
+ */
+import type { CreateOpportunityInput, PsaTicketType } from '../contract.js';
+import { isConnectorError } from '../http/errors.js';
+import type { HaloApi } from './client.js';
+import { extractHaloMessage } from './error-message.js';
+import { HaloConnectorError, apiError, isJsonBody } from './halo-error.js';
+import { haloId, haloNaiveUtc, haloQueryDate, mapTicketType, unwrapList } from './mappers.js';
+
+export interface HaloActionDeps {
+  api: HaloApi;
+  opportunityTypeIds: ReadonlySet<string>;
+  now: () => number;
+}
+
+function numericId(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new HaloConnectorError({ kind: 'config', code: 'http_error', userMessage: `${what} "${value}" is not a Halo id.` });
+  }
+  return n;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The text we write into a ticket so it can be found again. */
+export function markerText(marker: string): string {
+  return `crosswalk:${marker}`;
+}
+
+/** The `details_html` footer carrying the marker. */
+export function markerFooter(marker: string): string {
+  return `<p>${escapeHtml(markerText(marker))}</p>`;
+}
+
+function markerPattern(marker: string): RegExp {
+  const escaped = markerText(marker).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${escaped}(?![A-Za-z0-9_-])`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export async function allowedTicketTypes(deps: HaloActionDeps, companyId: string): Promise<PsaTicketType[]> {
+  const clientId = numericId(companyId, 'Company id');
+  const [typesBody, detail] = await Promise.all([
+    deps.api.getJson('/TicketType', { client_id: clientId }),
+    // The client detail says whether all types are allowed; a failure here only loses the cross-check.
+    deps.api.getJson(`/Client/${clientId}`, { getavailablerts: true }).catch((err: unknown) => {
+      if (isConnectorError(err) && (err.code === 'not_found' || err.code === 'http_error')) return null;
+      throw err;
+    }),
+  ]);
+  const list = unwrapList(typesBody, 'tickettypes');
+  if (list === null) {
+    throw new HaloConnectorError({
+      kind: 'system',
+      code: 'unexpected_response',
+      userMessage: "Halo's reply to GET /TicketType was not a list of ticket types.",
+    });
+  }
+  let types = list.records
+    .map((raw) => mapTicketType(raw, deps.opportunityTypeIds))
+    .filter((t): t is PsaTicketType => t !== null && !t.inactive);
+  if (isRecord(detail) && detail.allowall_tickettypes === false && Array.isArray(detail.allowed_tickettypes) && detail.allowed_tickettypes.length > 0) {
+    // Cross-check in case this Halo ignores `client_id` on /TicketType.
+    const allowed = new Set(
+      detail.allowed_tickettypes.map((t) => (isRecord(t) ? haloId(t.id) : haloId(t))).filter((id): id is string => id !== null),
+    );
+    types = types.filter((t) => allowed.has(t.id));
+  }
+  return types;
+}
+
+export async function createOpportunityTicket(deps: HaloActionDeps, input: CreateOpportunityInput): Promise<{ ticketId: string }> {
+  const clientId = numericId(input.companyId, 'Company id');
+  const typeId = numericId(input.ticketTypeId, 'Ticket type id');
+  const footer = markerFooter(input.marker);
+  const detailsHtml = markerPattern(input.marker).test(input.detailsHtml) ? input.detailsHtml : `${input.detailsHtml}${footer}`;
+  const ticket: Record<string, unknown> = {
+    client_id: clientId,
+    summary: input.summary,
+    details_html: detailsHtml,
+    tickettype_id: typeId,
+    dateoccurred: haloNaiveUtc(new Date(deps.now())),
+  };
+  if (input.value !== null && Number.isFinite(input.value)) ticket.oppvalue = input.value;
+
+  // One POST, never retried blindly (no idempotency key): a timeout or 5xx throws a `transient` error and the
+  // caller searches for the marker (findTicketByMarker) before posting again. A 401 is retried once with a new
+  // token by the HTTP layer (Halo refused it unprocessed), a 429 likewise after the wait.
+  const res = await deps.api.request({ method: 'POST', path: '/Tickets', json: [ticket], retry: false });
+  if (res.status >= 200 && res.status < 300) {
+    const body: unknown = Array.isArray(res.body) ? res.body[0] : res.body;
+    const id = isRecord(body) ? haloId(body.id) : null;
+    if (id !== null) return { ticketId: id };
+    throw new HaloConnectorError({
+      kind: 'transient',
+      code: 'unexpected_response',
+      status: res.status,
+      userMessage: 'Halo accepted the ticket but did not return its id; it will be looked up by its marker.',
+      detail: `POST /Tickets → ${res.status} without id${isJsonBody(res) ? '' : ' (not JSON)'}`,
+    });
+  }
+  if (res.status === 400 || res.status === 422) {
+    const message = extractHaloMessage(res.body, res.text);
+    throw new HaloConnectorError({
+      kind: 'config',
+      code: 'http_error',
+      status: res.status,
+      userMessage: message ?? 'Halo refused the ticket.',
+      detail: `POST /Tickets → ${res.status}`,
+    });
+  }
+  throw apiError(res, 'POST', '/Tickets', deps.api.baseUrl);
+}
+
+function containsMarker(raw: Record<string, unknown>, pattern: RegExp): boolean | null {
+  let sawText = false;
+  for (const key of ['details_html', 'details', 'summary']) {
+    const value = raw[key];
+    if (typeof value === 'string') {
+      if (key !== 'summary') sawText = true;
+      if (pattern.test(value)) return true;
+    }
+  }
+  return sawText ? false : null;
+}
+
+/**
+ * The id of the client's ticket carrying our marker, or null. Searches `search=<marker>` first, then the
+ * client's tickets updated in the last 14 days; a list row without details is confirmed from its detail.
+ */
+export async function findTicketByMarker(deps: HaloActionDeps, companyId: string, marker: string): Promise<string | null> {
+  const clientId = numericId(companyId, 'Company id');
+  const pattern = markerPattern(marker);
+  const checked = new Set<string>();
+  const MAX_DETAIL_LOOKUPS = 25;
+  let lookups = 0;
+
+  const scan = async (records: unknown[]): Promise<string | null> => {
+    const unknownIds: string[] = [];
+    for (const raw of records) {
+      if (!isRecord(raw)) continue;
+      const id = haloId(raw.id);
+      if (id === null || checked.has(id)) continue;
+      const verdict = containsMarker(raw, pattern);
+      if (verdict === true) return id;
+      if (verdict === null) unknownIds.push(id);
+      else checked.add(id);
+    }
+    // Newest first: the ticket we look for was created recently.
+    unknownIds.sort((a, b) => Number(b) - Number(a));
+    for (const id of unknownIds) {
+      if (lookups >= MAX_DETAIL_LOOKUPS) break;
+      lookups++;
+      checked.add(id);
+      const detail = await deps.api.getJson(`/Tickets/${id}`).catch((err: unknown) => {
+        if (isConnectorError(err) && err.code === 'not_found') return null;
+        throw err;
+      });
+      if (isRecord(detail) && containsMarker(detail, pattern) === true) return id;
+    }
+    return null;
+  };
+
+  const list = async (query: Record<string, string | number | boolean>): Promise<unknown[]> => {
+    const res = await deps.api.request({ method: 'GET', path: '/Tickets', query: { ...query, client_id: clientId, pageinate: true, page_size: 100, page_no: 1 } });
+    if (res.status < 200 || res.status >= 300) throw apiError(res, 'GET', '/Tickets', deps.api.baseUrl);
+    return unwrapList(res.body, 'tickets')?.records ?? [];
+  };
+
+  const found = await scan(await list({ search: marker }));
+  if (found !== null) return found;
+  const since = new Date(deps.now() - 14 * 86_400_000);
+  return scan(await list({ lastupdatefromdate: haloQueryDate(since), order: 'id', orderdesc: true }));
+}

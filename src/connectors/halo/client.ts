@@ -1,0 +1,87 @@
+/**
+ * Halo API access on top of the shared HTTP layer: bearer token from the auth cache on every attempt,
+ * and on a 401 one new token and one retry (the HTTP layer's `refreshAuth` hook).
+ *
+ * The hook has no request context, so each request runs inside an AsyncLocalStorage scope that remembers
+ * the token it was sent with; the refresh then drops exactly that token. Several requests failing with the
+ * same stale token therefore cause one renewal, and a request never voids a newer token another request
+ * just fetched.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { isConnectorError } from '../http/errors.js';
+import type { HaloAuth } from './auth.js';
+import { HaloConnectorError, apiError, isJsonBody, notHaloApiError } from './halo-error.js';
+import type { HaloQuery } from './paginate.js';
+
+interface RequestScope {
+  token: string | null;
+  signal: AbortSignal | undefined;
+}
+
+export interface HaloApi {
+  readonly http: HttpClient;
+  /** The API base (`https://<host>/api`). */
+  readonly baseUrl: string;
+  /** Sends with a bearer token; resolves 2xx and 4xx replies (after the one 401 retry), throws otherwise. */
+  request(req: HttpRequest): Promise<HttpResponse>;
+  /** GET expecting JSON: throws a HaloConnectorError for non-2xx or non-JSON replies. */
+  getJson(path: string, query?: HaloQuery, signal?: AbortSignal): Promise<unknown>;
+}
+
+export type HaloHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'authHeaders' | 'refreshAuth'>;
+
+export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: HaloHttpOptions }): HaloApi {
+  const scopes = new AsyncLocalStorage<RequestScope>();
+  const host = new URL(opts.baseUrl).host;
+  const http = createHttpClient({
+    ...opts.http,
+    baseUrl: opts.baseUrl,
+    authHeaders: async () => {
+      const scope = scopes.getStore();
+      const token = await opts.auth.getToken(scope?.signal);
+      if (scope !== undefined) scope.token = token;
+      return { Authorization: `Bearer ${token}` };
+    },
+    refreshAuth: async () => {
+      const scope = scopes.getStore();
+      opts.auth.invalidate(scope?.token ?? undefined);
+      // Fetch now so that a token failure surfaces as such (invalid credentials), not as the API's 401.
+      await opts.auth.getToken(scope?.signal);
+    },
+  });
+
+  async function request(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await scopes.run({ token: null, signal: req.signal }, () => http.request(req));
+    } catch (err) {
+      if (isConnectorError(err) && (err.code === 'unreachable' || err.code === 'tls_error') && !(err instanceof HaloConnectorError)) {
+        throw new HaloConnectorError({
+          kind: err.kind,
+          code: err.code,
+          ...(err.status === undefined ? {} : { status: err.status }),
+          userMessage:
+            err.code === 'unreachable'
+              ? `Could not reach the Halo API at ${host}.`
+              : `Could not open a secure connection to ${host} (TLS/certificate error).`,
+          hint:
+            err.code === 'unreachable'
+              ? `Check the Resource Server URL (${opts.baseUrl}) and that this server can reach it.`
+              : 'Check the certificate of the Halo server.',
+          ...(err.detail === undefined ? {} : { detail: err.detail }),
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  async function getJson(path: string, query?: HaloQuery, signal?: AbortSignal): Promise<unknown> {
+    const res = await request({ method: 'GET', path, ...(query === undefined ? {} : { query }), ...(signal === undefined ? {} : { signal }) });
+    if (res.status < 200 || res.status >= 300) throw apiError(res, 'GET', path, opts.baseUrl);
+    if (!isJsonBody(res)) throw notHaloApiError('GET', path, opts.baseUrl, res);
+    return res.body;
+  }
+
+  return { http, baseUrl: opts.baseUrl.replace(/\/+$/, ''), request, getJson };
+}

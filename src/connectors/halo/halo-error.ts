@@ -1,0 +1,166 @@
+/**
+ * Halo's ConnectorError flavour (adds the Halo scope names that are missing) and the status → error
+ * mapping for API replies, with messages that say where in Halo to fix things.
+ */
+import { ConnectorError, type ConnectorErrorInit } from '../http/errors.js';
+import { extractHaloMessage, looksLikeHtml } from './error-message.js';
+
+export const HALO_PERMISSIONS_PATH = 'In Halo: Configuration → Integrations → Halo PSA API → View Applications → your application';
+
+export class HaloConnectorError extends ConnectorError {
+  /** Halo scope names (`read:tickets`, …) the application lacks, for `missing_permissions`. */
+  missingPermissions?: string[];
+
+  constructor(init: ConnectorErrorInit & { missingPermissions?: string[] }) {
+    super(init);
+    this.name = 'HaloConnectorError';
+    if (init.missingPermissions !== undefined) this.missingPermissions = init.missingPermissions;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), missingPermissions: this.missingPermissions };
+  }
+}
+
+export function permissionsHint(scopes: readonly string[]): string {
+  const list = scopes.join(', ');
+  return `${HALO_PERMISSIONS_PATH} → Permissions: tick ${list} (or "all"), save, then test again. Also check that the application's agent may see these records.`;
+}
+
+export function missingPermissionsError(scopes: string[], detail?: string): HaloConnectorError {
+  return new HaloConnectorError({
+    kind: 'config',
+    code: 'missing_permissions',
+    userMessage: `The Halo API application lacks the permission${scopes.length === 1 ? '' : 's'} ${scopes.join(', ')}.`,
+    hint: permissionsHint(scopes),
+    missingPermissions: scopes,
+    ...(detail === undefined ? {} : { detail }),
+  });
+}
+
+/** The Halo scope that reading (or writing) an API path needs (halo.md §11). */
+export function scopeForPath(path: string, method: string = 'GET'): string {
+  const first = path.replace(/^\/+/, '').split(/[/?]/)[0]?.toLowerCase() ?? '';
+  const mode = method.toUpperCase() === 'GET' ? 'read' : 'edit';
+  switch (first) {
+    case 'client':
+    case 'site':
+      return `${mode}:customers`;
+    case 'asset':
+      return `${mode}:assets`;
+    case 'opportunities':
+      return `${mode}:crm`;
+    default:
+      // Tickets, Actions, TicketType, Status
+      return `${mode}:tickets`;
+  }
+}
+
+/** Whether a granted scope string (space-separated) covers a needed Halo scope. */
+export function scopeCovers(granted: string, needed: string): boolean {
+  const scopes = new Set(granted.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+  if (scopes.has('all') || scopes.has('admin') || scopes.has('all:teams')) return true;
+  if (scopes.has(needed)) return true;
+  const [mode, area] = needed.split(':');
+  // edit: implies read:
+  return mode === 'read' && area !== undefined && scopes.has(`edit:${area}`);
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+/** Human description of a reply body for internal detail (never contains a secret: it is Halo's reply). */
+export function responseExcerpt(res: ErrorResponse): string {
+  const t = res.text.replace(/\s+/g, ' ').trim();
+  return `HTTP ${res.status}${t === '' ? '' : `: ${t.slice(0, 300)}`}`;
+}
+
+export function isHtmlResponse(res: { body: unknown; text: string; headers?: Headers }): boolean {
+  const type = res.headers?.get('content-type') ?? '';
+  return type.includes('text/html') || looksLikeHtml(res.text);
+}
+
+/** A 2xx reply whose body is not JSON (an HTML page, plain text) — the URL is not Halo's API. */
+export function isJsonBody(res: { body: unknown; text: string }): boolean {
+  if (res.body === null || res.body === undefined) return false;
+  if (typeof res.body !== 'string') return true;
+  // A bare JSON string parses to a string too: tell it apart by its quotes.
+  return res.text.trim().startsWith('"');
+}
+
+/**
+ * Maps a non-2xx API reply (after the one 401 retry) to a HaloConnectorError.
+ * `where` names what was requested, e.g. "GET /Client".
+ */
+export function apiError(res: ErrorResponse & { headers?: Headers }, method: string, path: string, apiBase: string): HaloConnectorError {
+  const message = extractHaloMessage(res.body, res.text);
+  const detail = `${method} ${path}: ${responseExcerpt(res)}`;
+  const status = res.status;
+  if (status === 401) {
+    return new HaloConnectorError({
+      kind: 'config',
+      code: 'invalid_credentials',
+      status,
+      userMessage: 'Halo refused the access token for the API, even a fresh one.',
+      hint: `${HALO_PERMISSIONS_PATH} → Details: check the Client ID and Client Secret, that the application has an agent to log in as, and that the Resource Server URL and the Authorisation Server URL belong to the same Halo instance.`,
+      detail,
+    });
+  }
+  if (status === 403) {
+    const scope = scopeForPath(path, method);
+    return missingPermissionsError([scope], detail);
+  }
+  if (status === 404) {
+    return new HaloConnectorError({
+      kind: 'config',
+      code: 'not_found',
+      status,
+      userMessage: `Halo's API was not found at ${apiBase} (${method} ${path} answered 404).`,
+      hint: 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).',
+      detail,
+    });
+  }
+  if (status === 429) {
+    return new HaloConnectorError({
+      kind: 'rate_limited',
+      code: 'rate_limited',
+      status,
+      userMessage: 'Halo is rate limiting our requests (about 300 per 5 minutes are allowed).',
+      hint: 'Wait a few minutes and try again.',
+      detail,
+    });
+  }
+  if (status >= 500) {
+    return new HaloConnectorError({
+      kind: 'transient',
+      code: 'http_error',
+      status,
+      userMessage: `Halo had a server error (HTTP ${status})${message === null ? '' : `: ${message}`}.`,
+      hint: 'Try again later.',
+      detail,
+    });
+  }
+  return new HaloConnectorError({
+    kind: 'config',
+    code: 'http_error',
+    status,
+    userMessage: message ?? `Halo refused the request (HTTP ${status}).`,
+    detail,
+  });
+}
+
+/** A 2xx reply that is not JSON at all: the URL serves something other than Halo's API. */
+export function notHaloApiError(method: string, path: string, apiBase: string, res: ErrorResponse & { headers?: Headers }): HaloConnectorError {
+  const what = isHtmlResponse(res) ? 'an HTML page' : 'a reply that is not JSON';
+  return new HaloConnectorError({
+    kind: 'config',
+    code: 'not_found',
+    status: res.status,
+    userMessage: `${apiBase} is not Halo's API: ${method} ${path} returned ${what}.`,
+    hint: 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).',
+    detail: `${method} ${path}: ${responseExcerpt(res)}`,
+  });
+}
