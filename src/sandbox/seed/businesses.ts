@@ -393,7 +393,10 @@ function draft(ctx: Ctx, variant: SeedVariant): NameDraft[] {
       return pair(ctx, variant, country, reserve(ctx, `${p} ${a}`), reserve(ctx, `${p} ${b}`));
     }
     case 'neighbour-number': {
-      const stem = `${ctx.pick(SURNAMES)} ${ctx.pick(INDUSTRIES)} ${ctx.pick(['Site', 'Branch', 'Clinic', 'Store', 'Office', 'Unit'])}`;
+      const sur = ctx.pick(SURNAMES);
+      const ind = ctx.pick(INDUSTRIES);
+      const unit = ctx.pick(['Site', 'Branch', 'Clinic', 'Store', 'Office', 'Unit']);
+      const stem = `${sur} ${ind} ${ind.includes(unit) ? 'Site' : unit}`;
       const n = 1 + Math.floor(ctx.rng() * 8);
       return pair(ctx, variant, country, reserve(ctx, `${stem} ${n}`), reserve(ctx, `${stem} ${n + 1}`));
     }
@@ -511,9 +514,10 @@ export function generateBusinesses(opts: { count?: number; seed?: number } = {})
       } else if (variant === 'duplicate-name') {
         inPsa = idx === 0;
       } else {
+        // only plain ('identical') businesses go missing on one side; the name-variant cases stay on both
         const r = ctx.rng();
-        if (r < 0.05) inPsa = false;
-        else if (r < 0.1) inItglue = false;
+        if (variant === 'identical' && r < 0.1) inPsa = false;
+        else if (variant === 'identical' && r < 0.2) inItglue = false;
       }
       const st = ctx.rng();
       let itglueStatus: SeedBusiness['itglueStatus'] = st < 0.86 ? 'Active' : st < 0.97 ? 'Inactive' : 'Testing Only';
