@@ -263,8 +263,8 @@ export function buildStore(opts: ItgSeedOptions): ItgStore {
   const candidates = organizations.filter((o) => !o.primary);
   for (let i = 7; i < candidates.length; i += 41) {
     const child = candidates[i];
-    const parent = candidates[i - 3];
-    child.parentId = rng() < 0.6 ? String(parent.id) : parent.id;
+    const parent = i === 7 ? organizations[0] : candidates[i - 3]; // the first one hangs under the MSP: parent-id "1"
+    child.parentId = rng() < 0.6 || i === 7 ? String(parent.id) : parent.id;
     child.ancestorIds = `[${parent.id}]`;
   }
 
