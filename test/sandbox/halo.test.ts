@@ -244,7 +244,8 @@ describe('Halo sandbox', () => {
   describe('values and filters', () => {
     it('filters tickets by lastupdatefromdate', async () => {
       const ids = truth.ticketIds!.slice(10, 13);
-      const since = new Date(Date.now() - 1000).toISOString();
+      // seeded last updates are all before now; the patched ones are at or after it
+      const since = new Date(Date.now()).toISOString();
       for (const id of ids) await control(sb, 'PATCH', `/tickets/${id}`, { summary: `changed ${id}` });
       const r = await api(sb, token, `/Tickets?pageinate=true&page_size=100&lastupdatefromdate=${encodeURIComponent(since)}`);
       assert.equal(r.status, 200);
@@ -379,6 +380,53 @@ describe('Halo sandbox', () => {
       assert.equal(home.status, 200);
       assert.match(home.headers.get('content-type') ?? '', /text\/html/);
       await home.text();
+    });
+  });
+
+  describe('control interface', () => {
+    it('adds, renames, deactivates and deletes clients', async () => {
+      const { id } = await control(sb, 'POST', '/clients', { name: 'Zed Sandbox Test Ltd', website: 'https://zed.example', domain: 'zed.example' });
+      const d = await api(sb, token, `/Client/${id}`);
+      assert.equal(d.json.name, 'Zed Sandbox Test Ltd');
+      assert.equal(d.json.domain, 'zed.example');
+      await control(sb, 'PATCH', `/clients/${id}`, { name: 'Zed Renamed Ltd', inactive: true });
+      const act = await api(sb, token, '/Client?pageinate=true&page_size=1000&search=zed renamed');
+      assert.equal(act.json.record_count, 0);
+      const all = await api(sb, token, '/Client?pageinate=true&page_size=1000&includeinactive=true&includeactive=true&search=zed renamed');
+      assert.deepEqual(all.json.clients.map((c: any) => c.id), [id]);
+      await control(sb, 'DELETE', `/clients/${id}`);
+      assert.equal((await api(sb, token, `/Client/${id}`)).status, 404);
+    });
+
+    it('adds tickets that show up with a fresh last_update', async () => {
+      const since = new Date(Date.now() - 1000).toISOString();
+      const { ids } = await control(sb, 'POST', '/tickets', { count: 3 });
+      assert.equal(ids.length, 3);
+      const r = await api(sb, token, `/Tickets?pageinate=true&page_size=100&lastupdatefromdate=${since}&ticketids=${ids.join(',')}`);
+      assert.deepEqual(r.json.tickets.map((t: any) => t.id), ids);
+    });
+
+    it('plays an agent without visibility: empty lists, not errors', async () => {
+      await control(sb, 'POST', '/apps', { clientId: 'blind', clientSecret: 's', scopes: 'all', noVisibility: true });
+      const blind = await getToken(sb, 'all', 'grant_type=client_credentials&client_id=blind&client_secret=s');
+      const c = await api(sb, blind, '/Client?pageinate=true&page_size=10');
+      assert.equal(c.status, 200);
+      assert.deepEqual(c.json, { page_no: 1, page_size: 10, record_count: 0, clients: [] });
+      const t = await api(sb, blind, '/Tickets?pageinate=true&page_size=10');
+      assert.equal(t.json.record_count, 0);
+    });
+
+    it('switches uncertain behaviours at runtime', async () => {
+      await control(sb, 'PATCH', '/behaviour', { pageSizeOverCap: 'reject', noScopeStatus: 403 });
+      try {
+        const r = await api(sb, token, '/Tickets?pageinate=true&page_size=500');
+        assert.equal(r.status, 400);
+        const none = await tokenRes(`${sb.authUrl}/token`, CREDS);
+        const me = await api(sb, none.json.access_token, '/Agent/me');
+        assert.equal(me.status, 403);
+      } finally {
+        await control(sb, 'PATCH', '/behaviour', { pageSizeOverCap: 'clamp', noScopeStatus: 401 });
+      }
     });
   });
 

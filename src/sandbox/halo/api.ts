@@ -490,6 +490,14 @@ export function createApiHandler(deps: ApiDeps): (req: ApiRequest) => ApiResult 
 
     const need = (scope: string): ApiResult | null => (hasScope(token.scopes, scope) ? null : forbidden(scope));
     const q = req.query;
+    // an agent without visibility: customer-scoped lists are empty, single records not found
+    if (token.noVisibility && ['client', 'site', 'tickets', 'opportunities'].includes(resource) && method === 'GET') {
+      const denied = need(resource === 'client' || resource === 'site' ? 'read:customers' : resource === 'tickets' ? 'read:tickets' : behaviour.opportunityScope === 'crm' ? 'read:crm' : 'read:tickets');
+      if (denied) return denied;
+      if (id !== undefined) return missing(resource, id);
+      const key = resource === 'client' ? 'clients' : resource === 'site' ? 'sites' : 'tickets';
+      return page([], q, key, resource === 'tickets' || resource === 'opportunities' ? PAGE_CAP_TICKETS : PAGE_CAP_OTHER, (x) => x);
+    }
 
     switch (resource) {
       case 'agent': {

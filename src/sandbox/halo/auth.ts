@@ -51,12 +51,13 @@ export interface TokenInfo {
   appId: string;
   scopes: Set<string>;
   expiresAt: number;
+  noVisibility: boolean;
 }
 
 export const API_AGENT = { id: 9, name: 'Crosswalk API', email: 'api-agent@sandbox.halopsa.local' } as const;
 
 export class AuthServer {
-  apps = new Map<string, { secret: string; scopes: string[] }>();
+  apps = new Map<string, { secret: string; scopes: string[]; noVisibility: boolean }>();
   tokens = new Map<string, TokenInfo>();
   issued = 0;
 
@@ -75,7 +76,7 @@ export class AuthServer {
   }
 
   addApp(a: HaloSandboxApp): void {
-    this.apps.set(a.clientId, { secret: a.clientSecret, scopes: parseScopes(a.scopes) });
+    this.apps.set(a.clientId, { secret: a.clientSecret, scopes: parseScopes(a.scopes), noVisibility: a.noVisibility ?? false });
     // a changed registration voids the app's tokens
     for (const [k, t] of this.tokens) if (t.appId === a.clientId) this.tokens.delete(k);
   }
@@ -157,7 +158,7 @@ export class AuthServer {
     if (this.tokens.size > 10_000) for (const [k, t] of this.tokens) if (t.expiresAt <= now) this.tokens.delete(k);
     const exp = Math.floor(now / 1000) + cfg.ttlSeconds;
     const access = fakeJwt({ iss: 'halo-sandbox', sub: String(API_AGENT.id), client_id: id, scope: granted.join(' '), iat: Math.floor(now / 1000), exp, jti: randomBytes(12).toString('hex') });
-    this.tokens.set(access, { appId: id as string, scopes: new Set(granted), expiresAt: now + cfg.ttlSeconds * 1000 });
+    this.tokens.set(access, { appId: id as string, scopes: new Set(granted), expiresAt: now + cfg.ttlSeconds * 1000, noVisibility: app.noVisibility });
     this.issued++;
     const idToken = fakeJwt({ iss: 'halo-sandbox', sub: String(API_AGENT.id), aud: id, name: API_AGENT.name, email: API_AGENT.email, iat: Math.floor(now / 1000), exp });
     const body: Record<string, unknown> = { token_type: 'Bearer', access_token: access, expires_in: cfg.ttlSeconds, scope: granted.join(' ') };

@@ -57,7 +57,7 @@ const clientSchema = z.object({
   notes: z.string().optional(),
 });
 
-const appSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string(), scopes: z.string() });
+const appSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string(), scopes: z.string(), noVisibility: z.boolean().optional() });
 
 const rateLimitSchema = z.union([
   z.null(),
@@ -91,7 +91,7 @@ export const CONTROL_ENDPOINTS = [
   'POST   /_sandbox/clients              {name, inactive?, website?, domain?, allowAllTypes?, allowedTypeIds?}',
   'PATCH  /_sandbox/clients/:id',
   'DELETE /_sandbox/clients/:id',
-  'POST   /_sandbox/apps                 {clientId, clientSecret, scopes}',
+  'POST   /_sandbox/apps                 {clientId, clientSecret, scopes, noVisibility?}',
   'DELETE /_sandbox/apps/:clientId',
   'GET    /_sandbox/requests             request log',
   'DELETE /_sandbox/requests',

@@ -226,9 +226,8 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
 
   /** Pre-dispatch faults: 5xx, 429, reset, slow. Returns true when the request was answered (or dropped). */
   async function preFaults(path: string, res: ServerResponse, socket: Socket, entry: RequestLogEntry): Promise<boolean> {
-    for (;;) {
-      const slow = faults.take(path, ['slow']);
-      if (!slow) break;
+    const slow = faults.take(path, ['slow']);
+    if (slow) {
       entry.fault = 'slow';
       await sleep(slow.delayMs ?? 5000);
     }

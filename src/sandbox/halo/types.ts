@@ -8,6 +8,11 @@ export interface HaloSandboxApp {
   clientSecret: string;
   /** space-separated scopes the application may be granted; `all` grants everything */
   scopes: string;
+  /**
+   * The app's API agent sees no customers: lists (clients, sites, tickets, opportunities) come back empty
+   * instead of failing (halo.md §9: "an agent without visibility usually gets empty lists").
+   */
+  noVisibility?: boolean;
 }
 
 /** Behaviour switches for the places halo.md marks "uncertain — keep configurable". Changeable at runtime. */
