@@ -1,0 +1,335 @@
+/**
+ * Tiers (matching.md §6) and one-to-one assignment (§7):
+ *  1. drop records already linked (both ends) and rejected pairs;
+ *  2. lock decisive pairs (PSA id stored on the organization, confirmed aliases);
+ *  3. equality classes in order — key, alias key, compact, fingerprint — each only when unique on
+ *     both sides (over the full lists; flagged records and inactive PSA duplicates do not compete);
+ *  4. score-based edges (strong signal + score ≥ 0.80, or score ≥ 0.92), uncapped, taken only when
+ *     the mutual best of both ends with the margin;
+ *  5. ties and duplicate keys are ambiguous: counted, left unmapped, candidates shown.
+ * Same input, same output: nothing depends on iteration order except through sorted ids.
+ */
+import type { Edges } from './block.js';
+import type { Corpus, Rec } from './corpus.js';
+import { normalizeDetailed } from './normalize.js';
+import { CAPS, F, STRONG, THRESHOLDS } from './score.js';
+import type { AutomapInput, ProposalTier } from './types.js';
+
+export type EvidenceKind = 'psa-id' | 'alias' | 'key' | 'variant' | 'compact' | 'fingerprint' | 'strong' | 'score';
+
+export interface Decision {
+  i: number;
+  j: number;
+  kind: EvidenceKind;
+  tier: ProposalTier;
+  score: number;
+  /** Records of the same key set aside because flagged / inactive (explanations). */
+  ignored: number[][]; // [itg indices, psa indices]
+}
+
+export interface Ambiguity {
+  i: number;
+  candidates: Set<number>;
+  kind: EvidenceKind | 'decisive';
+}
+
+export interface Assignment {
+  decisions: Decision[];
+  ambiguous: Map<number, Ambiguity>;
+  itgLinked: Uint8Array;
+  psaLinked: Uint8Array;
+  isRejected: (i: number, j: number) => boolean;
+}
+
+const FREE = 0;
+const TAKEN = 1;
+const BLOCKED = 2;
+const LINKED = 3;
+
+interface Group {
+  itg: number[];
+  psa: number[];
+}
+
+function addTo(map: Map<string, Group>, key: string, side: 'itg' | 'psa', v: number): void {
+  if (key === '') return;
+  let g = map.get(key);
+  if (!g) map.set(key, (g = { itg: [], psa: [] }));
+  const l = g[side];
+  if (l[l.length - 1] !== v) l.push(v);
+}
+
+export function assign(corpus: Corpus, edges: Edges, input: AutomapInput): Assignment {
+  const { itg, psa } = corpus;
+  const nI = itg.length;
+  const nP = psa.length;
+  const itgIdx = new Map<string, number>();
+  const psaIdx = new Map<string, number>();
+  for (const r of itg) itgIdx.set(r.id, r.idx);
+  for (const r of psa) psaIdx.set(r.id, r.idx);
+
+  const itgState = new Uint8Array(nI);
+  const psaState = new Uint8Array(nP);
+  const itgLinked = new Uint8Array(nI);
+  const psaLinked = new Uint8Array(nP);
+  for (const l of input.existingLinks ?? []) {
+    const i = itgIdx.get(l.itglueId);
+    const j = psaIdx.get(l.psaId);
+    if (i !== undefined) {
+      itgState[i] = LINKED;
+      itgLinked[i] = 1;
+    }
+    if (j !== undefined) {
+      psaState[j] = LINKED;
+      psaLinked[j] = 1;
+    }
+  }
+  const rejected = new Set<number>();
+  for (const r of input.rejected ?? []) {
+    const i = itgIdx.get(r.itglueId);
+    const j = psaIdx.get(r.psaId);
+    if (i !== undefined && j !== undefined) rejected.add(i * nP + j);
+  }
+  const isRejected = (i: number, j: number): boolean => rejected.has(i * nP + j);
+
+  const decisions: Decision[] = [];
+  const ambiguous = new Map<number, Ambiguity>();
+  const markAmbiguous = (i: number, cands: Iterable<number>, kind: Ambiguity['kind']): void => {
+    let a = ambiguous.get(i);
+    if (!a) ambiguous.set(i, (a = { i, candidates: new Set(), kind }));
+    for (const j of cands) a.candidates.add(j);
+    if (itgState[i] === FREE) itgState[i] = BLOCKED;
+  };
+  const take = (d: Decision): void => {
+    decisions.push(d);
+    itgState[d.i] = TAKEN;
+    psaState[d.j] = TAKEN;
+  };
+
+  // ---- 2. decisive pairs -------------------------------------------------------------------
+  const keyGroups = new Map<string, Group>();
+  for (const r of itg) addTo(keyGroups, r.key, 'itg', r.idx);
+  for (const r of psa) addTo(keyGroups, r.key, 'psa', r.idx);
+
+  const decisive = new Map<number, Map<number, 'psa-id' | 'alias'>>(); // i -> j -> kind
+  const addDecisive = (i: number, j: number, kind: 'psa-id' | 'alias'): void => {
+    if (itgState[i] !== FREE || psaState[j] !== FREE || isRejected(i, j)) return;
+    let m = decisive.get(i);
+    if (!m) decisive.set(i, (m = new Map()));
+    if (!m.has(j) || kind === 'psa-id') m.set(j, kind);
+  };
+  for (const r of itg) {
+    if (r.psaId === null) continue;
+    const j = psaIdx.get(r.psaId);
+    if (j !== undefined) addDecisive(r.idx, j, 'psa-id');
+  }
+  for (const al of input.aliases ?? []) {
+    const j = psaIdx.get(al.psaId);
+    if (j === undefined || typeof al.name !== 'string') continue;
+    const k = normalizeDetailed(al.name).key;
+    if (k === '') continue;
+    const g = keyGroups.get(k);
+    if (!g || g.itg.length === 0) continue;
+    const pinned = al.itglueId !== undefined ? itgIdx.get(al.itglueId) : undefined;
+    const targets = pinned !== undefined && g.itg.includes(pinned) ? [pinned] : g.itg.filter((i) => !itg[i].flagged);
+    for (const i of targets) addDecisive(i, j, 'alias');
+  }
+  if (decisive.size > 0) {
+    const byPsa = new Map<number, number[]>();
+    for (const [i, m] of decisive) {
+      for (const j of m.keys()) {
+        let l = byPsa.get(j);
+        if (!l) byPsa.set(j, (l = []));
+        l.push(i);
+      }
+    }
+    for (const [i, m] of decisive) {
+      const js = [...m.keys()];
+      const conflict = js.length > 1 || (byPsa.get(js[0])?.length ?? 0) > 1;
+      if (conflict) {
+        markAmbiguous(i, js, 'decisive');
+        for (const j of js) for (const i2 of byPsa.get(j) ?? []) if (i2 !== i) markAmbiguous(i2, [j], 'decisive');
+        for (const j of js) if (psaState[j] === FREE) psaState[j] = BLOCKED;
+      }
+    }
+    for (const [i, m] of decisive) {
+      if (itgState[i] !== FREE) continue;
+      const [j, kind] = [...m.entries()][0];
+      if (psaState[j] !== FREE) continue;
+      take({ i, j, kind, tier: 'exact', score: 1, ignored: [[], []] });
+    }
+  }
+
+  // ---- 3. equality classes -----------------------------------------------------------------
+  const variantGroups = new Map<string, Group>();
+  const compactGroups = new Map<string, Group>();
+  const fpGroups = new Map<string, Group>();
+  const hasVariants = itg.some((r) => r.variants.length > 0) || psa.some((r) => r.variants.length > 0);
+  for (const [side, list] of [['itg', itg], ['psa', psa]] as const) {
+    for (const r of list) {
+      if (hasVariants) {
+        addTo(variantGroups, r.key, side, r.idx);
+        for (const v of r.variants) addTo(variantGroups, v, side, r.idx);
+      }
+      addTo(compactGroups, r.compact, side, r.idx);
+      if (r.tok.length > 1) addTo(fpGroups, r.fingerprint, side, r.idx);
+    }
+  }
+
+  const runClass = (groups: Map<string, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
+    const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
+    for (const [k, g] of groups) {
+      if (g.itg.length === 0 || g.psa.length === 0) continue;
+      if (kind !== 'key' && k.replace(/ /g, '').length <= 4) continue; // short names: exact only
+      if (kind === 'variant') {
+        // only groups where an alias key is involved (plain key equality was class 'key')
+        const viaAlias = g.itg.some((i) => itg[i].key !== k) || g.psa.some((j) => psa[j].key !== k);
+        if (!viaAlias) continue;
+      }
+      const itgS = g.itg.filter((i) => !itg[i].flagged);
+      if (itgS.length === 0) continue;
+      const active = g.psa.filter((j) => !psa[j].flagged && !psa[j].inactive);
+      const pool = active.length > 0 ? active : g.psa.filter((j) => !psa[j].flagged);
+      if (pool.length === 0) continue;
+      if (itgS.length === 1 && pool.length === 1) {
+        const i = itgS[0];
+        const j = pool[0];
+        if (itgState[i] !== FREE || psaState[j] !== FREE || isRejected(i, j)) continue;
+        const ignored = [g.itg.filter((x) => x !== i), g.psa.filter((x) => x !== j)];
+        tentative.push({ i, j, ignored, inactive: psa[j].inactive });
+      } else {
+        for (const i of itgS) {
+          if (itgState[i] !== FREE && itgState[i] !== BLOCKED) continue;
+          const cands = pool.filter((j) => (psaState[j] === FREE || psaState[j] === BLOCKED) && !isRejected(i, j));
+          if (cands.length === 0) continue;
+          markAmbiguous(i, cands, kind);
+          for (const j of cands) if (psaState[j] === FREE) psaState[j] = BLOCKED;
+        }
+      }
+    }
+    const cntI = new Map<number, number>();
+    const cntJ = new Map<number, number>();
+    for (const t of tentative) {
+      cntI.set(t.i, (cntI.get(t.i) ?? 0) + 1);
+      cntJ.set(t.j, (cntJ.get(t.j) ?? 0) + 1);
+    }
+    for (const t of tentative) {
+      if ((cntI.get(t.i) ?? 0) > 1 || (cntJ.get(t.j) ?? 0) > 1) {
+        const cands = tentative.filter((u) => u.i === t.i || u.j === t.j).map((u) => u.j);
+        markAmbiguous(t.i, cands, kind);
+        if (psaState[t.j] === FREE) psaState[t.j] = BLOCKED;
+      }
+    }
+    for (const t of tentative) {
+      if (itgState[t.i] !== FREE || psaState[t.j] !== FREE) continue;
+      const weak = t.ignored[0].length > 0 || t.ignored[1].length > 0;
+      const tier: ProposalTier = kind === 'key' && !weak ? 'exact' : 'near-exact';
+      const e = findEdge(edges, t.i, t.j);
+      const score = kind === 'key' ? 1 : e >= 0 ? edges.score[e] : THRESHOLDS.equalityFloor;
+      take({ i: t.i, j: t.j, kind, tier, score, ignored: t.ignored });
+    }
+  };
+  runClass(keyGroups, 'key');
+  if (hasVariants) runClass(variantGroups, 'variant');
+  runClass(compactGroups, 'compact');
+  runClass(fpGroups, 'fingerprint');
+
+  // ---- 4. score-based near-exact: mutual best with margin ---------------------------------
+  const valid = (i: number, j: number): boolean =>
+    (psaState[j] === FREE || psaState[j] === BLOCKED) && !isRejected(i, j);
+  // incoming edges per PSA record, from IT Glue records still in play
+  const inStart = new Int32Array(nP + 1);
+  for (let i = 0; i < nI; i++) {
+    if (itgState[i] !== FREE && itgState[i] !== BLOCKED) continue;
+    for (let e = edges.start[i]; e < edges.start[i + 1]; e++) inStart[edges.psa[e] + 1]++;
+  }
+  for (let j = 0; j < nP; j++) inStart[j + 1] += inStart[j];
+  const inEdges = new Int32Array(inStart[nP]);
+  const fill = inStart.slice(0, nP);
+  for (let i = 0; i < nI; i++) {
+    if (itgState[i] !== FREE && itgState[i] !== BLOCKED) continue;
+    for (let e = edges.start[i]; e < edges.start[i + 1]; e++) inEdges[fill[edges.psa[e]]++] = e;
+  }
+  const edgeItg = new Int32Array(edges.psa.length);
+  for (let i = 0; i < nI; i++) for (let e = edges.start[i]; e < edges.start[i + 1]; e++) edgeItg[e] = i;
+
+  const eligible = (e: number): 'strong' | 'score' | null => {
+    const fl = edges.flags[e];
+    if (fl & CAPS || fl & F.INACTIVE) return null;
+    const raw = edges.raw[e];
+    if (fl & STRONG && raw >= THRESHOLDS.strong) return 'strong';
+    if (raw >= THRESHOLDS.nearExact) return 'score';
+    return null;
+  };
+
+  const taken: Decision[] = [];
+  for (let i = 0; i < nI; i++) {
+    if (itgState[i] !== FREE) continue;
+    // best and runner-up at i among edges to PSA records still in play
+    let best = -1;
+    let runner = -1;
+    for (let e = edges.start[i]; e < edges.start[i + 1]; e++) {
+      if (!valid(i, edges.psa[e])) continue;
+      if (best < 0) best = e;
+      else {
+        runner = e;
+        break;
+      }
+    }
+    if (best < 0) continue;
+    const kind = eligible(best);
+    if (kind === null) continue;
+    const j = edges.psa[best];
+    if (psaState[j] !== FREE) continue;
+    const s = edges.score[best];
+    const close: number[] = [];
+    if (runner >= 0 && s - edges.score[runner] < THRESHOLDS.margin) close.push(edges.psa[runner]);
+    // best and runner-up at j among IT Glue records still in play
+    let bestJ = -1;
+    let runnerJ = -1;
+    for (let q = inStart[j]; q < inStart[j + 1]; q++) {
+      const e = inEdges[q];
+      const i2 = edgeItg[e];
+      if (isRejected(i2, j)) continue;
+      if (
+        bestJ < 0 ||
+        edges.score[e] > edges.score[bestJ] ||
+        (edges.score[e] === edges.score[bestJ] && itg[i2].id < itg[edgeItg[bestJ]].id)
+      ) {
+        runnerJ = bestJ;
+        bestJ = e;
+      } else if (
+        runnerJ < 0 ||
+        edges.score[e] > edges.score[runnerJ] ||
+        (edges.score[e] === edges.score[runnerJ] && itg[i2].id < itg[edgeItg[runnerJ]].id)
+      ) {
+        runnerJ = e;
+      }
+    }
+    let closeAtJ = false;
+    if (bestJ !== best) {
+      // j prefers another IT Glue company: ambiguous only when it is a close call
+      if (bestJ >= 0 && edges.score[bestJ] - s < THRESHOLDS.margin) closeAtJ = true;
+      else continue;
+    } else if (runnerJ >= 0 && s - edges.score[runnerJ] < THRESHOLDS.margin) closeAtJ = true;
+    if (close.length > 0 || closeAtJ) {
+      const cands = [j, ...close];
+      markAmbiguous(i, cands, kind);
+      continue;
+    }
+    taken.push({ i, j, kind, tier: 'near-exact', score: s, ignored: [[], []] });
+  }
+  for (const d of taken) take(d);
+
+  return { decisions, ambiguous, itgLinked, psaLinked, isRejected };
+}
+
+export function findEdge(edges: Edges, i: number, j: number): number {
+  for (let e = edges.start[i]; e < edges.start[i + 1]; e++) if (edges.psa[e] === j) return e;
+  return -1;
+}
+
+/** The record a decision was made against, for callers that need both. */
+export function pairOf(corpus: Corpus, d: Decision): [Rec, Rec] {
+  return [corpus.itg[d.i], corpus.psa[d.j]];
+}

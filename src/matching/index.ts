@@ -1,0 +1,125 @@
+/**
+ * Automap: proposes links between IT Glue organizations and PSA companies (matching.md).
+ * Pure: no I/O; same input, same output.
+ */
+import { assign, findEdge } from './assign.js';
+import { buildPsaIndex, generateEdges } from './block.js';
+import { buildCorpus } from './corpus.js';
+import { explainDecision, explainSuggestion } from './explain.js';
+import { normalizeDetailed } from './normalize.js';
+import { CAPS, EQUALITY, STRONG, Scorer, THRESHOLDS } from './score.js';
+import type { AutomapInput, AutomapResult, Proposal, Suggestion } from './types.js';
+
+export type {
+  AutomapCounts,
+  AutomapInput,
+  AutomapResult,
+  MatchCompany,
+  Proposal,
+  ProposalTier,
+  Suggestion,
+} from './types.js';
+export { normalizeName } from './normalize.js';
+export { LEGAL_FORMS } from './legal-forms.js';
+export { registrableDomain, normalizePhone } from './signals.js';
+export { jaroWinkler } from './jaro-winkler.js';
+export { THRESHOLDS } from './score.js';
+
+export interface AutomapStats {
+  /** Candidate pairs scored after blocking. */
+  pairsScored: number;
+  /** Candidate edges kept (top-K per IT Glue company). */
+  edgesKept: number;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const byId = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Like `automap`, plus blocking statistics (bench, diagnostics). */
+export function automapWithStats(input: AutomapInput): { result: AutomapResult; stats: AutomapStats } {
+  const corpus = buildCorpus(input.itglue ?? [], input.psa ?? [], input.ownDomains ?? []);
+  const index = buildPsaIndex(corpus);
+  const scorer = new Scorer(corpus);
+  const edges = generateEdges(corpus, index, scorer);
+  const asg = assign(corpus, edges, input);
+  const { itg, psa } = corpus;
+
+  // alias names, for explanations
+  const aliasByPsa = new Map<string, { key: string; name: string }[]>();
+  for (const al of input.aliases ?? []) {
+    if (typeof al.name !== 'string') continue;
+    let l = aliasByPsa.get(al.psaId);
+    if (!l) aliasByPsa.set(al.psaId, (l = []));
+    l.push({ key: normalizeDetailed(al.name).key, name: al.name });
+  }
+
+  const proposals: Proposal[] = [];
+  const proposedPsaOf = new Map<number, number>();
+  for (const d of asg.decisions) {
+    const e = findEdge(edges, d.i, d.j);
+    const aliasName =
+      d.kind === 'alias' ? (aliasByPsa.get(psa[d.j].id)?.find((x) => x.key === itg[d.i].key)?.name ?? null) : null;
+    proposals.push({
+      itglueId: itg[d.i].id,
+      psaId: psa[d.j].id,
+      score: round3(d.score),
+      tier: d.tier,
+      reasons: explainDecision(corpus, edges, scorer, d, e, aliasName),
+    });
+    proposedPsaOf.set(d.i, d.j);
+  }
+  proposals.sort((x, y) => byId(x.itglueId, y.itglueId) || byId(x.psaId, y.psaId));
+
+  const ambiguous = [...asg.ambiguous.values()]
+    .map((a) => ({
+      itglueId: itg[a.i].id,
+      candidates: [...a.candidates].map((j) => psa[j].id).sort(byId),
+    }))
+    .sort((x, y) => byId(x.itglueId, y.itglueId));
+
+  // suggestions: up to 3 per IT Glue company, to order dropdowns
+  const suggestions: Suggestion[] = [];
+  for (let i = 0; i < itg.length; i++) {
+    if (asg.itgLinked[i]) continue;
+    const own = proposedPsaOf.get(i);
+    const amb = asg.ambiguous.get(i);
+    let n = 0;
+    for (let e = edges.start[i]; e < edges.start[i + 1] && n < 3; e++) {
+      const j = edges.psa[e];
+      if (j === own || asg.psaLinked[j] || asg.isRejected(i, j)) continue;
+      const fl = edges.flags[e];
+      const s = edges.score[e];
+      const ok =
+        s >= THRESHOLDS.suggest ||
+        (fl & (STRONG | EQUALITY)) !== 0 ||
+        ((fl & CAPS) !== 0 && s >= THRESHOLDS.cappedSuggest) ||
+        (amb !== undefined && amb.candidates.has(j));
+      if (!ok) continue;
+      suggestions.push({
+        itglueId: itg[i].id,
+        psaId: psa[j].id,
+        score: round3(s),
+        reasons: explainSuggestion(corpus, edges, e, i, amb !== undefined && amb.candidates.has(j)),
+      });
+      n++;
+    }
+  }
+
+  let alreadyLinked = 0;
+  for (let i = 0; i < itg.length; i++) if (asg.itgLinked[i]) alreadyLinked++;
+  const counts = {
+    proposed: proposals.length,
+    alreadyLinked,
+    ambiguous: ambiguous.length,
+    unmatched: itg.length - proposals.length - alreadyLinked - ambiguous.length,
+  };
+  return {
+    result: { proposals, suggestions, counts, ambiguous },
+    stats: { pairsScored: edges.pairsScored, edgesKept: edges.psa.length },
+  };
+}
+
+/** Proposes one-to-one links (exact and near-exact tiers), suggestions, and counts. */
+export function automap(input: AutomapInput): AutomapResult {
+  return automapWithStats(input).result;
+}

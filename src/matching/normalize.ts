@@ -1,0 +1,494 @@
+/**
+ * Company-name normalization, matching.md §3 steps 1–8 (IDF, the rest of step 8, lives in corpus.ts).
+ */
+import { stripLegalForms, type LegalForm } from './legal-forms.js';
+
+export interface NormalizedName {
+  /** Tokens space-joined. */
+  key: string;
+  /** Tokens joined without spaces. */
+  compact: string;
+  /** Sorted unique tokens, space-joined. */
+  fingerprint: string;
+  tokens: string[];
+  /** Flags set aside: 'old', 'inactive', 'do not use', 'archived', 'test', 'closed', 'duplicate', … */
+  flags: string[];
+  /** Keys of the alternative names (dba X, t/a X, aka X, fka X, formerly X). */
+  aliases: string[];
+  /** Class of the outermost legal form removed (e.g. 'ltd' for Ltd / Limited), or null. */
+  legalForm: string | null;
+  /** Parts removed from the name, normalized, in order: legal forms, '& co', '&', 'and', 'the', flag and alias parts. */
+  removed: string[];
+}
+
+/** Internal superset used by the engine and the explanations. */
+export interface NormalizedDetail extends NormalizedName {
+  /** Display forms of the legal forms removed, outermost first ("Ltd", "Pty Ltd"). */
+  legalDisplays: string[];
+  /** Digit runs (and roman numerals) of the key, sorted, comma-joined; '' when none. */
+  numbers: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1–2: folding
+
+const FOLD_MAP: Record<string, string> = {
+  ß: 'ss', ẞ: 'ss', ø: 'o', Ø: 'o', æ: 'ae', Æ: 'ae', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
+  þ: 'th', Þ: 'th', œ: 'oe', Œ: 'oe', ı: 'i', ħ: 'h', Ħ: 'h', ŀ: 'l', Ŀ: 'l', ĸ: 'k',
+};
+const FOLD_RE = /[ßẞøØæÆłŁđĐðÐþÞœŒıħĦŀĿĸ]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+const MARKS = /\p{M}+/gu;
+const APOS_DOTS = /['’‘`´ʼʹ′.·]/g;
+
+/** NFKD, drop combining marks, map what doesn't decompose, casefold, delete apostrophes and dots. */
+export function foldText(raw: string): string {
+  let s = raw;
+  if (NON_ASCII.test(s)) {
+    s = s.normalize('NFKD').replace(MARKS, '');
+    s = s.replace(FOLD_RE, (c) => FOLD_MAP[c] ?? c);
+  }
+  s = s.toLowerCase();
+  if (s.includes('&amp;')) s = s.replace(/&amp;/g, '&');
+  return s.replace(APOS_DOTS, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3: flags and aliases
+
+/** Whole segments (in parentheses/brackets, after a dash, or the whole name) that flag a record. */
+const FLAG_PHRASES: Record<string, string> = {
+  old: 'old',
+  inactive: 'inactive',
+  'inactive client': 'inactive',
+  'inactive customer': 'inactive',
+  'do not use': 'do not use',
+  'dont use': 'do not use',
+  donotuse: 'do not use',
+  dnu: 'do not use',
+  archived: 'archived',
+  archive: 'archived',
+  test: 'test',
+  testing: 'test',
+  'test account': 'test',
+  'test company': 'test',
+  closed: 'closed',
+  'out of business': 'closed',
+  defunct: 'closed',
+  cancelled: 'closed',
+  canceled: 'closed',
+  terminated: 'closed',
+  duplicate: 'duplicate',
+  dup: 'duplicate',
+  dupe: 'duplicate',
+  deleted: 'deleted',
+  delete: 'deleted',
+  'to be deleted': 'deleted',
+  former: 'former client',
+  'former client': 'former client',
+  'former customer': 'former client',
+  'ex client': 'former client',
+  'no longer a client': 'former client',
+  'no longer client': 'former client',
+  'not a client': 'former client',
+  obsolete: 'old',
+  deprecated: 'old',
+  legacy: 'old',
+  'old account': 'old',
+  'old record': 'old',
+  'old name': 'old',
+};
+/** Flag phrases that also count when they start a side segment, e.g. "(inactive - merged)". */
+const FLAG_LEADS = ['do not use', 'dont use', 'dnu', 'inactive', 'archived', 'closed', 'duplicate', 'deleted', 'former client', 'no longer'];
+/** Words that flag a record wherever they appear in the name. */
+const FLAG_WORDS: Record<string, string> = {
+  inactive: 'inactive',
+  archived: 'archived',
+  donotuse: 'do not use',
+  dnu: 'do not use',
+  deprecated: 'old',
+  obsolete: 'old',
+  defunct: 'closed',
+  duplicate: 'duplicate',
+};
+const FLAG_WORD_SEQS: [string[], string][] = [
+  [['do', 'not', 'use'], 'do not use'],
+  [['dont', 'use'], 'do not use'],
+  [['out', 'of', 'business'], 'closed'],
+  [['no', 'longer', 'a', 'client'], 'former client'],
+  [['no', 'longer', 'client'], 'former client'],
+  [['former', 'client'], 'former client'],
+  [['to', 'be', 'deleted'], 'deleted'],
+];
+
+/** Alias markers: what follows is another name of the same business. */
+const ALIAS_MARKERS: string[][] = [
+  ['doing', 'business', 'as'],
+  ['formerly', 'known', 'as'],
+  ['also', 'known', 'as'],
+  ['trading', 'as'],
+  ['operating', 'as'],
+  ['dba'],
+  ['aka'],
+  ['fka'],
+  ['formerly'],
+];
+
+const SLASH_FIXES: [RegExp, string][] = [
+  [/\bd\s*\/\s*b\s*\/\s*a\b/g, ' dba '],
+  [/\ba\s*\/\s*k\s*\/\s*a\b/g, ' aka '],
+  [/\bf\s*\/\s*k\s*\/\s*a\b/g, ' fka '],
+  [/\bt\s*\/\s*a\b/g, ' trading as '],
+];
+
+const TOKEN_SPLIT = /[^\p{L}\p{N}&+]+/u;
+const SEGMENT_SPLIT = /\s[-–—|:]+\s|\s[-–—]+$|^[-–—]+\s|[|*;]|\s--+|--+\s/;
+
+function tokenize(s: string): string[] {
+  if (s.includes('&') || s.includes('+')) s = s.replace(/[&+]/g, (c) => ` ${c} `);
+  const parts = s.split(TOKEN_SPLIT);
+  const out: string[] = [];
+  for (const p of parts) if (p) out.push(p);
+  return out;
+}
+
+function startsWithSeq(tokens: string[], at: number, seq: string[]): boolean {
+  if (at + seq.length > tokens.length) return false;
+  for (let k = 0; k < seq.length; k++) if (tokens[at + k] !== seq[k]) return false;
+  return true;
+}
+
+interface Segment {
+  tokens: string[];
+  side: boolean; // in parentheses/brackets or after a separator
+}
+
+function splitSegments(s: string): Segment[] {
+  const segs: Segment[] = [];
+  let outer = '';
+  const hasParen = /[([{]/.test(s);
+  if (hasParen) {
+    let i = 0;
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '(' || c === '[' || c === '{') {
+        const close = c === '(' ? ')' : c === '[' ? ']' : '}';
+        let j = s.indexOf(close, i + 1);
+        if (j < 0) j = s.length;
+        const inner = s.slice(i + 1, j);
+        const t = tokenize(inner);
+        if (t.length) segs.push({ tokens: t, side: true });
+        outer += ' \u0000 ';
+        i = j + 1;
+      } else {
+        outer += c;
+        i++;
+      }
+    }
+  } else {
+    outer = s;
+  }
+  const pieces = outer.split('\u0000').flatMap((p) => p.split(SEGMENT_SPLIT));
+  const main: Segment[] = [];
+  let count = 0;
+  for (const p of pieces) {
+    const t = tokenize(p);
+    if (t.length) {
+      main.push({ tokens: t, side: count > 0 });
+      count++;
+    }
+  }
+  return main.concat(segs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps 4–7
+
+const CONNECTORS = new Set(['&', '+', 'and', 'und', 'et']);
+const SUFFIX_UNIT_HEAD = new Set(['&', '+', 'and', 'et']);
+const SUFFIX_UNIT_TAIL = new Set(['co', 'company', 'cie', 'compagnie']);
+
+/** Synonyms to one canonical token (step 6). 'saint'/'st' are handled separately (leading only). */
+const SYNONYMS: Record<string, string> = {
+  mount: 'mt',
+  brothers: 'bros',
+  bro: 'bros',
+  company: 'co',
+  cmpny: 'co',
+  international: 'intl',
+  technology: 'tech',
+  technologies: 'tech',
+  manufacturing: 'mfg',
+  centre: 'center',
+  ctr: 'center',
+  associates: 'assoc',
+  assocs: 'assoc',
+  grp: 'group',
+  svcs: 'services',
+  svc: 'services',
+  management: 'mgmt',
+  mgt: 'mgmt',
+  laboratories: 'labs',
+  laboratory: 'labs',
+};
+const LEADING_SAINT = new Set(['saint', 'st', 'sainte', 'ste']);
+const LEADING_SAINT_MAP: Record<string, string> = { saint: 'st', st: 'st', sainte: 'st', ste: 'st' };
+
+const ROMAN: Record<string, number> = {
+  ii: 2, iii: 3, iv: 4, vi: 6, vii: 7, viii: 8, ix: 9, xi: 11, xii: 12, xiii: 13, xiv: 14, xv: 15, xx: 20,
+};
+const DIGIT_RUNS = /\d+/g;
+
+const SINGLE_LETTER = /^\p{L}$/u;
+
+interface CanonResult {
+  tokens: string[];
+  legal: LegalForm[];
+}
+
+/** Steps 4–7 on a token list. Pushes what it removes onto `removed`. */
+function canonicalize(input: string[], removed: string[], allowSpa: boolean): CanonResult {
+  let t = input.slice();
+  // Step 4: suffix units at the end ('& co', 'and company', 'et cie'), then drop connectors.
+  while (t.length > 2) {
+    const a = t[t.length - 2];
+    const b = t[t.length - 1];
+    if (SUFFIX_UNIT_HEAD.has(a) && SUFFIX_UNIT_TAIL.has(b)) {
+      removed.push(`${a} ${b}`);
+      t.length -= 2;
+    } else break;
+  }
+  if (t.some((x) => CONNECTORS.has(x))) {
+    const kept = t.filter((x) => !CONNECTORS.has(x));
+    if (kept.length > 0) {
+      for (const x of t) if (CONNECTORS.has(x)) removed.push(x);
+      t = kept;
+    }
+  }
+  // Step 5: join runs of single letters ("a b c" -> "abc").
+  let hasSingle = false;
+  for (const x of t) if (x.length === 1 && SINGLE_LETTER.test(x)) hasSingle = true;
+  if (hasSingle) {
+    const out: string[] = [];
+    let run = '';
+    let runLen = 0;
+    const flush = () => {
+      if (runLen > 0) out.push(run);
+      run = '';
+      runLen = 0;
+    };
+    for (const x of t) {
+      if (x.length === 1 && SINGLE_LETTER.test(x)) {
+        run += x;
+        runLen++;
+      } else {
+        flush();
+        out.push(x);
+      }
+    }
+    flush();
+    t = out;
+  }
+  // Step 6: synonyms; saint/st only in leading position ("Main St" is a street).
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i];
+    if (i === 0 && t.length > 1 && LEADING_SAINT.has(x)) {
+      const m = LEADING_SAINT_MAP[x];
+      if (m) t[i] = m;
+      continue;
+    }
+    const s = SYNONYMS[x];
+    if (s !== undefined) t[i] = s;
+  }
+  // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
+  const legal = stripLegalForms(t, { allowSpa });
+  for (const f of legal) removed.push(f.tokens.join(' '));
+  if (t.length > 1 && t[0] === 'the') {
+    removed.push('the');
+    t.shift();
+  }
+  return { tokens: t, legal };
+}
+
+function numbersOf(tokens: string[]): string {
+  let nums: string[] | null = null;
+  for (const tok of tokens) {
+    const r = ROMAN[tok];
+    if (r !== undefined) {
+      (nums ??= []).push(String(r));
+      continue;
+    }
+    if (/\d/.test(tok)) {
+      const m = tok.match(DIGIT_RUNS);
+      if (m) for (const d of m) (nums ??= []).push(String(Number.parseInt(d, 10)));
+    }
+  }
+  if (!nums) return '';
+  return nums.sort().join(',');
+}
+
+function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: string } {
+  const key = tokens.join(' ');
+  const compact = tokens.join('');
+  let fingerprint: string;
+  if (tokens.length < 2) fingerprint = key;
+  else fingerprint = Array.from(new Set(tokens)).sort().join(' ');
+  return { key, compact, fingerprint };
+}
+
+const SPA_DOTTED = /\bs\.\s*p\.\s*a\.?\s*$/i;
+const SPA_CASED = /\bSpA\s*$/;
+
+/** Normalizes an alias name (no flags or further aliases). */
+function aliasKey(tokens: string[]): string {
+  const scratch: string[] = [];
+  const { tokens: t } = canonicalize(tokens, scratch, false);
+  return t.join(' ');
+}
+
+/** Full normalization with the engine's extra fields. */
+export function normalizeDetailed(raw: string): NormalizedDetail {
+  const removed: string[] = [];
+  const flags: string[] = [];
+  const aliases: string[] = [];
+  let s = foldText(raw ?? '');
+  if (s.includes('/')) for (const [re, rep] of SLASH_FIXES) s = s.replace(re, rep);
+
+  const segments = splitSegments(s);
+  let mainTokens: string[] = [];
+  const flagTokens: string[] = [];
+  const addFlag = (f: string) => {
+    if (!flags.includes(f)) flags.push(f);
+  };
+
+  for (const seg of segments) {
+    const t = seg.tokens;
+    const joined = t.join(' ');
+    const whole = FLAG_PHRASES[joined];
+    if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
+      addFlag(whole);
+      removed.push(joined);
+      flagTokens.push(...t);
+      continue;
+    }
+    if (seg.side) {
+      const lead = FLAG_LEADS.find((p) => startsWithSeq(t, 0, p.split(' ')));
+      if (lead !== undefined) {
+        addFlag(FLAG_PHRASES[lead] ?? lead);
+        removed.push(joined);
+        flagTokens.push(...t);
+        continue;
+      }
+    }
+    // Alias marker at the start of a side segment, or inside a segment after some name.
+    let handled = false;
+    for (let at = 0; at < t.length && !handled; at++) {
+      if (at === 0 && !seg.side && mainTokens.length === 0) continue;
+      for (const m of ALIAS_MARKERS) {
+        if (startsWithSeq(t, at, m)) {
+          const rest = t.slice(at + m.length);
+          const before = t.slice(0, at);
+          if (rest.length) {
+            const k = aliasKey(rest);
+            if (k && !aliases.includes(k)) aliases.push(k);
+            removed.push(t.slice(at).join(' '));
+            mainTokens.push(...before);
+            handled = true;
+          }
+          break;
+        }
+      }
+    }
+    if (!handled) mainTokens.push(...t);
+  }
+
+  // Word-level flags inside the main name.
+  if (mainTokens.length) {
+    const kept: string[] = [];
+    for (let i = 0; i < mainTokens.length; i++) {
+      const x = mainTokens[i];
+      let seqHit = false;
+      for (const [seq, f] of FLAG_WORD_SEQS) {
+        if (x === seq[0] && startsWithSeq(mainTokens, i, seq)) {
+          addFlag(f);
+          removed.push(seq.join(' '));
+          flagTokens.push(...seq);
+          i += seq.length - 1;
+          seqHit = true;
+          break;
+        }
+      }
+      if (seqHit) continue;
+      const w = FLAG_WORDS[x];
+      if (w !== undefined) {
+        addFlag(w);
+        removed.push(x);
+        flagTokens.push(x);
+        continue;
+      }
+      if ((x === 'test' || x === 'testing') && (i === 0 || i === mainTokens.length - 1) && mainTokens.length > 1) {
+        addFlag('test');
+        removed.push(x);
+        flagTokens.push(x);
+        continue;
+      }
+      if (i === 0 && mainTokens.length > 1 && /^(z{2,}|x{2,})$/.test(x)) {
+        addFlag(x[0] === 'z' ? 'zz' : 'xx');
+        removed.push(x);
+        flagTokens.push(x);
+        continue;
+      }
+      kept.push(x);
+    }
+    mainTokens = kept;
+  }
+  if (mainTokens.length === 0) {
+    // Never to empty: a name that is only a flag ("Test") keeps its words, still flagged.
+    if (flagTokens.length) {
+      mainTokens = flagTokens.slice();
+      removed.length = 0;
+    } else if (aliases.length) {
+      mainTokens = aliases[0].split(' ');
+    }
+  }
+
+  const allowSpa = SPA_DOTTED.test(raw ?? '') || SPA_CASED.test(raw ?? '');
+  const { tokens, legal } = canonicalize(mainTokens, removed, allowSpa);
+  const { key, compact, fingerprint } = keysOf(tokens);
+  return {
+    key,
+    compact,
+    fingerprint,
+    tokens,
+    flags,
+    aliases: aliases.filter((a) => a !== key),
+    legalForm: legal.length ? legal[0].cls : null,
+    removed,
+    legalDisplays: legal.map((f) => f.display),
+    numbers: numbersOf(tokens),
+  };
+}
+
+/** Normalizes a company name into matching keys (matching.md §3). Pure and deterministic. */
+export function normalizeName(raw: string): {
+  key: string;
+  compact: string;
+  fingerprint: string;
+  tokens: string[];
+  flags: string[];
+  aliases: string[];
+  legalForm: string | null;
+  removed: string[];
+} {
+  const d = normalizeDetailed(raw);
+  return {
+    key: d.key,
+    compact: d.compact,
+    fingerprint: d.fingerprint,
+    tokens: d.tokens,
+    flags: d.flags,
+    aliases: d.aliases,
+    legalForm: d.legalForm,
+    removed: d.removed,
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * Pair scoring (matching.md §5): 0.6 × IDF-weighted token Jaccard + 0.4 × Jaro-Winkler(key), token
+ * equality = identical (synonyms are canonical already) or Jaro-Winkler ≥ 0.93 with both ≥ 5
+ * characters; caps and equality / signal flags. Allocation-free on the hot path.
+ */
+import type { Corpus, Rec } from './corpus.js';
+import { jaroWinkler } from './jaro-winkler.js';
+
+/** Starting thresholds of matching.md §6, tuned on the gold set. */
+export const THRESHOLDS = {
+  /** Name score for near-exact without a strong signal. */
+  nearExact: 0.92,
+  /** Name score that a strong signal (domain, phone) lifts to near-exact. */
+  strong: 0.8,
+  /** Lowest score shown as a suggestion. */
+  suggest: 0.7,
+  /** Lowest score of a capped pair still shown as a suggestion. */
+  cappedSuggest: 0.5,
+  /** Margin over the runner-up, on both sides, for score-based near-exact. */
+  margin: 0.08,
+  /** Token typo tolerance. */
+  tokenJw: 0.93,
+  tokenJwMinLen: 5,
+  /** Candidates kept per IT Glue company. */
+  topK: 10,
+  /** Score floor of compact / fingerprint / alias-key equality (for ranking and display). */
+  equalityFloor: 0.95,
+} as const;
+
+export const F = {
+  KEY_EQ: 1,
+  COMPACT_EQ: 2,
+  FP_EQ: 4,
+  VARIANT_EQ: 8,
+  DOMAIN: 16,
+  PHONE: 32,
+  CAP_CONFLICT: 64,
+  CAP_SUBSET: 128,
+  CAP_FLAG: 256,
+  CAP_SHORT: 512,
+  FUZZY: 1024,
+  INACTIVE: 2048,
+} as const;
+export const CAPS = F.CAP_CONFLICT | F.CAP_SUBSET | F.CAP_FLAG | F.CAP_SHORT;
+export const STRONG = F.DOMAIN | F.PHONE;
+export const EQUALITY = F.KEY_EQ | F.COMPACT_EQ | F.FP_EQ | F.VARIANT_EQ;
+
+export interface TokenAlignment {
+  /** [IT Glue token, PSA token, typo?] */
+  matched: [string, string, boolean][];
+  unmatchedA: string[];
+  unmatchedB: string[];
+  jaccard: number;
+  jw: number;
+  score: number;
+}
+
+function hasCommon(a: string[], b: string[]): boolean {
+  for (const x of a) for (const y of b) if (x === y) return true;
+  return false;
+}
+
+export class Scorer {
+  /** Flags of the last `score` call. */
+  flags = 0;
+  /** Raw name score of the last `score` call (before the equality floor). */
+  raw = 0;
+  private usedB = new Uint8Array(64);
+  private matchA = new Uint8Array(64);
+  private readonly w: Float64Array;
+  private readonly inf: Uint8Array;
+  private readonly len: Int32Array;
+  private readonly text: string[];
+
+  constructor(corpus: Corpus) {
+    this.w = corpus.tokenWeight;
+    this.inf = corpus.tokenInformative;
+    this.len = corpus.tokenLen;
+    this.text = corpus.tokenText;
+  }
+
+  /**
+   * Scores IT Glue record `a` against PSA record `b`. Returns -1 when the pair is no candidate
+   * (different numbers) or cannot reach `minScore` without equality or a strong signal. Otherwise
+   * the ranking score (equality floors applied) and sets `flags` and `raw`.
+   */
+  score(a: Rec, b: Rec, minScore: number): number {
+    if (a.numbers !== b.numbers && a.numbers !== '' && b.numbers !== '') return -1;
+    if (a.key === '' || b.key === '') return -1;
+    let flags = 0;
+    if (a.key === b.key) flags |= F.KEY_EQ;
+    else {
+      if (a.compact === b.compact) flags |= F.COMPACT_EQ;
+      if (a.fingerprint === b.fingerprint) flags |= F.FP_EQ;
+    }
+    if (
+      (a.variants.length > 0 || b.variants.length > 0) &&
+      (a.variants.includes(b.key) || b.variants.includes(a.key) || hasCommon(a.variants, b.variants))
+    )
+      flags |= F.VARIANT_EQ;
+    if (a.domains.length > 0 && b.domains.length > 0 && hasCommon(a.domains, b.domains)) flags |= F.DOMAIN;
+    if (a.phone !== null && a.phone === b.phone) flags |= F.PHONE;
+    if (a.flagged || b.flagged) flags |= F.CAP_FLAG;
+    if (b.inactive) flags |= F.INACTIVE;
+
+    let jac: number;
+    if (flags & F.KEY_EQ) {
+      jac = 1;
+    } else {
+      const ta = a.tok;
+      const tb = b.tok;
+      const na = ta.length;
+      const nb = tb.length;
+      if (na > this.matchA.length || nb > this.usedB.length) {
+        const n = Math.max(na, nb) * 2;
+        this.matchA = new Uint8Array(n);
+        this.usedB = new Uint8Array(n);
+      }
+      const matchA = this.matchA;
+      const usedB = this.usedB;
+      matchA.fill(0, 0, na);
+      usedB.fill(0, 0, nb);
+      const w = this.w;
+      let M = 0;
+      let matchedCount = 0;
+      for (let i = 0; i < na; i++) {
+        const t = ta[i];
+        for (let j = 0; j < nb; j++) {
+          if (usedB[j] === 0 && tb[j] === t) {
+            usedB[j] = 1;
+            matchA[i] = 1;
+            M += w[t];
+            matchedCount++;
+            break;
+          }
+        }
+      }
+      if (matchedCount < na && matchedCount < nb) {
+        const len = this.len;
+        const minLen = THRESHOLDS.tokenJwMinLen;
+        for (let i = 0; i < na; i++) {
+          if (matchA[i] === 1) continue;
+          const t = ta[i];
+          if (len[t] < minLen) continue;
+          let best = -1;
+          let bestJw: number = THRESHOLDS.tokenJw;
+          for (let j = 0; j < nb; j++) {
+            if (usedB[j] === 1) continue;
+            const u = tb[j];
+            if (len[u] < minLen) continue;
+            const lt = len[t];
+            const lu = len[u];
+            // JW ≥ 0.93 is impossible with very different lengths; skip cheaply.
+            if (lt > lu * 2 || lu > lt * 2) continue;
+            const s = jaroWinkler(this.text[t], this.text[u]);
+            if (s >= bestJw) {
+              bestJw = s;
+              best = j;
+            }
+          }
+          if (best >= 0) {
+            usedB[best] = 1;
+            matchA[i] = 1;
+            M += (w[t] + w[tb[best]]) / 2;
+            matchedCount++;
+            flags |= F.FUZZY;
+          }
+        }
+      }
+      let UA = 0;
+      let UB = 0;
+      let infA = false;
+      let infB = false;
+      const inf = this.inf;
+      for (let i = 0; i < na; i++) {
+        if (matchA[i] === 0) {
+          UA += w[ta[i]];
+          if (inf[ta[i]] === 1) infA = true;
+        }
+      }
+      let unmatchedB = 0;
+      for (let j = 0; j < nb; j++) {
+        if (usedB[j] === 0) {
+          UB += w[tb[j]];
+          unmatchedB++;
+          if (inf[tb[j]] === 1) infB = true;
+        }
+      }
+      const unmatchedA = na - matchedCount;
+      const denom = M + UA + UB;
+      jac = denom > 0 ? M / denom : 0;
+      if (infA && infB) flags |= F.CAP_CONFLICT;
+      if ((unmatchedA === 0 && unmatchedB > 0) || (unmatchedB === 0 && unmatchedA > 0)) flags |= F.CAP_SUBSET;
+      if (a.short || b.short) flags |= F.CAP_SHORT;
+      if ((flags & (EQUALITY | STRONG)) === 0 && 0.6 * jac + 0.4 < minScore) return -1;
+    }
+    const jw = flags & F.KEY_EQ ? 1 : jaroWinkler(a.key, b.key);
+    const raw = 0.6 * jac + 0.4 * jw;
+    this.raw = raw;
+    this.flags = flags;
+    if (flags & F.KEY_EQ) return 1;
+    if (flags & (F.COMPACT_EQ | F.FP_EQ | F.VARIANT_EQ)) return raw > THRESHOLDS.equalityFloor ? raw : THRESHOLDS.equalityFloor;
+    return raw;
+  }
+
+  /** The token-level detail of a pair, for explanations (allocates; call for shown pairs only). */
+  align(a: Rec, b: Rec): TokenAlignment {
+    const ta = Array.from(a.tok);
+    const tb = Array.from(b.tok);
+    const usedB = new Array<boolean>(tb.length).fill(false);
+    const matchA = new Array<number>(ta.length).fill(-1);
+    const fuzzy = new Array<boolean>(ta.length).fill(false);
+    const w = this.w;
+    let M = 0;
+    for (let i = 0; i < ta.length; i++) {
+      const j = tb.findIndex((u, k) => !usedB[k] && u === ta[i]);
+      if (j >= 0) {
+        usedB[j] = true;
+        matchA[i] = j;
+        M += w[ta[i]];
+      }
+    }
+    for (let i = 0; i < ta.length; i++) {
+      if (matchA[i] >= 0 || this.len[ta[i]] < THRESHOLDS.tokenJwMinLen) continue;
+      let best = -1;
+      let bestJw: number = THRESHOLDS.tokenJw;
+      for (let j = 0; j < tb.length; j++) {
+        if (usedB[j] || this.len[tb[j]] < THRESHOLDS.tokenJwMinLen) continue;
+        const s = jaroWinkler(this.text[ta[i]], this.text[tb[j]]);
+        if (s >= bestJw) {
+          bestJw = s;
+          best = j;
+        }
+      }
+      if (best >= 0) {
+        usedB[best] = true;
+        matchA[i] = best;
+        fuzzy[i] = true;
+        M += (w[ta[i]] + w[tb[best]]) / 2;
+      }
+    }
+    let U = 0;
+    const matched: [string, string, boolean][] = [];
+    const unmatchedA: string[] = [];
+    const unmatchedB: string[] = [];
+    for (let i = 0; i < ta.length; i++) {
+      if (matchA[i] >= 0) matched.push([this.text[ta[i]], this.text[tb[matchA[i]]], fuzzy[i]]);
+      else {
+        unmatchedA.push(this.text[ta[i]]);
+        U += w[ta[i]];
+      }
+    }
+    for (let j = 0; j < tb.length; j++) {
+      if (!usedB[j]) {
+        unmatchedB.push(this.text[tb[j]]);
+        U += w[tb[j]];
+      }
+    }
+    const jaccard = a.key === b.key ? 1 : M + U > 0 ? M / (M + U) : 0;
+    const jw = a.key === b.key ? 1 : jaroWinkler(a.key, b.key);
+    return { matched, unmatchedA, unmatchedB, jaccard, jw, score: 0.6 * jaccard + 0.4 * jw };
+  }
+
+  weightOf(token: string, corpus: Corpus): number {
+    const id = corpus.tokenIds.get(token);
+    return id === undefined ? 0 : this.w[id];
+  }
+}

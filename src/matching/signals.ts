@@ -1,0 +1,101 @@
+/**
+ * Signals beyond names (matching.md §4): registrable domains and phone numbers.
+ * A small built-in public-suffix subset and free-mail list; no I/O.
+ */
+
+/** Second-level public suffixes (and hosting suffixes) under which the registrable domain has 3 labels. */
+const MULTI_SUFFIXES = new Set([
+  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'ltd.uk', 'plc.uk', 'net.uk', 'sch.uk', 'nhs.uk', 'police.uk',
+  'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au', 'asn.au', 'id.au',
+  'co.nz', 'org.nz', 'net.nz', 'govt.nz', 'school.nz', 'ac.nz', 'geek.nz',
+  'co.za', 'org.za', 'web.za', 'com.br', 'net.br', 'org.br', 'com.mx', 'org.mx', 'gob.mx',
+  'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'co.in', 'net.in', 'org.in', 'firm.in', 'gen.in',
+  'com.sg', 'org.sg', 'edu.sg', 'com.my', 'org.my', 'com.cn', 'com.hk', 'org.hk', 'com.tw', 'co.kr', 'or.kr',
+  'co.il', 'org.il', 'com.tr', 'com.ar', 'com.co', 'co.id', 'com.ph', 'com.pk', 'com.ng', 'co.ke', 'com.eg',
+  'com.sa', 'co.th', 'com.vn', 'com.pe', 'com.ec', 'com.uy', 'com.py', 'co.ve', 'com.gt', 'co.cr', 'com.do',
+  'gc.ca', 'qc.ca', 'on.ca', 'bc.ca', 'ab.ca', 'com.pl', 'com.es', 'com.pt', 'co.at', 'or.at', 'co.ie', 'gov.ie',
+  // hosting suffixes where each customer has its own subdomain
+  'onmicrosoft.com', 'sharepoint.com', 'myshopify.com', 'wixsite.com', 'squarespace.com', 'wordpress.com',
+  'blogspot.com', 'herokuapp.com', 'azurewebsites.net', 'github.io', 'netlify.app', 'vercel.app', 'godaddysites.com',
+  'business.site', 'weebly.com', 'square.site',
+]);
+
+/** Free-mail and consumer ISP domains: never evidence that two companies are the same. */
+export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
+  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'hotmail.co.uk', 'hotmail.fr', 'hotmail.de',
+  'live.com', 'live.co.uk', 'live.ca', 'msn.com', 'passport.com', 'yahoo.com', 'yahoo.co.uk', 'yahoo.ca',
+  'yahoo.com.au', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'rocketmail.com', 'aol.com', 'aim.com', 'icloud.com',
+  'me.com', 'mac.com', 'protonmail.com', 'proton.me', 'pm.me', 'gmx.com', 'gmx.net', 'gmx.de', 'web.de',
+  'mail.com', 'email.com', 'zoho.com', 'zohomail.com', 'yandex.com', 'yandex.ru', 'mail.ru', 'comcast.net',
+  'verizon.net', 'att.net', 'sbcglobal.net', 'bellsouth.net', 'cox.net', 'charter.net', 'spectrum.net',
+  'earthlink.net', 'optonline.net', 'frontier.com', 'frontiernet.net', 'windstream.net', 'centurylink.net',
+  'embarqmail.com', 'roadrunner.com', 'rr.com', 'juno.com', 'netzero.net', 'btinternet.com', 'sky.com',
+  'virginmedia.com', 'talktalk.net', 'ntlworld.com', 'bigpond.com', 'bigpond.net.au', 'optusnet.com.au',
+  'iinet.net.au', 'xtra.co.nz', 'shaw.ca', 'rogers.com', 'sympatico.ca', 'telus.net', 'videotron.ca',
+  'orange.fr', 'free.fr', 'wanadoo.fr', 'laposte.net', 'sfr.fr', 't-online.de', 'freenet.de', 'libero.it',
+  'qq.com', '163.com', '126.com', 'naver.com', 'fastmail.com', 'hey.com', 'tutanota.com', 'hushmail.com',
+  'inbox.com', 'onmicrosoft.com', 'example.com', 'example.org', 'example.net',
+]);
+
+const HOST_OK = /^[a-z0-9.-]+$/;
+
+/**
+ * The registrable domain ("contoso.com", "contoso.co.uk") of a URL, host name or e-mail address;
+ * null when it doesn't look like one.
+ */
+export function registrableDomain(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim().toLowerCase();
+  if (!s) return null;
+  const at = s.lastIndexOf('@');
+  if (at >= 0) s = s.slice(at + 1);
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  const cut = s.search(/[/?#\s]/);
+  if (cut >= 0) s = s.slice(0, cut);
+  const colon = s.indexOf(':');
+  if (colon >= 0) s = s.slice(0, colon);
+  s = s.replace(/\.+$/, '').replace(/^\.+/, '');
+  if (!s || !HOST_OK.test(s)) return null;
+  const labels = s.split('.').filter(Boolean);
+  if (labels.length < 2) return null;
+  const tld = labels[labels.length - 1];
+  if (!/^[a-z]{2,}$|^xn--[a-z0-9-]+$/.test(tld)) return null;
+  let take = 2;
+  const last2 = labels.slice(-2).join('.');
+  if (MULTI_SUFFIXES.has(last2)) take = 3;
+  else if (tld === 'us' && labels.length >= 3 && labels[labels.length - 2].length === 2) {
+    // locality domains: springfield.k12.il.us, ci.austin.tx.us
+    take = 3;
+    if (labels.length >= 4 && ['k12', 'ci', 'co', 'lib', 'cc', 'pvt', 'tec'].includes(labels[labels.length - 3])) take = 4;
+  }
+  if (labels.length < take) return null;
+  return labels.slice(-take).join('.');
+}
+
+/**
+ * Digits-normalized phone number: extension cut, leading international "00" dropped, compared on its
+ * last 10 digits (so "+1 555 123 4567" = "555-123-4567", "+44 20 7946 0000" = "020 7946 0000").
+ * Null for too short or obviously fake numbers.
+ */
+export function normalizePhone(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw;
+  const ext = s.search(/(?:ext\.?|extension|x|#)\s*\d+\s*$/i);
+  if (ext > 0) s = s.slice(0, ext);
+  let digits = s.replace(/\D+/g, '');
+  if (digits.startsWith('00')) digits = digits.slice(2);
+  if (digits.length < 7) return null;
+  if (digits.length > 10) digits = digits.slice(-10);
+  let distinct = 0;
+  const seen = new Uint8Array(10);
+  for (let i = 0; i < digits.length; i++) {
+    const d = digits.charCodeAt(i) - 48;
+    if (!seen[d]) {
+      seen[d] = 1;
+      distinct++;
+    }
+  }
+  if (distinct <= 2) return null;
+  if (digits.endsWith('1234567890') || digits.endsWith('0123456789')) return null;
+  return digits;
+}
