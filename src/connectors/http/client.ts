@@ -53,7 +53,8 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
   /** HTTP requests actually sent (every attempt counts). */
   readonly requestCount: number;
-  readonly baseUrl: string;
+  /** The base URL requests are relative to (optional so that test doubles need not set it). */
+  readonly baseUrl?: string;
 }
 
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -212,6 +213,33 @@ function excerpt(text: string, secrets: string[], max = 500): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+interface Cooldown {
+  until: number;
+  promise: Promise<void>;
+  waiters: number;
+  ctrl: AbortController;
+  done: boolean;
+}
+
+function raceAbort(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(abortedError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
@@ -244,8 +272,39 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const random = opts.random ?? Math.random;
   const extraRedact = opts.redactQueryParams ?? [];
   let requestCount = 0;
-  /** After a 429, other requests of this client wait too instead of hammering the server. */
-  let cooldownUntil = 0;
+  /**
+   * After a 429, every request of this client waits out the same pause instead of hammering the
+   * server. One shared sleep (so an injected test sleep stays in control of time); it is cancelled
+   * when every request waiting on it was aborted.
+   */
+  let cooldown: Cooldown | null = null;
+
+  function startCooldown(ms: number): Cooldown {
+    const until = now() + ms;
+    if (cooldown !== null && !cooldown.done && cooldown.until >= until) return cooldown;
+    const ctrl = new AbortController();
+    const cd: Cooldown = { until, waiters: 0, ctrl, done: false, promise: Promise.resolve() };
+    cd.promise = sleep(ms, ctrl.signal).then(
+      () => {
+        cd.done = true;
+      },
+      () => {
+        cd.done = true;
+      },
+    );
+    cooldown = cd;
+    return cd;
+  }
+
+  async function awaitCooldown(cd: Cooldown, signal: AbortSignal | undefined): Promise<void> {
+    cd.waiters++;
+    try {
+      await raceAbort(cd.promise, signal);
+    } finally {
+      cd.waiters--;
+      if (cd.waiters === 0 && !cd.done) cd.ctrl.abort();
+    }
+  }
 
   function emit(e: HttpEvent): void {
     if (opts.onEvent === undefined) return;
@@ -289,6 +348,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       userMessage,
       ...(status !== undefined ? { status } : {}),
       detail: `${c.reason}: ${detail}`,
+      reason: c.reason,
       ...(cause !== undefined ? { cause } : {}),
     });
   }
@@ -312,19 +372,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
     let attempt = 0;
     let refreshed = false;
-    let waitedUntil = 0;
-
-    const wait = async (ms: number): Promise<void> => {
-      const until = now() + ms;
-      await sleep(ms, signal);
-      waitedUntil = Math.max(waitedUntil, until);
-    };
+    const wait = (ms: number): Promise<void> => sleep(ms, signal);
 
     for (;;) {
       attempt++;
       if (signal?.aborted === true) throw abortedError(signal.reason);
-      const gate = cooldownUntil - Math.max(now(), waitedUntil);
-      if (gate > 0) await wait(gate);
+      const pause = cooldown;
+      if (pause !== null && !pause.done) await awaitCooldown(pause, signal);
       if (opts.limiter !== undefined) await opts.limiter.acquire(signal);
 
       const auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
@@ -409,13 +463,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         maxRetryWaitMs,
         random,
       });
-      if (rateLimited) {
-        cooldownUntil = Math.max(cooldownUntil, now() + d.waitMs);
-        emit({ type: 'rate_limited', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
-      }
+      // the cooldown starts before listeners hear of the 429, so nothing slips through meanwhile
+      const cd = rateLimited && d.action === 'retry' ? startCooldown(d.waitMs) : null;
+      if (rateLimited) emit({ type: 'rate_limited', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
       if (d.action === 'retry') {
-        if (!rateLimited) emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
-        await wait(d.waitMs);
+        if (cd !== null) {
+          await awaitCooldown(cd, signal);
+        } else {
+          emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });
+          await wait(d.waitMs);
+        }
         continue;
       }
       emit({ type: 'error', method, url: safeUrl, status, attempt, reason: d.reason });

@@ -14,6 +14,8 @@ export interface ConnectorErrorInit {
   status?: number;
   detail?: string;
   hint?: string;
+  /** Policy reason (`timeout`, `connection_refused`, `server_error`, …). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -25,6 +27,8 @@ export class ConnectorError extends Error {
   /** Internal detail for logs (response excerpt, network error code). Free of secrets. */
   detail?: string;
   hint?: string;
+  /** Policy reason (`timeout`, `connection_refused`, `server_error`, …). */
+  reason?: string;
 
   constructor(init: ConnectorErrorInit) {
     super(init.userMessage, init.cause === undefined ? undefined : { cause: init.cause });
@@ -35,6 +39,7 @@ export class ConnectorError extends Error {
     if (init.status !== undefined) this.status = init.status;
     if (init.detail !== undefined) this.detail = init.detail;
     if (init.hint !== undefined) this.hint = init.hint;
+    if (init.reason !== undefined) this.reason = init.reason;
   }
 
   /** Whether running the same operation later may succeed (the scheduler may retry). */
@@ -51,6 +56,7 @@ export class ConnectorError extends Error {
       status: this.status,
       detail: this.detail,
       hint: this.hint,
+      reason: this.reason,
     };
   }
 }
