@@ -514,19 +514,33 @@ describe('http client', () => {
     }
   });
 
-  it('a 429 cools the whole client down', async () => {
-    const srv = await startServer((req, res, _b, i) => {
-      if (i === 0) sendJson(res, 429, {}, { 'retry-after': '2' });
+  it('a 429 cools the whole client down (real clock)', async () => {
+    const arrivals: number[] = [];
+    const srv = await startServer((_req, res, _b, i) => {
+      arrivals.push(performance.now());
+      if (i === 0) sendJson(res, 429, {});
       else sendJson(res, 200, {});
     });
     try {
-      const { sleep, waits } = recordingSleep();
-      const c = createHttpClient({ baseUrl: srv.url, sleep });
+      let second: Promise<unknown> | null = null;
+      const c = createHttpClient({
+        baseUrl: srv.url,
+        retryAfterDefaultMs: 250,
+        onEvent: (e) => {
+          if (e.type === 'rate_limited') second = c.request({ path: '/b' });
+        },
+      });
+      const t0 = performance.now();
       await c.request({ path: '/a' });
-      await c.request({ path: '/b' });
-      assert.equal(waits[0], 2000);
-      assert.equal(waits.length, 2);
-      assert.ok((waits[1] as number) > 1500, 'another request waits out the cooldown');
+      await second;
+      assert.equal(arrivals.length, 3);
+      assert.ok((arrivals[1] as number) - t0 >= 240, 'the retry waited');
+      assert.ok((arrivals[2] as number) - t0 >= 240, 'another request waited out the same cooldown');
+      // with an injected sleep the cooldown follows that sleep (no extra waits)
+      const { sleep, waits } = recordingSleep();
+      const d = createHttpClient({ baseUrl: srv.url, sleep, retryAfterDefaultMs: 99 });
+      await d.request({ path: '/c' });
+      assert.deepEqual(waits, []);
     } finally {
       await srv.close();
     }
