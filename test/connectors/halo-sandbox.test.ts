@@ -1,0 +1,284 @@
+/**
+ * Halo connector acceptance set against the Halo sandbox (src/sandbox/halo).
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Stream, StreamResult } from '../../src/connectors/contract.js';
+import { createHaloConnector, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
+import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+
+async function drain<T>(stream: Stream<T>, since: Date | null = null): Promise<{ records: T[]; result: StreamResult }> {
+  const gen = stream.read({ since });
+  const records: T[] = [];
+  for (;;) {
+    const n = await gen.next();
+    if (n.done === true) return { records, result: n.value };
+    records.push(...n.value.records);
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return port;
+}
+
+describe('halo connector against the sandbox', () => {
+  let sb: HaloSandbox;
+
+  before(async () => {
+    sb = await startHaloSandbox({ port: 0, ticketCount: 3000, rateLimit: null });
+  });
+  after(async () => {
+    await sb.close();
+  });
+  beforeEach(() => {
+    sb.control.reset();
+    sb.control.setRateLimit(null);
+  });
+
+  const connector = (extra: Partial<HaloConnectorOptions> = {}) =>
+    createHaloConnector({
+      resourceServerUrl: sb.resourceUrl,
+      authorizationServerUrl: sb.authUrl,
+      clientId: HALO_SANDBOX_DEFAULTS.clientId,
+      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
+      sleep: async () => undefined,
+      ...extra,
+    });
+
+  it('check: Connection Successful with the sandbox counts', async () => {
+    const r = await connector().check({ pullTickets: true, opportunityExport: true });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    if (!r.ok) return;
+    const data = sb.control.data({ tickets: false });
+    assert.equal(r.details.clients, data.clientIds.length);
+    assert.equal(r.details.tickets, data.ticketCount);
+    assert.ok((r.details.opportunityTypes as number) >= 1);
+  });
+
+  it('check: the shared auth host form with the right tenant works', async () => {
+    const r = await connector({ authorizationServerUrl: sb.sharedAuthUrl, tenant: sb.tenant }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(r.ok, true, JSON.stringify(r));
+  });
+
+  it('check: wrong secret → invalid_credentials', async () => {
+    const r = await connector({ clientSecret: 'not-the-secret' }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r.ok && r.error.code, 'invalid_credentials');
+  });
+
+  it('check: wrong tenant → invalid_tenant', async () => {
+    const r = await connector({ authorizationServerUrl: sb.sharedAuthUrl, tenant: 'nobody' }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r.ok && r.error.code, 'invalid_tenant');
+  });
+
+  it('check: an app without read:tickets → missing_permissions naming it', async () => {
+    sb.control.addApp({ clientId: 'limited', clientSecret: 'limited-secret', scopes: 'read:customers' });
+    const c = connector({ clientId: 'limited', clientSecret: 'limited-secret' });
+    const r = await c.check({ pullTickets: true, opportunityExport: false });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.equal(r.error.code, 'missing_permissions');
+    assert.deepEqual(r.error.missingPermissions, ['read:tickets']);
+    const r2 = await c.check({ pullTickets: true, opportunityExport: true });
+    assert.deepEqual(!r2.ok && r2.error.missingPermissions, ['read:tickets', 'edit:tickets', 'read:crm']);
+    // nothing was created to probe edit rights
+    assert.equal(sb.control.stats().ticketsCreated, 0);
+  });
+
+  it('check: read:tickets without edit:tickets blocks only the export', async () => {
+    sb.control.addApp({ clientId: 'reader', clientSecret: 'reader-secret', scopes: 'read:customers read:tickets read:crm' });
+    const c = connector({ clientId: 'reader', clientSecret: 'reader-secret' });
+    assert.equal((await c.check({ pullTickets: true, opportunityExport: false })).ok, true);
+    const r = await c.check({ pullTickets: true, opportunityExport: true });
+    assert.deepEqual(!r.ok && r.error.missingPermissions, ['edit:tickets']);
+  });
+
+  it('check: a scopeless token → missing_permissions', async () => {
+    sb.control.addApp({ clientId: 'noscope', clientSecret: 'noscope-secret', scopes: 'read:assets' });
+    const r = await connector({ clientId: 'noscope', clientSecret: 'noscope-secret' }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r.ok && r.error.code, 'missing_permissions');
+    assert.ok(!r.ok && r.error.missingPermissions?.includes('read:customers'));
+  });
+
+  it('check: unreachable port → unreachable', async () => {
+    const port = await freePort();
+    const r = await connector({ resourceServerUrl: `http://127.0.0.1:${port}/api`, authorizationServerUrl: `http://127.0.0.1:${port}/auth` }).check({
+      pullTickets: true,
+      opportunityExport: false,
+    });
+    assert.equal(!r.ok && r.error.code, 'unreachable');
+  });
+
+  it('check: URLs serving HTML → not_found', async () => {
+    let r = await connector({ resourceServerUrl: `${sb.url}/portal` }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r.ok && r.error.code, 'not_found', JSON.stringify(r));
+    r = await connector({ authorizationServerUrl: `${sb.url}/login` }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r.ok && r.error.code, 'not_found', JSON.stringify(r));
+  });
+
+  it('full read: clients, sites, types and tickets equal the sandbox', async () => {
+    const c = connector({ rateLimit: { limit: 300, windowMs: 300_000 } });
+    const s = c.streams({ ticketMonths: 1200 });
+    const data = sb.control.data();
+    const clients = await drain(s.companies);
+    assert.deepEqual(clients.records.map((x) => Number(x.id)).sort((a, b) => a - b), data.clientIds);
+    assert.equal(clients.result.partial, false);
+    const sites = await drain(s.sites!);
+    assert.equal(sites.records.length, data.siteIds.length);
+    assert.ok(sites.records.every((x) => /^\d+$/.test(x.companyId)));
+    const types = await drain(s.ticketTypes);
+    assert.equal(types.records.length, data.ticketTypes.length);
+    assert.deepEqual(types.records.filter((t) => t.isOpportunity).map((t) => Number(t.id)).sort(), data.opportunityTypeIds.slice().sort());
+    const tickets = await drain(s.tickets);
+    assert.equal(tickets.records.length, data.ticketCount);
+    assert.equal(new Set(tickets.records.map((t) => t.id)).size, data.ticketCount);
+    assert.deepEqual(tickets.result, { fetched: data.ticketCount, expected: data.ticketCount, partial: false });
+    for (const t of tickets.records.slice(0, 200)) {
+      assert.ok(t.updatedAt === null || t.updatedAt.endsWith('Z'));
+      if (!t.closed) assert.equal(t.closedAt, null);
+    }
+    assert.equal(sb.control.stats().rateLimited, 0);
+  });
+
+  it('full read of tickets: open ones plus the last N months, deduplicated', async () => {
+    const fixedNow = Date.now();
+    const c = connector({ now: () => fixedNow });
+    const from = new Date(fixedNow);
+    const day = from.getUTCDate();
+    from.setUTCDate(1);
+    from.setUTCMonth(from.getUTCMonth() - 6);
+    from.setUTCDate(Math.min(day, new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 0)).getUTCDate()));
+    const data = sb.control.data();
+    const expected = new Set<number>(data.openTicketIds);
+    for (const id of data.ticketIds ?? []) {
+      const t = sb.control.getTicket(id);
+      if (t !== undefined && t.lastUpdate + t.subMs / 10000 >= from.getTime()) expected.add(id);
+    }
+    const { records, result } = await drain(c.streams({ ticketMonths: 6 }).tickets);
+    assert.equal(records.length, expected.size);
+    assert.deepEqual(new Set(records.map((t) => Number(t.id))), expected);
+    assert.equal(result.partial, false);
+    assert.equal(result.fetched, expected.size);
+  });
+
+  it('incremental from a future cursor returns nothing; a changed ticket comes back', async () => {
+    const c = connector();
+    const future = new Date(Date.now() + 3_600_000);
+    const none = await drain(c.streams({ ticketMonths: 6 }).tickets, future);
+    assert.equal(none.records.length, 0);
+    assert.equal(none.result.partial, false);
+    // the seed may hold tickets updated just now: move the change past every seeded ticket
+    const since = new Date(Date.now() + 30_000);
+    const id = (sb.control.data().ticketIds ?? [])[10] as number;
+    sb.control.updateTicket(id, { summary: 'changed', lastUpdate: new Date(Date.now() + 60_000).toISOString() });
+    const some = await drain(c.streams({ ticketMonths: 6 }).tickets, since);
+    assert.deepEqual(some.records.map((t) => [t.id, t.summary]), [[String(id), 'changed']]);
+  });
+
+  it('repeat-page fault → partial with a reason', async () => {
+    sb.control.addFault({ type: 'repeat-page', pathPrefix: '/Tickets', count: 1 });
+    const { result } = await drain(connector({ concurrency: 1 }).streams({ ticketMonths: 1200 }).tickets, new Date(0));
+    assert.equal(result.partial, true);
+    assert.match(result.reason ?? '', /repeated/);
+  });
+
+  it('expired tokens mid-run: one new token, the read completes', async () => {
+    const c = connector({ concurrency: 2 });
+    const gen = c.streams({ ticketMonths: 1200 }).tickets.read({ since: new Date(0) });
+    let n = 0;
+    let pages = 0;
+    let result: StreamResult | undefined;
+    for (;;) {
+      const next = await gen.next();
+      if (next.done === true) {
+        result = next.value;
+        break;
+      }
+      n += next.value.records.length;
+      if (++pages === 3) sb.control.expireTokens();
+    }
+    assert.equal(n, sb.control.data({ tickets: false }).ticketCount);
+    assert.equal(result.partial, false);
+    assert.equal(sb.control.stats().tokensIssued, 2);
+  });
+
+  it('5xx on a page is retried', async () => {
+    sb.control.addFault({ type: '503', pathPrefix: '/Client', count: 2 });
+    const { records, result } = await drain(connector({ pageSize: { default: 100, tickets: 100 } }).streams({ ticketMonths: 1 }).companies);
+    assert.equal(records.length, sb.control.data({ tickets: false }).clientIds.length);
+    assert.equal(result.partial, false);
+  });
+
+  it('stays under the rate limit: no 429 from a sandbox at our configured limit', async () => {
+    sb.control.setRateLimit({ limit: 30, windowMs: 1500 });
+    const c = connector({ rateLimit: { limit: 30, windowMs: 1500 }, pageSize: { default: 50, tickets: 100 } });
+    const s = c.streams({ ticketMonths: 1200 });
+    await drain(s.companies);
+    await drain(s.sites!);
+    const t = await drain(s.tickets, new Date(0));
+    assert.equal(t.result.partial, false);
+    assert.equal(sb.control.stats().rateLimited, 0);
+    assert.ok(sb.control.stats().maxInWindow <= 30);
+  });
+
+  it('allowed ticket types, create an opportunity ticket, find it by marker', async () => {
+    const data = sb.control.data({ tickets: false });
+    const restricted = data.clients.find((cl) => !cl.allowAllTypes && !cl.inactive && cl.allowedTypeIds.some((id) => data.opportunityTypeIds.includes(id)));
+    const client = restricted ?? data.clients.find((cl) => !cl.inactive);
+    assert.ok(client);
+    const c = connector();
+    const allowed = await c.allowedTicketTypes(String(client.id));
+    if (!client.allowAllTypes) {
+      const ids = new Set(client.allowedTypeIds.map(String));
+      assert.ok(allowed.every((t) => ids.has(t.id)));
+    }
+    const opp = allowed.find((t) => t.isOpportunity);
+    assert.ok(opp, 'an allowed opportunity type');
+    const { ticketId } = await c.createOpportunityTicket({
+      companyId: String(client.id),
+      ticketTypeId: opp.id,
+      summary: 'Replace 14 laptops',
+      detailsHtml: '<p>Fleet refresh</p>',
+      value: 18200,
+      marker: 'opp_abc123',
+    });
+    const stored = sb.control.getTicket(Number(ticketId));
+    assert.ok(stored);
+    assert.match(stored.detailsHtml, /crosswalk:opp_abc123/);
+    assert.equal(await c.findTicketByMarker(String(client.id), 'opp_abc123'), ticketId);
+    assert.equal(await c.findTicketByMarker(String(client.id), 'opp_other'), null);
+  });
+
+  it('a disallowed type → 400 with Halo message', async () => {
+    const data = sb.control.data({ tickets: false });
+    const client = data.clients.find((cl) => !cl.allowAllTypes && !cl.inactive);
+    const type = client && data.ticketTypes.find((t) => !t.inactive && !client.allowedTypeIds.includes(t.id));
+    if (!client || !type) return;
+    await assert.rejects(
+      connector().createOpportunityTicket({ companyId: String(client.id), ticketTypeId: String(type.id), summary: 's', detailsHtml: '', value: null, marker: 'm' }),
+      (err: Error & { userMessage?: string; status?: number }) => err.status === 400 && /not allowed/.test(err.userMessage ?? ''),
+    );
+  });
+
+  it('a POST timing out after creating: not retried, then found by marker', async () => {
+    sb.control.addFault({ type: 'post-timeout-after-create', pathPrefix: '/Tickets', delayMs: 50 });
+    const data = sb.control.data({ tickets: false });
+    const client = data.clients.find((cl) => cl.allowAllTypes && !cl.inactive);
+    assert.ok(client);
+    const type = data.opportunityTypeIds[0] as number;
+    const c = connector({ timeoutMs: 2000 });
+    const before = sb.control.stats().ticketsCreated;
+    await assert.rejects(
+      c.createOpportunityTicket({ companyId: String(client.id), ticketTypeId: String(type), summary: 'x', detailsHtml: '<p>x</p>', value: 1, marker: 'opp_timeout1' }),
+      (err: Error & { kind?: string }) => err.kind === 'transient',
+    );
+    assert.equal(sb.control.stats().ticketsCreated - before, 1);
+    const found = await c.findTicketByMarker(String(client.id), 'opp_timeout1');
+    assert.ok(found !== null);
+  });
+});
