@@ -232,7 +232,7 @@ describe('rate limiter', () => {
     const times: number[] = [];
     await Promise.all(Array.from({ length: 12 }, () => limiter.acquire().then(() => void times.push(performance.now()))));
     times.sort((a, b) => a - b);
-    for (let i = 5; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 5] as number) >= 79, 'real-time window respected');
+    for (let i = 5; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 5] as number) >= 70, 'real-time window respected');
   });
 });
 
@@ -343,6 +343,22 @@ describe('http client', () => {
       assert.match(reasons[0] as string, /connection_reset|network_error/);
       assert.match(reasons[1] as string, /body_read_failed/);
       assert.match(reasons[2] as string, /invalid_json/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('retryLimits caps retries per policy reason', async () => {
+    const srv = await startServer((_req, res) => sendJson(res, 504, {}));
+    try {
+      const c = createHttpClient({ baseUrl: srv.url, sleep: async () => {} });
+      await assert.rejects(c.request({ path: '/x', retryLimits: { gateway_timeout: 1 } }), (e: unknown) => {
+        assert.ok(e instanceof ConnectorError);
+        assert.equal(e.status, 504);
+        assert.equal(e.reason, 'gateway_timeout');
+        return true;
+      });
+      assert.equal(srv.received.length, 2);
     } finally {
       await srv.close();
     }

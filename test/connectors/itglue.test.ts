@@ -393,6 +393,31 @@ describe('IT Glue paginator and streams', () => {
     }
   });
 
+  it('halves the page size when a large page times out (504) and resumes at the same offset', async () => {
+    const orgs = Array.from({ length: 250 }, (_, i) => org(i + 1, `Org ${i + 1}`));
+    const srv = await fakeItGlue(
+      { '/organizations': orgs },
+      {
+        respond: (_p, q) =>
+          q['page[size]'] === '200' && q['page[number]'] === '2'
+            ? { status: 504, body: '<html><body>504 Gateway Time-out</body></html>', type: 'text/html' }
+            : null,
+      },
+    );
+    try {
+      const { records, result } = await readAll(connector(srv, { pageSize: 200 }).streams().organizations.read({ since: null }));
+      assert.deepEqual(
+        records.map((r) => Number(r.id)),
+        Array.from({ length: 250 }, (_, i) => i + 1),
+      );
+      assert.deepEqual(result, { fetched: 250, expected: 250, partial: false });
+      const asked = srv.received.map((r) => `${query(r.url)['page[number]']}x${query(r.url)['page[size]']}`);
+      assert.deepEqual(asked, ['1x200', '2x200', '2x200', '3x100'], 'one retry, then half-size pages from the same offset');
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('a 403 in a stream throws invalid_credentials with the region hint', async () => {
     const srv = await fakeItGlue({ '/organizations': [] });
     try {
@@ -579,6 +604,16 @@ describe('IT Glue connector against the sandbox', () => {
       assert.match(inc.result.reason ?? '', /refused/);
       const bad = await createItGlueConnector({ baseUrl: sb.url, apiKey: 'ITG.wrong' }).check();
       assert.equal(bad.ok ? 'ok' : bad.error.code, 'invalid_credentials');
+      // large pages time out for good: the paginator falls back to smaller pages
+      sb.control.addFault({ type: '504', count: -1, minPageSize: 1000, pathPrefix: '/configurations' });
+      const cfg = await readAll(c.streams().configurations.read({ since: null }));
+      assert.equal(cfg.records.length, truth.configurationCount);
+      assert.equal(cfg.result.partial, false, cfg.result.reason);
+      sb.control.clearFaults();
+      sb.control.setOptions({ oversizePage: 'error', maxPageSize: 500 });
+      const dom = await readAll(c.streams().domains.read({ since: null }));
+      assert.equal(dom.records.length, truth.domainCount);
+      sb.control.setOptions({ oversizePage: 'clamp', maxPageSize: 1000 });
       sb.control.addFault({ type: 'html404', count: 1 });
       const html = await c.check();
       assert.equal(html.ok ? 'ok' : html.error.code, 'not_found');

@@ -8,7 +8,7 @@
  * Redirects are never followed (they would carry credentials to another host).
  */
 import { ConnectorError, abortedError, scrubSecrets, type ConnectorErrorCode, type ErrorKind } from './errors.js';
-import { classifyNetworkError, classifyStatus, decideRetry, parseRetryAfter, type Classification } from './policy.js';
+import { classifyNetworkError, classifyStatus, decideRetry, parseRetryAfter, type Classification, type RetryDecision } from './policy.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
@@ -26,6 +26,13 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Per-request timeout override (ms). */
   timeoutMs?: number;
+  /** Per-request retry budget override. */
+  maxRetries?: number;
+  /**
+   * Tighter budgets per policy reason, e.g. `{ gateway_timeout: 1, timeout: 1 }` for a paginator
+   * that would rather shrink its pages than keep waiting on a page too large to serve.
+   */
+  retryLimits?: Partial<Record<string, number>>;
 }
 
 export interface HttpResponse {
@@ -360,6 +367,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const safeUrl = redactUrl(url, extraRedact);
     const signal = req.signal;
     const attemptTimeout = req.timeoutMs ?? timeoutMs;
+    const retryBudget = req.maxRetries ?? maxRetries;
+    const reasonCounts = new Map<string, number>();
+    /** Applies `retryLimits`: a retry decision becomes a failure once its reason used up its budget. */
+    const limitByReason = (reason: string, d: RetryDecision): RetryDecision => {
+      if (d.action !== 'retry') return d;
+      const n = (reasonCounts.get(reason) ?? 0) + 1;
+      reasonCounts.set(reason, n);
+      const cap = req.retryLimits?.[reason];
+      return cap !== undefined && n > cap ? { action: 'fail', reason: `${reason} (retries exhausted)`, waitMs: 0 } : d;
+    };
     let body: string | undefined;
     let contentType: string | undefined;
     if (req.json !== undefined) {
@@ -406,18 +423,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         const timedOut = ctrl.signal.aborted && ctrl.signal.reason instanceof TimeoutError;
         const c = classifyNetworkError(timedOut ? ctrl.signal.reason : err);
         if (res !== undefined && c.action === 'retry') c.reason = c.reason === 'timeout' ? 'timeout' : 'body_read_failed';
-        const d = decideRetry({
-          classification: c,
-          attempt,
-          maxRetries,
-          repeatable: repeatable || c.notSent,
-          retryAfterMs: null,
-          retryAfterDefaultMs,
-          backoffBaseMs,
-          maxBackoffMs,
-          maxRetryWaitMs,
-          random,
-        });
+        const d = limitByReason(
+          c.reason,
+          decideRetry({
+            classification: c,
+            attempt,
+            maxRetries: retryBudget,
+            repeatable: repeatable || c.notSent,
+            retryAfterMs: null,
+            retryAfterDefaultMs,
+            backoffBaseMs,
+            maxBackoffMs,
+            maxRetryWaitMs,
+            random,
+          }),
+        );
         const detail = `${method} ${safeUrl}: ${c.errorCode}`;
         if (d.action === 'retry') {
           emit({ type: 'retry', method, url: safeUrl, attempt, waitMs: d.waitMs, reason: d.reason, ...(res ? { status: res.status } : {}) });
@@ -451,18 +471,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (c.action === 'fail') return { status, headers: res.headers, body: parsed, text, url };
 
       const rateLimited = c.action === 'rate_limited';
-      const d = decideRetry({
-        classification: c,
-        attempt,
-        maxRetries,
-        repeatable: repeatable || (rateLimited && retryRateLimitedPosts),
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
-        retryAfterDefaultMs,
-        backoffBaseMs,
-        maxBackoffMs,
-        maxRetryWaitMs,
-        random,
-      });
+      const d = limitByReason(
+        c.reason,
+        decideRetry({
+          classification: c,
+          attempt,
+          maxRetries: retryBudget,
+          repeatable: repeatable || (rateLimited && retryRateLimitedPosts),
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+          retryAfterDefaultMs,
+          backoffBaseMs,
+          maxBackoffMs,
+          maxRetryWaitMs,
+          random,
+        }),
+      );
       // the cooldown starts before listeners hear of the 429, so nothing slips through meanwhile
       const cd = rateLimited && d.action === 'retry' ? startCooldown(d.waitMs) : null;
       if (rateLimited) emit({ type: 'rate_limited', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });

@@ -1,5 +1,7 @@
 /**
  * The one IT Glue paginator (JSON:API, `page[number]` / `page[size]` / `meta.next-page`).
+ * Large pages can time out (504) or be refused: the page size then halves (1000 → 500 → 250 → 125)
+ * and paging resumes at the same offset.
  * Page URLs are built from our own counter and `meta`, never from `links`. Guards: a page repeating
  * the previous page's ids stops the stream as partial; records are de-duplicated by id; at the end
  * the count fetched is compared with `meta.total-count` (a shortfall marks the result partial, a
@@ -144,6 +146,21 @@ export interface PaginateOptions<T> {
   maxPages?: number;
   /** For error messages (default: the client's base URL). */
   baseUrl?: string;
+  /** Halve the page size when a page times out or its size is refused (default true). */
+  adaptivePageSize?: boolean;
+}
+
+const MIN_ADAPTIVE_PAGE_SIZE = 50;
+
+function canHalve(size: number): boolean {
+  return size % 2 === 0 && size / 2 >= MIN_ADAPTIVE_PAGE_SIZE;
+}
+
+/** Whether a failed page read should be tried again with half the page size. */
+export function shouldShrinkPage(err: unknown, size: number): boolean {
+  if (!(err instanceof ConnectorError) || !canHalve(size)) return false;
+  if (err.status === 504 || err.reason === 'timeout' || err.reason === 'gateway_timeout') return true;
+  return (err.status === 400 || err.status === 422) && /page\[?size|page\/size/i.test(err.detail ?? '');
 }
 
 /** Fetches one page; throws ConnectorError on any non-2xx or non-JSON:API answer. */
@@ -153,8 +170,15 @@ export async function fetchCollection(
   query: Record<string, string | number | undefined>,
   signal?: AbortSignal,
   baseUrl: string = http.baseUrl ?? '',
+  retryLimits?: Partial<Record<string, number>>,
 ): Promise<JsonApiCollection> {
-  const res = await http.request({ method: 'GET', path, query, ...(signal !== undefined ? { signal } : {}) });
+  const res = await http.request({
+    method: 'GET',
+    path,
+    query,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(retryLimits !== undefined ? { retryLimits } : {}),
+  });
   const col = res.status >= 200 && res.status < 300 ? parseCollection(res.body) : null;
   if (col === null) throw errorForResponse(res, `GET ${path}`, baseUrl === '' ? new URL(res.url).origin : baseUrl);
   return col;
@@ -165,7 +189,8 @@ function sameIds(a: readonly (string | null)[], b: readonly (string | null)[]): 
 }
 
 export async function* paginateJsonApi<T>(opts: PaginateOptions<T>): AsyncGenerator<Page<T>, StreamResult> {
-  const size = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(opts.pageSize)));
+  let size = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(opts.pageSize)));
+  const adaptive = opts.adaptivePageSize ?? true;
   const maxPages = opts.maxPages ?? 100_000;
   const seen = new Set<string>();
   let fetched = 0;
@@ -181,7 +206,26 @@ export async function* paginateJsonApi<T>(opts: PaginateOptions<T>): AsyncGenera
       partialReason = `stopped after ${maxPages} pages`;
       break;
     }
-    const col = await fetchCollection(opts.http, opts.path, { ...opts.query, 'page[number]': n, 'page[size]': size }, opts.signal, opts.baseUrl);
+    let col: JsonApiCollection;
+    try {
+      const canShrink = adaptive && canHalve(size);
+      col = await fetchCollection(
+        opts.http,
+        opts.path,
+        { ...opts.query, 'page[number]': n, 'page[size]': size },
+        opts.signal,
+        opts.baseUrl,
+        // one retry only on a page timeout: a smaller page is the better remedy
+        canShrink ? { gateway_timeout: 1, timeout: 1 } : undefined,
+      );
+    } catch (err) {
+      if (!adaptive || !shouldShrinkPage(err, size)) throw err;
+      // same offset, half the size: page n of size s starts where page 2n−1 of size s/2 does
+      n = (n - 1) * 2; // the loop's n++ makes it 2(n−1)+1
+      size /= 2;
+      prevIds = null;
+      continue;
+    }
     const meta = col.meta;
     if (meta?.totalCount !== null && meta?.totalCount !== undefined) expected = meta.totalCount;
     const ids = col.data.map(rawResourceId);
