@@ -226,6 +226,57 @@ describe('halo connector against the sandbox', () => {
     assert.ok(sb.control.stats().maxInWindow <= 30);
   });
 
+  it('behaviour variants: page_size above the cap rejected → falls back to 100', async () => {
+    sb.control.setBehaviour({ pageSizeOverCap: 'reject' });
+    const c = connector({ pageSize: { default: 5000, tickets: 1000 } });
+    const data = sb.control.data({ tickets: false });
+    const clients = await drain(c.streams({ ticketMonths: 1 }).companies);
+    assert.equal(clients.records.length, data.clientIds.length);
+    const tickets = await drain(c.streams({ ticketMonths: 1200 }).tickets, new Date(0));
+    assert.equal(tickets.records.length, data.ticketCount);
+    assert.equal(tickets.result.partial, false);
+  });
+
+  it('behaviour variants: a new token voids older ones; single-flight keeps one token', async () => {
+    sb.control.setBehaviour({ newTokenVoidsOld: true });
+    const c = connector({ concurrency: 4 });
+    const gen = c.streams({ ticketMonths: 1200 }).tickets.read({ since: new Date(0) });
+    let pages = 0;
+    let n = 0;
+    for (;;) {
+      const next = await gen.next();
+      if (next.done === true) {
+        assert.equal(next.value.partial, false);
+        break;
+      }
+      n += next.value.records.length;
+      if (++pages === 4) sb.control.expireTokens();
+    }
+    assert.equal(n, sb.control.data({ tickets: false }).ticketCount);
+    assert.equal(sb.control.stats().tokensIssued, 2);
+  });
+
+  it('behaviour variants: scopeless 403, ticket types needing read:tickets, /Opportunities needing read:tickets', async () => {
+    sb.control.setBehaviour({ noScopeStatus: 403, typeStatusScope: 'tickets', opportunityScope: 'tickets' });
+    sb.control.addApp({ clientId: 'cust', clientSecret: 'cust-secret', scopes: 'read:customers' });
+    const r = await connector({ clientId: 'cust', clientSecret: 'cust-secret' }).check({ pullTickets: true, opportunityExport: true });
+    assert.deepEqual(!r.ok && r.error.missingPermissions, ['read:tickets', 'edit:tickets']);
+    sb.control.addApp({ clientId: 'none', clientSecret: 'none-secret', scopes: 'read:assets' });
+    const r2 = await connector({ clientId: 'none', clientSecret: 'none-secret' }).check({ pullTickets: true, opportunityExport: false });
+    assert.equal(!r2.ok && r2.error.code, 'missing_permissions');
+    assert.deepEqual(!r2.ok && r2.error.missingPermissions, ['read:customers', 'read:tickets']);
+  });
+
+  it('a sandbox stricter than our limiter: 429 with Retry-After is waited out', async () => {
+    sb.control.setRateLimit({ limit: 5, windowMs: 400, retryAfterSeconds: 1 });
+    const events: string[] = [];
+    const c = connector({ sleep: undefined, pageSize: { default: 20, tickets: 100 }, onEvent: (e) => events.push(e.type) });
+    const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
+    assert.equal(records.length, sb.control.data({ tickets: false }).clientIds.length);
+    assert.equal(result.partial, false);
+    assert.ok(events.includes('rate_limited'));
+  });
+
   it('allowed ticket types, create an opportunity ticket, find it by marker', async () => {
     const data = sb.control.data({ tickets: false });
     const restricted = data.clients.find((cl) => !cl.allowAllTypes && !cl.inactive && cl.allowedTypeIds.some((id) => data.opportunityTypeIds.includes(id)));

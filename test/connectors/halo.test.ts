@@ -757,6 +757,18 @@ describe('halo check', () => {
     assert.deepEqual(!r.ok && r.error.missingPermissions, ['read:customers']);
   });
 
+  it('missing_permissions: a 401 insufficient_scope or a 403 naming the scope', async () => {
+    const mini = miniHalo();
+    const fake = await startFake((req) => {
+      if (req.path === '/api/Client') return { status: 401, text: '', headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } };
+      if (req.path === '/api/Opportunities') return { status: 403, json: { ClassName: 'HaloPermissionException', Message: 'The application is missing the required scope (read:sales)' } };
+      return mini.handler(req);
+    });
+    const r = await connector(fake).check({ pullTickets: true, opportunityExport: true });
+    assert.equal(!r.ok && r.error.code, 'missing_permissions');
+    assert.deepEqual(!r.ok && r.error.missingPermissions, ['read:customers', 'read:sales']);
+  });
+
   it('rate_limited on 429 answers quickly', async () => {
     const mini = miniHalo();
     const fake = await startFake((req) => (req.path.startsWith('/api') ? { status: 429, text: 'Rate Limit Reached - 300 Requests per rolling 5 minute window' } : mini.handler(req)));

@@ -9,7 +9,7 @@
  *   requests failing with the same token cause one renewal.
  */
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { abortedError, isConnectorError } from '../http/errors.js';
+import { abortedError, isConnectorError, scrubSecrets } from '../http/errors.js';
 import { extractHaloMessage, oauthErrorCode } from './error-message.js';
 import { HALO_PERMISSIONS_PATH, HaloConnectorError, isHtmlResponse, isJsonBody, permissionsHint, responseExcerpt } from './halo-error.js';
 
@@ -178,7 +178,7 @@ export function tokenError(res: Pick<HttpResponse, 'status' | 'body' | 'text'> &
       code: 'not_found',
       status,
       userMessage: `${endpoint.url} is not a Halo authorisation server (${status === 404 || status === 405 ? `it answered ${status}` : isHtmlResponse(res) ? 'it returned an HTML page' : 'its reply is not JSON'}).`,
-      hint: AUTH_URL_HINT,
+      hint: endpoint.tenant === null ? AUTH_URL_HINT : `${AUTH_URL_HINT} Also check the tenant "${endpoint.tenant}": ${TENANT_HINT}`,
       detail,
     });
   }
@@ -268,7 +268,9 @@ export function createHaloAuth(opts: HaloAuthOptions): HaloAuth {
         };
       }
     }
-    throw tokenError(res, opts.endpoint, opts.scope);
+    const err = tokenError(res, opts.endpoint, opts.scope);
+    if (err.detail !== undefined) err.detail = scrubSecrets(err.detail, [opts.clientSecret]);
+    throw err;
   }
 
   function getTokenInfo(signal?: AbortSignal): Promise<HaloToken> {

@@ -16,7 +16,18 @@ import type { HttpResponse } from '../http/client.js';
 import { isConnectorError } from '../http/errors.js';
 import type { HaloAuth, HaloToken } from './auth.js';
 import type { HaloApi } from './client.js';
-import { HALO_PERMISSIONS_PATH, HaloConnectorError, apiError, isJsonBody, missingPermissionsError, notHaloApiError, scopeCovers } from './halo-error.js';
+import {
+  HALO_PERMISSIONS_PATH,
+  HaloConnectorError,
+  apiError,
+  isInsufficientScope,
+  isJsonBody,
+  missingPermissionsError,
+  notHaloApiError,
+  scopeCovers,
+  scopeForPath,
+  scopeFromResponse,
+} from './halo-error.js';
 import { mapTicketType, unwrapList } from './mappers.js';
 
 export interface HaloCheckDeps {
@@ -61,7 +72,11 @@ export function checkFailure(err: unknown): CheckResult {
   };
 }
 
-type ProbeOutcome = { kind: 'ok'; res: HttpResponse } | { kind: 'denied'; status: number } | { kind: 'absent' };
+type ProbeOutcome =
+  | { kind: 'ok'; res: HttpResponse }
+  /** 401/403; `scope` is the Halo scope the reply names, or the one our table gives for the path */
+  | { kind: 'denied'; status: number; scope: string; insufficientScope: boolean }
+  | { kind: 'absent' };
 
 export async function checkHalo(deps: HaloCheckDeps, opts: { pullTickets: boolean; opportunityExport: boolean }): Promise<CheckResult> {
   try {
@@ -77,7 +92,7 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
   const granted = token.scope;
   const warnings: string[] = [];
   const missing: string[] = [];
-  const details: Record<string, unknown> = { tokenUrl: deps.auth.endpoint.url, grantedScope: granted };
+  const details: Record<string, unknown> = {};
 
   /** GET a probe; classify 401/403 as denied, 404 as absent (only where allowed), else throw. */
   const probe = async (path: string, query: Record<string, string | number | boolean>, allowAbsent: boolean): Promise<ProbeOutcome> => {
@@ -86,7 +101,9 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
       if (!isJsonBody(res)) throw notHaloApiError('GET', path, api.baseUrl, res);
       return { kind: 'ok', res };
     }
-    if (res.status === 401 || res.status === 403) return { kind: 'denied', status: res.status };
+    if (res.status === 401 || res.status === 403) {
+      return { kind: 'denied', status: res.status, scope: scopeFromResponse(res) ?? scopeForPath(path), insufficientScope: isInsufficientScope(res) };
+    }
     if (res.status === 404 && allowAbsent) return { kind: 'absent' };
     throw apiError(res, 'GET', path, api.baseUrl);
   };
@@ -109,8 +126,8 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
   const clients = await probe('/Client', { ...paged, includeinactive: true, includeactive: true }, false);
   if (clients.kind !== 'ok') {
     const lacksCustomers = granted !== null && !scopeCovers(granted, 'read:customers');
-    if (clients.kind === 'denied' && (clients.status === 403 || lacksCustomers || granted === '')) {
-      missing.push('read:customers');
+    if (clients.kind === 'denied' && (clients.status === 403 || clients.insufficientScope || lacksCustomers || granted === '')) {
+      missing.push(clients.scope);
     } else {
       throw new HaloConnectorError({
         kind: 'config',
@@ -128,7 +145,10 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
 
   // 3. Ticket types.
   const types = await probe('/TicketType', {}, false);
-  if (types.kind === 'denied') missing.push('read:tickets');
+  const addMissing = (scope: string): void => {
+    if (!missing.includes(scope)) missing.push(scope);
+  };
+  if (types.kind === 'denied') addMissing(types.scope);
   else if (types.kind === 'ok') {
     const list = unwrapList(types.res.body, 'tickettypes');
     if (list === null) {
@@ -150,9 +170,8 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
   // 4. Tickets.
   if (opts.pullTickets) {
     const tickets = await probe('/Tickets', paged, false);
-    if (tickets.kind === 'denied') {
-      if (!missing.includes('read:tickets')) missing.push('read:tickets');
-    } else if (tickets.kind === 'ok') {
+    if (tickets.kind === 'denied') addMissing(tickets.scope);
+    else if (tickets.kind === 'ok') {
       const count = countOf(tickets.res, 'tickets', '/Tickets');
       details.tickets = count;
       if (count === 0) warnings.push("Halo returned no tickets: the application's agent may not see any tickets (check its teams and permissions in Halo).");
@@ -164,10 +183,10 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
     if (granted === null) {
       warnings.push('Halo did not report the granted scopes, so edit:tickets could not be verified without creating a ticket.');
     } else if (!scopeCovers(granted, 'edit:tickets')) {
-      missing.push('edit:tickets');
+      addMissing('edit:tickets');
     }
     const opps = await probe('/Opportunities', paged, true);
-    if (opps.kind === 'denied') missing.push('read:crm');
+    if (opps.kind === 'denied') addMissing(opps.scope);
     else if (opps.kind === 'absent') warnings.push('This Halo has no /Opportunities endpoint; read:crm could not be verified.');
     else details.opportunities = countOf(opps.res, 'tickets', '/Opportunities');
   }
@@ -177,5 +196,7 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
     return checkFailure(err);
   }
   if (warnings.length > 0) details.warnings = warnings;
+  details.grantedScope = granted;
+  details.tokenUrl = deps.auth.endpoint.url;
   return { ok: true, message: 'Connection Successful', details };
 }

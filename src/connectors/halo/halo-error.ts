@@ -66,6 +66,18 @@ export function scopeCovers(granted: string, needed: string): boolean {
   return mode === 'read' && area !== undefined && scopes.has(`edit:${area}`);
 }
 
+/** A Halo scope name (`read:crm`, …) named in a 401/403 reply body, if any. */
+export function scopeFromResponse(res: { body: unknown; text: string }): string | null {
+  const message = extractHaloMessage(res.body, res.text) ?? res.text;
+  const m = /\b((?:read|edit):[a-z_]+)\b/i.exec(message);
+  return m?.[1] === undefined ? null : m[1].toLowerCase();
+}
+
+/** A 401 that says the token lacks a scope (`WWW-Authenticate: Bearer error="insufficient_scope"`). */
+export function isInsufficientScope(res: { status: number; headers?: Headers }): boolean {
+  return res.status === 401 && /insufficient_scope/i.test(res.headers?.get('www-authenticate') ?? '');
+}
+
 export interface ErrorResponse {
   status: number;
   body: unknown;
@@ -99,6 +111,10 @@ export function apiError(res: ErrorResponse & { headers?: Headers }, method: str
   const message = extractHaloMessage(res.body, res.text);
   const detail = `${method} ${path}: ${responseExcerpt(res)}`;
   const status = res.status;
+  if (status === 403 || isInsufficientScope(res)) {
+    const scope = scopeFromResponse(res) ?? scopeForPath(path, method);
+    return missingPermissionsError([scope], detail);
+  }
   if (status === 401) {
     return new HaloConnectorError({
       kind: 'config',
@@ -108,10 +124,6 @@ export function apiError(res: ErrorResponse & { headers?: Headers }, method: str
       hint: `${HALO_PERMISSIONS_PATH} → Details: check the Client ID and Client Secret, that the application has an agent to log in as, and that the Resource Server URL and the Authorisation Server URL belong to the same Halo instance.`,
       detail,
     });
-  }
-  if (status === 403) {
-    const scope = scopeForPath(path, method);
-    return missingPermissionsError([scope], detail);
   }
   if (status === 404) {
     return new HaloConnectorError({

@@ -55,6 +55,7 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
   const common = {
     ...(onEvent === undefined ? {} : { onEvent }),
     ...(sleep === undefined ? {} : { sleep }),
+    ...(settings.backoffBaseMs === undefined ? {} : { backoffBaseMs: settings.backoffBaseMs }),
   };
 
   const tokenEndpoint = resolveTokenEndpoint(settings.authorizationServerUrl, settings.tenant);

@@ -17,6 +17,9 @@ import type { StreamResult } from '../contract.js';
 import { haloId, unwrapList } from './mappers.js';
 import { HaloConnectorError } from './halo-error.js';
 
+/** The page size every Halo list accepts (the OpenAPI cap of /Tickets, /Opportunities, /Projects). */
+export const SAFE_PAGE_SIZE = 100;
+
 export type HaloQuery = Record<string, string | number | boolean | undefined>;
 
 export interface HaloRawPage {
@@ -91,10 +94,21 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
 
   let fetched = 0;
   try {
-    const first = await fetchPage(1, requested);
+    let requestedSize = requested;
+    let first: Parsed;
+    try {
+      first = await fetchPage(1, requestedSize);
+    } catch (err) {
+      // Some Halo versions reject a page_size above their cap (100 on tickets) instead of clamping
+      // (halo.md §3, uncertain): retry page 1 once at the documented cap.
+      if (err instanceof HaloConnectorError && err.status === 400 && requestedSize > SAFE_PAGE_SIZE) {
+        requestedSize = SAFE_PAGE_SIZE;
+        first = await fetchPage(1, requestedSize);
+      } else throw err;
+    }
     const recordCount = first.recordCount;
-    let pageSize = first.pageSize ?? requested;
-    if (first.pageSize === null && first.records.length > 0 && first.records.length < requested && recordCount !== null && first.records.length < recordCount) {
+    let pageSize = first.pageSize ?? requestedSize;
+    if (first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
       // Halo clamped without saying so (or ignored paging: the repeat guard will tell on page 2).
       pageSize = first.records.length;
     }

@@ -47,6 +47,8 @@ export const haloSettingsSchema = z.object({
   /** Wait after a 429 without `Retry-After` (halo.md §10: 5 s proved too short). */
   retryAfterDefaultMs: z.number().int().min(0).default(45_000),
   maxRetries: z.number().int().min(0).optional(),
+  /** Base of the HTTP layer's exponential backoff (its default when unset). */
+  backoffBaseMs: z.number().int().min(0).optional(),
   pageSize: z
     .object({ tickets: z.number().int().positive().default(100), default: z.number().int().positive().default(1000) })
     .default({ tickets: 100, default: 1000 }),
