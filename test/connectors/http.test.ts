@@ -530,6 +530,14 @@ describe('http client', () => {
     }
   });
 
+  it('a credential that cannot be a header value fails without quoting it', async () => {
+    const c = createHttpClient({ baseUrl: 'http://127.0.0.1:1', authHeaders: async () => ({ 'x-api-key': `${SECRET}\u2603` }) });
+    const err = await c.request({ path: '/x' }).catch((e: unknown) => e);
+    assert.ok(err instanceof ConnectorError);
+    assert.equal(err.code, 'invalid_credentials');
+    assert.ok(!JSON.stringify({ ...err.toJSON(), m: err.message }).includes(SECRET));
+  });
+
   it('a 429 cools the whole client down (real clock)', async () => {
     const arrivals: number[] = [];
     const srv = await startServer((_req, res, _b, i) => {

@@ -404,7 +404,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       headers.set('accept', DEFAULT_ACCEPT);
       for (const [k, v] of Object.entries(opts.defaultHeaders ?? {})) headers.set(k, v);
       if (contentType !== undefined) headers.set('content-type', contentType);
-      for (const [k, v] of Object.entries(auth)) headers.set(k, v);
+      try {
+        for (const [k, v] of Object.entries(auth)) headers.set(k, v);
+      } catch (err) {
+        // Headers' own message would quote the value: never surface it
+        throw new ConnectorError({
+          kind: 'config',
+          code: 'invalid_credentials',
+          userMessage: 'The credential contains characters that cannot be sent in an HTTP header; enter it again.',
+          detail: `invalid header value in ${Object.keys(auth).join(', ')}`,
+          reason: 'invalid_header',
+        });
+      }
       for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k, v);
 
       const ctrl = new AbortController();

@@ -36,6 +36,7 @@ export async function checkItGlue(http: HttpClient, baseUrl: string = http.baseU
         case 'unreachable':
         case 'tls_error':
         case 'rate_limited':
+        case 'invalid_credentials':
           return fail(err.code, err.userMessage, err.hint);
         default:
           if (err.reason === 'timeout' || err.reason === 'connect_timeout') return fail('unreachable', err.userMessage);

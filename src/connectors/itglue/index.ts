@@ -18,7 +18,7 @@ const ACCEPT = 'application/vnd.api+json, application/json;q=0.9, */*;q=0.5';
 export function createItGlueConnector(opts: ItGlueConnectorOptions): ItGlueConnector {
   const baseUrl = opts.baseUrl.trim().replace(/\/+$/, '');
   const limiter = opts.limiter ?? createRateLimiter(opts.rateLimit ?? ITGLUE_DEFAULT_RATE_LIMIT);
-  const apiKey = opts.apiKey;
+  const apiKey = opts.apiKey.trim();
   const common: HttpClientOptions = {
     baseUrl,
     limiter,
