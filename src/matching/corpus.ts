@@ -5,6 +5,7 @@
 import { normalizeDetailed, type NormalizedDetail } from './normalize.js';
 import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.js';
 import type { MatchCompany } from './types.js';
+import { VOCABULARY } from './vocabulary.js';
 
 /** Words that say almost nothing about which company it is ("services", "solutions", "group"). */
 export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
@@ -13,7 +14,7 @@ export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
   'on', 'in', 'y', 'und', 'et', 'inc', 'llc', 'ltd',
 ]);
 /** Weight multiplier of a generic token. */
-export const GENERIC_WEIGHT = 0.2;
+export const GENERIC_WEIGHT = 0.15;
 
 export interface Rec {
   idx: number;
@@ -48,6 +49,8 @@ export interface Corpus {
   tokenWeight: Float64Array;
   tokenInformative: Uint8Array;
   tokenLen: Int32Array;
+  /** 1 when the token is an ordinary dictionary word (no typo tolerance between two of them). */
+  tokenVocab: Uint8Array;
   tokenIds: Map<string, number>;
 }
 
@@ -164,12 +167,14 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const tokenWeight = new Float64Array(T);
   const tokenInformative = new Uint8Array(T);
   const tokenLen = new Int32Array(T);
+  const tokenVocab = new Uint8Array(T);
   for (let t = 0; t < T; t++) {
     const text = tokenText[t];
     const generic = GENERIC_TOKENS.has(text);
     tokenWeight[t] = Math.log(1 + N / Math.max(1, df[t])) * (generic ? GENERIC_WEIGHT : 1);
     tokenInformative[t] = generic ? 0 : 1;
     tokenLen[t] = text.length;
+    tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
   }
-  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenIds };
+  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenIds };
 }

@@ -134,6 +134,7 @@ const ROWS: Row[] = [
   ['ehf', 'ehf', 'ltd', 'IS'],
   // Singapore, Malaysia, India, Asia
   ['pte ltd', 'Pte Ltd', 'ltd', 'SG'],
+  ['pte limited', 'Pte Limited', 'ltd', 'SG'],
   ['pte', 'Pte', 'ltd', 'SG'],
   ['private ltd', 'Private Ltd', 'ltd', 'SG IN'],
   ['private limited', 'Private Limited', 'ltd', 'SG IN'],

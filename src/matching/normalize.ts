@@ -231,6 +231,21 @@ const SYNONYMS: Record<string, string> = {
   laboratories: 'labs',
   laboratory: 'labs',
 };
+/** Street words, only after the first position ("Main St" is a street, "St Mary" a saint). */
+const STREET_SYNONYMS: Record<string, string> = {
+  st: 'street',
+  str: 'street',
+  ave: 'avenue',
+  av: 'avenue',
+  rd: 'road',
+  blvd: 'boulevard',
+  hwy: 'highway',
+  pkwy: 'parkway',
+  ln: 'lane',
+  dr: 'drive',
+  mtn: 'mountain',
+  sq: 'square',
+};
 const LEADING_SAINT = new Set(['saint', 'st', 'sainte', 'ste']);
 const LEADING_SAINT_MAP: Record<string, string> = { saint: 'st', st: 'st', sainte: 'st', ste: 'st' };
 
@@ -297,7 +312,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
       if (m) t[i] = m;
       continue;
     }
-    const s = SYNONYMS[x];
+    const s = SYNONYMS[x] ?? (i > 0 ? STREET_SYNONYMS[x] : undefined);
     if (s !== undefined) t[i] = s;
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
@@ -306,6 +321,11 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   if (t.length > 1 && t[0] === 'the') {
     removed.push('the');
     t.shift();
+  }
+  if (t.length > 1 && t[t.length - 1] === 'the') {
+    // "Village Bakery, The"
+    removed.push('the');
+    t.length -= 1;
   }
   return { tokens: t, legal };
 }
@@ -336,6 +356,9 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   return { key, compact, fingerprint };
 }
 
+const UMLAUT = /[äöüÄÖÜ]/;
+const UMLAUT_ALL = /[äöüÄÖÜ]/g;
+const UMLAUT_MAP: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
 const SPA_DOTTED = /\bs\.\s*p\.\s*a\.?\s*$/i;
 const SPA_CASED = /\bSpA\s*$/;
 
@@ -347,7 +370,7 @@ function aliasKey(tokens: string[]): string {
 }
 
 /** Full normalization with the engine's extra fields. */
-export function normalizeDetailed(raw: string): NormalizedDetail {
+export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDetail {
   const removed: string[] = [];
   const flags: string[] = [];
   const aliases: string[] = [];
@@ -452,6 +475,11 @@ export function normalizeDetailed(raw: string): NormalizedDetail {
     }
   }
 
+  // German transliteration (ä -> ae): "Bäckerei" is also written "Baeckerei"; keep it as an alias key.
+  if (UMLAUT.test(raw ?? '') && !germanAlt) {
+    const alt = normalizeDetailed(raw.replace(UMLAUT_ALL, (c) => UMLAUT_MAP[c] ?? c), true).key;
+    if (alt) aliases.push(alt);
+  }
   const allowSpa = SPA_DOTTED.test(raw ?? '') || SPA_CASED.test(raw ?? '');
   const { tokens, legal } = canonicalize(mainTokens, removed, allowSpa);
   const { key, compact, fingerprint } = keysOf(tokens);
@@ -461,7 +489,7 @@ export function normalizeDetailed(raw: string): NormalizedDetail {
     fingerprint,
     tokens,
     flags,
-    aliases: aliases.filter((a) => a !== key),
+    aliases: aliases.filter((a, k) => a !== key && aliases.indexOf(a) === k),
     legalForm: legal.length ? legal[0].cls : null,
     removed,
     legalDisplays: legal.map((f) => f.display),

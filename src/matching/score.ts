@@ -5,6 +5,7 @@
  */
 import type { Corpus, Rec } from './corpus.js';
 import { jaroWinkler } from './jaro-winkler.js';
+import { sameWordForm } from './vocabulary.js';
 
 /** Starting thresholds of matching.md §6, tuned on the gold set. */
 export const THRESHOLDS = {
@@ -71,8 +72,10 @@ export class Scorer {
   private readonly inf: Uint8Array;
   private readonly len: Int32Array;
   private readonly text: string[];
+  private readonly vocab: Uint8Array;
 
   constructor(corpus: Corpus) {
+    this.vocab = corpus.tokenVocab;
     this.w = corpus.tokenWeight;
     this.inf = corpus.tokenInformative;
     this.len = corpus.tokenLen;
@@ -152,6 +155,7 @@ export class Scorer {
             const lu = len[u];
             // JW ≥ 0.93 is impossible with very different lengths; skip cheaply.
             if (lt > lu * 2 || lu > lt * 2) continue;
+            if (this.vocab[t] === 1 && this.vocab[u] === 1 && !sameWordForm(this.text[t], this.text[u])) continue;
             const s = jaroWinkler(this.text[t], this.text[u]);
             if (s >= bestJw) {
               bestJw = s;
@@ -226,6 +230,7 @@ export class Scorer {
       let bestJw: number = THRESHOLDS.tokenJw;
       for (let j = 0; j < tb.length; j++) {
         if (usedB[j] || this.len[tb[j]] < THRESHOLDS.tokenJwMinLen) continue;
+        if (this.vocab[ta[i]] === 1 && this.vocab[tb[j]] === 1 && !sameWordForm(this.text[ta[i]], this.text[tb[j]])) continue;
         const s = jaroWinkler(this.text[ta[i]], this.text[tb[j]]);
         if (s >= bestJw) {
           bestJw = s;
