@@ -495,6 +495,35 @@ describe('halo paginator', () => {
     assert.ok(ms < 12_000, `took ${ms} ms`);
   });
 
+  it('a consumer stopping early cancels the prefetched pages cleanly', async () => {
+    const mini = miniHalo({ clients: 1000, cap: 10, latencyMs: 30 });
+    const fake = await startFake(mini.handler);
+    const c = connector(fake, { concurrency: 4 });
+    const gen = c.streams({ ticketMonths: 1 }).companies.read({ since: null });
+    await gen.next();
+    await gen.next();
+    await gen.return({ fetched: 0, expected: null, partial: true });
+    await new Promise((ok) => setTimeout(ok, 100));
+    const seen = fake.requests.filter((r) => r.path === '/api/Client').length;
+    assert.ok(seen <= 12, `requests: ${seen}`);
+  });
+
+  it('an aborted read rejects with code aborted', async () => {
+    const mini = miniHalo({ clients: 1000, cap: 10, latencyMs: 30 });
+    const fake = await startFake(mini.handler);
+    const c = connector(fake);
+    const ctrl = new AbortController();
+    const gen = c.streams({ ticketMonths: 1 }).companies.read({ since: null, signal: ctrl.signal });
+    await gen.next();
+    ctrl.abort();
+    await assert.rejects(
+      (async () => {
+        for (;;) if ((await gen.next()).done === true) return;
+      })(),
+      (err: Error & { code?: string }) => err.code === 'aborted',
+    );
+  });
+
   it('the limiter bounds requests: no more than the effective limit per window', async () => {
     assert.equal(effectiveRateLimit(300, 5), 295);
     assert.equal(effectiveRateLimit(450, 5), 445);
