@@ -1,0 +1,48 @@
+import { Alert, Button, Code, Table, Text } from '@mantine/core';
+import { IconFlask } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { api, ApiError, type DemoHints } from '../api.js';
+
+/** GET /api/demo-hints: only present in demo mode (404 otherwise → null). */
+export function useDemoHints() {
+  return useQuery({
+    queryKey: ['demo-hints'],
+    queryFn: async (): Promise<DemoHints | null> => {
+      try {
+        return await api.demoHints();
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+export function DemoHintBox({ values, onFill }: { values: Record<string, string>; onFill: () => void }) {
+  return (
+    <Alert color="blue" variant="light" icon={<IconFlask aria-hidden />} title="Sandbox running: use these values">
+      <Text size="sm" mb="xs">
+        The demo started a local sandbox that imitates this service.
+      </Text>
+      <Table withRowBorders={false} verticalSpacing={2} fz="sm" mb="xs">
+        <Table.Tbody>
+          {Object.entries(values).map(([k, v]) => (
+            <Table.Tr key={k}>
+              <Table.Th scope="row" fw={500} w="40%">
+                {k}
+              </Table.Th>
+              <Table.Td>
+                <Code style={{ wordBreak: 'break-all' }}>{v}</Code>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Button size="xs" variant="light" onClick={onFill}>
+        Fill in sandbox values
+      </Button>
+    </Alert>
+  );
+}

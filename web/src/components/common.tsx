@@ -1,0 +1,76 @@
+import type { ReactNode } from 'react';
+import { Alert, EmptyState, Group, List, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { IconAlertCircle, IconInbox, IconLock } from '@tabler/icons-react';
+import { ApiError, errorMessage } from '../api.js';
+
+export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="sm">
+      <Stack gap={4}>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        {description !== undefined && (
+          <Text c="dimmed" size="sm">
+            {description}
+          </Text>
+        )}
+      </Stack>
+      {actions !== undefined && <Group gap="sm">{actions}</Group>}
+    </Group>
+  );
+}
+
+/** Shows an API error: its sentence, plus any field issues not shown next to inputs. */
+export function ErrorAlert({ error, title = 'Something went wrong', listIssues = false }: { error: unknown; title?: string; listIssues?: boolean }) {
+  if (error === null || error === undefined) return null;
+  const issues = listIssues && error instanceof ApiError ? error.issues : [];
+  return (
+    <Alert color="red" title={title} icon={<IconAlertCircle aria-hidden />} role="alert">
+      <Text size="sm">{errorMessage(error)}</Text>
+      {issues.length > 0 && (
+        <List size="sm" mt={4}>
+          {issues.map((i, n) => (
+            <List.Item key={n}>
+              {(Array.isArray(i.path) ? i.path.join('.') : i.path) || 'request'}: {i.message}
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}
+
+export function AdminOnlyNote({ children = 'Only administrators can change integrations.' }: { children?: ReactNode }) {
+  return (
+    <Alert color="gray" icon={<IconLock aria-hidden />} title="Read-only">
+      {children}
+    </Alert>
+  );
+}
+
+export function Empty({ title, description, action, icon }: { title: string; description?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+  return (
+    <EmptyState
+      py="xl"
+      icon={icon ?? <IconInbox size={28} aria-hidden />}
+      withIndicatorBackground
+      title={title}
+      description={description}
+      role="status"
+    >
+      {action !== undefined && <EmptyState.Actions>{action}</EmptyState.Actions>}
+    </EmptyState>
+  );
+}
+
+export function TableSkeleton({ rows = 6, label = 'Loading' }: { rows?: number; label?: string }) {
+  return (
+    <Stack gap="xs" aria-busy="true" aria-label={label} role="status">
+      <Skeleton height={36} />
+      {Array.from({ length: rows }, (_, i) => (
+        <Skeleton key={i} height={28} />
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,81 @@
+import type { ReactNode } from 'react';
+import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import type { Integration, SyncRun } from '../api.js';
+import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey } from '../hooks.js';
+import { INTEGRATION_NAMES } from '../sync-format.js';
+
+export const SECRET_SAVED_PLACEHOLDER = 'Saved — leave empty to keep';
+
+export function IntegrationCard({
+  id,
+  title,
+  subtitle,
+  configured,
+  children,
+  extra,
+}: {
+  id: string;
+  title: string;
+  subtitle: ReactNode;
+  configured: boolean | null;
+  children: ReactNode;
+  extra?: ReactNode;
+}) {
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby={`${id}-title`}>
+      <Group justify="space-between" align="flex-start" mb="md">
+        <Stack gap={2}>
+          <Title order={2} size="h3" id={`${id}-title`}>
+            {title}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {subtitle}
+          </Text>
+        </Stack>
+        <Group gap="xs">
+          {extra}
+          {configured !== null && (
+            <Badge color={configured ? 'green' : 'gray'} variant="light">
+              {configured ? 'Configured' : 'Not configured'}
+            </Badge>
+          )}
+        </Group>
+      </Group>
+      {children}
+    </Card>
+  );
+}
+
+/** After a successful PUT: update the cached integration, follow a started initial sync, tell the user. */
+export function useAfterSave() {
+  const queryClient = useQueryClient();
+  return (integration: Integration, syncRun: SyncRun | null) => {
+    queryClient.setQueryData<{ integrations: Integration[] }>(INTEGRATIONS_KEY, (old) => {
+      if (old === undefined) return old;
+      const next = { ...integration, lastSyncRun: syncRun ?? integration.lastSyncRun ?? null };
+      const found = old.integrations.some((i) => i.kind === integration.kind);
+      return {
+        integrations: found
+          ? old.integrations.map((i) => (i.kind === integration.kind ? { ...i, ...next, lastSyncRun: next.lastSyncRun ?? i.lastSyncRun } : i))
+          : [...old.integrations, next],
+      };
+    });
+    if (syncRun !== null) queryClient.setQueryData(syncRunKey(syncRun.id), syncRun);
+    void queryClient.invalidateQueries({ queryKey: INTEGRATIONS_KEY });
+    void queryClient.invalidateQueries({ queryKey: syncRunsKey(integration.kind) });
+    notifications.show({
+      color: 'green',
+      title: `${INTEGRATION_NAMES[integration.kind]} settings saved`,
+      message: syncRun !== null ? 'The initial sync has started. You will be notified when it finishes.' : 'Your changes are in effect.',
+    });
+  };
+}
+
+export function parseList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

@@ -1,0 +1,59 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider, NativeSelect, PasswordInput, Select, TextInput, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
+import { ApiError } from './api.js';
+import { App } from './App.js';
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  // No " *" inside labels: keeps each label's text exactly its name (required stays on the input).
+  components: {
+    TextInput: TextInput.extend({ defaultProps: { withAsterisk: false } }),
+    // The toggle's default name ("Toggle password visibility") would also match a "Password" label search.
+    PasswordInput: PasswordInput.extend({
+      defaultProps: { withAsterisk: false, visibilityToggleButtonProps: { 'aria-label': 'Show or hide the characters' } },
+    }),
+    NativeSelect: NativeSelect.extend({ defaultProps: { withAsterisk: false } }),
+    Select: Select.extend({ defaultProps: { withAsterisk: false } }),
+  },
+});
+
+function onUnauthorized(error: unknown): void {
+  // The session ended (expired or logged out elsewhere): go back to the sign-in flow.
+  if (error instanceof ApiError && error.status === 401 && queryClient.getQueryData(['me']) != null) {
+    queryClient.setQueryData(['me'], null);
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onUnauthorized }),
+  mutationCache: new MutationCache({ onError: onUnauthorized }),
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+      staleTime: 10_000,
+    },
+  },
+});
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('#root missing');
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="bottom-right" />
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,348 @@
+import { useMemo, useState } from 'react';
+import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { IconDeviceDesktop, IconLink, IconTicket, IconWorld } from '@tabler/icons-react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, ApiError, type Configuration, type Domain, type TicketStatusFilter } from '../api.js';
+import { useIsAdmin } from '../auth.js';
+import { formatDate, formatDateTime, formatNumber } from '../format.js';
+import { navigate, onLinkClick } from '../router.js';
+import { INTEGRATION_NAMES } from '../sync-format.js';
+import { Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
+import { HALO_LINKS_PATH } from '../components/HaloCard.js';
+
+const DAY = 86_400_000;
+
+export type Expiry = 'expired' | 'soon' | 'ok' | 'unknown';
+
+/** Dates are calendar dates (YYYY-MM-DD): compare against today's date in UTC. */
+export function expiryState(date: string | null, now = Date.now()): Expiry {
+  if (date === null || date === '') return 'unknown';
+  const t = new Date(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date).getTime();
+  if (Number.isNaN(t)) return 'unknown';
+  const today = Math.floor(now / DAY) * DAY;
+  if (t < today) return 'expired';
+  if (t - today <= 90 * DAY) return 'soon';
+  return 'ok';
+}
+
+function ExpiryCell({ date }: { date: string | null }) {
+  const state = expiryState(date);
+  const color = state === 'expired' ? 'red' : state === 'soon' ? 'orange' : undefined;
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Text size="sm" c={color} fw={color !== undefined ? 600 : undefined}>
+        {formatDate(date)}
+      </Text>
+      {state === 'expired' && (
+        <Badge color="red" variant="filled" size="sm">
+          Expired
+        </Badge>
+      )}
+      {state === 'soon' && (
+        <Badge color="orange" variant="light" size="sm">
+          Expires soon
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+export function CompanyDetailPage({ id }: { id: string }) {
+  const query = useQuery({ queryKey: ['company', id], queryFn: () => api.company(id) });
+  const [tab, setTab] = useState<string | null>('configurations');
+
+  const breadcrumbs = (
+    <Breadcrumbs mb="sm" aria-label="Breadcrumb">
+      <Anchor href="/companies" onClick={(e) => onLinkClick(e, '/companies')} size="sm">
+        Companies
+      </Anchor>
+      <Text size="sm">{query.data?.company.name ?? '…'}</Text>
+    </Breadcrumbs>
+  );
+
+  if (query.isPending) {
+    return (
+      <>
+        {breadcrumbs}
+        <Skeleton height={34} width="40%" mb="lg" />
+        <TableSkeleton rows={8} label="Loading company" />
+      </>
+    );
+  }
+  if (query.isError) {
+    const notFound = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <>
+        {breadcrumbs}
+        {notFound ? (
+          <Empty
+            title="Company not found"
+            description="It may have been archived in IT Glue or is no longer active."
+            action={<Button onClick={() => navigate('/companies')}>Back to Companies</Button>}
+          />
+        ) : (
+          <ErrorAlert error={query.error} title="Could not load the company" />
+        )}
+      </>
+    );
+  }
+
+  const { company, configurations, domains } = query.data;
+
+  return (
+    <>
+      {breadcrumbs}
+      <PageHeader
+        title={company.name}
+        description={
+          <Group gap="xs" component="span">
+            {company.status !== null && <Badge variant="light">{company.status}</Badge>}
+            {company.type !== null && (
+              <Badge variant="light" color="gray">
+                {company.type}
+              </Badge>
+            )}
+            <Text span size="sm" c="dimmed">
+              {company.psa === null
+                ? 'Not linked to a PSA company'
+                : `${INTEGRATION_NAMES[company.psa.kind] ?? company.psa.kind}: ${company.psa.name}`}
+            </Text>
+          </Group>
+        }
+      />
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="configurations" leftSection={<IconDeviceDesktop size={16} aria-hidden />}>
+            Configurations ({formatNumber(configurations.length)})
+          </Tabs.Tab>
+          <Tabs.Tab value="domains" leftSection={<IconWorld size={16} aria-hidden />}>
+            Domains ({formatNumber(domains.length)})
+          </Tabs.Tab>
+          <Tabs.Tab value="tickets" leftSection={<IconTicket size={16} aria-hidden />}>
+            PSA tickets
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="configurations">
+          <ConfigurationsTable configurations={configurations} />
+        </Tabs.Panel>
+        <Tabs.Panel value="domains">
+          <DomainsTable domains={domains} />
+        </Tabs.Panel>
+        <Tabs.Panel value="tickets">
+          {company.psa === null ? <NotLinked /> : <TicketsTable companyId={company.id} />}
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
+
+function NotLinked() {
+  const admin = useIsAdmin();
+  return (
+    <Empty
+      icon={<IconLink size={28} aria-hidden />}
+      title="Not linked to a PSA company — link it on Link Companies"
+      description={admin ? undefined : 'Ask an administrator to link this company.'}
+      action={admin ? <Button onClick={() => navigate(HALO_LINKS_PATH)}>Link Companies</Button> : undefined}
+    />
+  );
+}
+
+function ConfigurationsTable({ configurations }: { configurations: Configuration[] }) {
+  const sorted = useMemo(
+    () => [...configurations].sort((a, b) => Number(a.archived) - Number(b.archived) || a.name.localeCompare(b.name)),
+    [configurations],
+  );
+  const counts = useMemo(() => {
+    let expired = 0;
+    let soon = 0;
+    for (const c of configurations) {
+      if (c.archived) continue;
+      const s = expiryState(c.warrantyExpiresAt);
+      if (s === 'expired') expired++;
+      else if (s === 'soon') soon++;
+    }
+    return { expired, soon };
+  }, [configurations]);
+
+  if (configurations.length === 0) {
+    return <Empty title="No configurations" description="IT Glue has no configurations for this organization." />;
+  }
+  return (
+    <Stack gap="xs">
+      {(counts.expired > 0 || counts.soon > 0) && (
+        <Text size="sm" role="status">
+          Warranty: {formatNumber(counts.expired)} expired, {formatNumber(counts.soon)} expiring within 90 days.
+        </Text>
+      )}
+      <Table.ScrollContainer minWidth={900}>
+        <Table striped highlightOnHover fz="sm" aria-label="Configurations">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Hostname</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Manufacturer / model</Table.Th>
+              <Table.Th>Serial number</Table.Th>
+              <Table.Th>Warranty expires</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {sorted.map((c) => (
+              <Table.Tr key={c.id} style={c.archived ? { opacity: 0.65 } : undefined}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" fw={600}>
+                      {c.name}
+                    </Text>
+                    {c.archived && (
+                      <Badge size="xs" color="gray" variant="outline">
+                        Archived
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{c.hostname ?? '—'}</Table.Td>
+                <Table.Td>{c.typeName ?? '—'}</Table.Td>
+                <Table.Td>{[c.manufacturerName, c.modelName].filter((x) => x !== null && x !== '').join(' ') || '—'}</Table.Td>
+                <Table.Td>{c.serialNumber ?? '—'}</Table.Td>
+                <Table.Td>
+                  <ExpiryCell date={c.warrantyExpiresAt} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
+
+function DomainsTable({ domains }: { domains: Domain[] }) {
+  if (domains.length === 0) {
+    return <Empty title="No domains" description="IT Glue has no domains for this organization." />;
+  }
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table striped highlightOnHover fz="sm" aria-label="Domains">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Domain</Table.Th>
+            <Table.Th>Registrar</Table.Th>
+            <Table.Th>Expires</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {domains.map((d) => (
+            <Table.Tr key={d.id}>
+              <Table.Td fw={600}>{d.name}</Table.Td>
+              <Table.Td>{d.registrarName ?? '—'}</Table.Td>
+              <Table.Td>
+                <ExpiryCell date={d.expiresOn} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function TicketsTable({ companyId }: { companyId: string }) {
+  const [status, setStatus] = useState<TicketStatusFilter>('all');
+  const query = useInfiniteQuery({
+    queryKey: ['company', companyId, 'tickets', status],
+    queryFn: ({ pageParam }) => api.tickets(companyId, status, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const tickets = query.data?.pages.flatMap((p) => p.tickets) ?? [];
+  const notLinked = query.error instanceof ApiError && query.error.code === 'company_not_linked';
+
+  if (notLinked) return <NotLinked />;
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <div>
+          <Text size="sm" fw={600} id="ticket-status-label">
+            Ticket status
+          </Text>
+          <SegmentedControl
+            aria-labelledby="ticket-status-label"
+            value={status}
+            onChange={(v) => setStatus(v as TicketStatusFilter)}
+            data={[
+              { value: 'open', label: 'Open' },
+              { value: 'closed', label: 'Closed' },
+              { value: 'all', label: 'All' },
+            ]}
+          />
+        </div>
+        {query.isSuccess && (
+          <Text size="sm" c="dimmed" role="status">
+            Showing {formatNumber(tickets.length)} {tickets.length === 1 ? 'ticket' : 'tickets'}
+            {query.hasNextPage ? ' (more available)' : ''}
+          </Text>
+        )}
+      </Group>
+      {query.isPending ? (
+        <TableSkeleton rows={6} label="Loading tickets" />
+      ) : query.isError ? (
+        <ErrorAlert error={query.error} title="Could not load tickets" />
+      ) : tickets.length === 0 ? (
+        <Empty
+          icon={<IconTicket size={28} aria-hidden />}
+          title={status === 'open' ? 'No open tickets' : status === 'closed' ? 'No closed tickets' : 'No tickets'}
+          description="Tickets arrive with the PSA sync when “Pull Tickets” is enabled."
+        />
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={860}>
+            <Table striped highlightOnHover fz="sm" aria-label="PSA tickets">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Type</Table.Th>
+                  <Table.Th>Summary</Table.Th>
+                  <Table.Th>Opened</Table.Th>
+                  <Table.Th>Closed</Table.Th>
+                  <Table.Th>Updated</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {tickets.map((t) => (
+                  <Table.Tr key={t.id}>
+                    <Table.Td>
+                      <Badge color={t.closed ? 'gray' : 'blue'} variant="light">
+                        {t.status}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{t.type ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Tooltip label={`Ticket #${t.psaId}`} openDelay={400}>
+                        <Text size="sm" span>
+                          {t.summary}
+                        </Text>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(t.openedAt)}</Table.Td>
+                    <Table.Td>{formatDateTime(t.closedAt)}</Table.Td>
+                    <Table.Td>{formatDateTime(t.updatedAt)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {query.hasNextPage && (
+            <Group justify="center">
+              <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+                Load more
+              </Button>
+            </Group>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
