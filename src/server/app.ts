@@ -73,7 +73,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     trustProxy: false,
     bodyLimit: 2 * 1024 * 1024,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -82,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('auth', createAuth(deps.store.db, { secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false }));
   app.decorateRequest('user', null);
 
+  // Cookies are parsed before the auth hook runs.
+  await app.register(cookie);
   installRouteTable(app);
 
   app.addHook('onRequest', async (request) => {
@@ -138,7 +139,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.type('text/html').sendFile('index.html');
   });
 
-  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Crosswalk API', version: '0.1.0', description: 'IT Glue + PSA, joined. See api-contract.md.' },

@@ -64,7 +64,7 @@ export function createAuth(db: Kysely<Database>, opts: { secureCookies: boolean 
       await db.updateTable('api_tokens').set({ last_used_at: nowIso() }).where('id', '=', row.id).execute();
       return userById(row.user_id, 'token');
     }
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie === undefined || cookie === '') return null;
     const session = await db.selectFrom('sessions').selectAll().where('id', '=', sha256(cookie)).executeTakeFirst();
     if (session === undefined || session.expires_at < nowIso()) return null;
@@ -99,7 +99,7 @@ export function createAuth(db: Kysely<Database>, opts: { secureCookies: boolean 
   }
 
   async function destroySession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie !== undefined) await db.deleteFrom('sessions').where('id', '=', sha256(cookie)).execute();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });

@@ -1,0 +1,172 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { bearer, createTestApp, setupAdmin, type TestApp } from '../helpers/app.js';
+
+interface SyncRun { id: string; status: string; mode: string; progress: Record<string, { fetched: number; total: number | null; done: boolean }>; retries: number; rateLimited: number; error: unknown }
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('IT Glue integration against the sandbox', () => {
+  let t: TestApp;
+  let token: string;
+  let sandbox: ItGlueSandbox;
+  const apiKey = 'ITG.test.key-123456';
+
+  before(async () => {
+    sandbox = await startItGlueSandbox({ port: 0, apiKey });
+    t = await createTestApp();
+    token = await setupAdmin(t);
+  });
+  after(async () => {
+    await t.close();
+    await sandbox.close();
+  });
+
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => t.inject({ method, url, headers: bearer(token), payload: payload as never });
+  const waitRun = async (id: string): Promise<SyncRun> => (await t.services.sync.waitFor(id)) as unknown as SyncRun;
+  const companyIds = async () => ((await api('GET', '/api/companies')).json() as { companies: { id: string; name: string }[] }).companies;
+
+  test('Test Settings: success, wrong key, unreachable host', async () => {
+    const ok = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox.url, apiKey })).json() as { ok: boolean; message: string };
+    assert.equal(ok.ok, true);
+    assert.equal(ok.message, 'Connection Successful');
+    const bad = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox.url, apiKey: 'ITG.wrong' })).json() as { ok: boolean; error: { code: string; hint?: string } };
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.code, 'invalid_credentials');
+    assert.match(bad.error.hint ?? '', /region/i);
+    const port = await freePort();
+    const down = (await api('POST', '/api/integrations/itglue/test', { baseUrl: `http://127.0.0.1:${port}`, apiKey })).json() as { ok: boolean; error: { code: string; message: string } };
+    assert.equal(down.error.code, 'unreachable');
+    assert.match(down.error.message, /127\.0\.0\.1/);
+  });
+
+  test('Save → initial sync succeeds; companies are exactly the active organizations without the primary', async () => {
+    const res = await api('PUT', '/api/integrations/itglue', { baseUrl: sandbox.url, apiKey, rateLimitPer5Min: 100000 });
+    assert.equal(res.statusCode, 200);
+    const body = res.json() as { integration: { settings: Record<string, unknown> }; syncRun: SyncRun };
+    assert.equal(body.integration.settings.apiKeySet, true);
+    assert.ok(!JSON.stringify(body).includes(apiKey), 'the key is never returned');
+    assert.equal(body.syncRun.mode, 'initial');
+    const run = await waitRun(body.syncRun.id);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    const truth = sandbox.control.truth();
+    const ids = (await companyIds()).map((c) => c.id).sort();
+    assert.deepEqual(ids, [...truth.activeOrganizationIds].sort());
+    assert.ok(!ids.includes(truth.primaryOrganizationId));
+    assert.equal(run.progress.organizations!.fetched, truth.organizationCount);
+    assert.equal(run.progress.configurations!.fetched, truth.configurationCount);
+    assert.equal(run.progress.domains!.fetched, truth.domainCount);
+    // A second save does not start another initial sync.
+    const again = (await api('PUT', '/api/integrations/itglue', { baseUrl: sandbox.url, rateLimitPer5Min: 100000 })).json() as { syncRun: unknown };
+    assert.equal(again.syncRun, null);
+  });
+
+  test('the API key is encrypted at rest: the database files never contain it', async () => {
+    await t.store.db.selectFrom('integrations').selectAll().execute();
+    for (const f of fs.readdirSync(t.dataDir)) {
+      const bytes = fs.readFileSync(`${t.dataDir}/${f}`);
+      assert.equal(bytes.includes(Buffer.from(apiKey)), false, `${f} contains the key`);
+    }
+  });
+
+  test('incremental sync with nothing changed makes at most 5 requests', async () => {
+    sandbox.control.clearRequests();
+    const run = (await api('POST', '/api/integrations/itglue/sync', { mode: 'incremental' })).json() as { syncRun: SyncRun };
+    const done = await waitRun(run.syncRun.id);
+    assert.equal(done.status, 'succeeded');
+    const n = sandbox.control.requests().length;
+    assert.ok(n <= 5, `incremental sync made ${n} requests`);
+  });
+
+  test('mutations: incremental picks up additions and changes; a full sync also removes the deleted org', async () => {
+    const truth = sandbox.control.truth();
+    const [renameId, deactivateId, deleteId] = truth.activeOrganizationIds;
+    await new Promise((r) => setTimeout(r, 1100)); // updated-at has second precision in filters
+    const created = sandbox.control.createOrganization({ name: 'Brand New Dental LLC', statusName: 'Active', statusId: 68, typeName: 'Customer', typeId: 86 });
+    sandbox.control.updateOrganization(renameId!, { name: 'Renamed Holdings Ltd' });
+    sandbox.control.updateOrganization(deactivateId!, { statusId: 69, statusName: 'Inactive' });
+    const cfg = sandbox.control.createConfiguration({ organizationId: Number(renameId), name: 'NEW-SRV-01', serialNumber: 'SN-NEW-1' });
+    sandbox.control.deleteOrganization(deleteId!);
+
+    const inc = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'incremental' })).json() as { syncRun: SyncRun }).syncRun.id);
+    assert.equal(inc.status, 'succeeded');
+    let companies = await companyIds();
+    const byId = new Map(companies.map((c) => [c.id, c.name]));
+    assert.equal(byId.get(String(created.id)), 'Brand New Dental LLC');
+    assert.equal(byId.get(renameId!), 'Renamed Holdings Ltd');
+    assert.equal(byId.has(deactivateId!), false);
+    assert.equal(byId.has(deleteId!), true, 'an incremental sync cannot see deletions');
+    const detail = (await api('GET', `/api/companies/${renameId}`)).json() as { configurations: { id: string; serialNumber: string | null }[] };
+    assert.ok(detail.configurations.some((c) => c.id === String(cfg.id) && c.serialNumber === 'SN-NEW-1'));
+
+    const full = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    assert.equal(full.status, 'succeeded');
+    companies = await companyIds();
+    assert.equal(companies.some((c) => c.id === deleteId), false);
+    assert.deepEqual(companies.map((c) => c.id).sort(), [...sandbox.control.truth().activeOrganizationIds].sort());
+  });
+
+  test('a second sync while one runs → 409 sync_in_progress naming the run', async () => {
+    sandbox.control.addFault({ type: 'slow', count: 1, delayMs: 400 });
+    const first = (await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun };
+    const second = await api('POST', '/api/integrations/itglue/sync', { mode: 'full' });
+    assert.equal(second.statusCode, 409);
+    const err = (second.json() as { error: { code: string; details: { syncRun: { id: string } } } }).error;
+    assert.equal(err.code, 'sync_in_progress');
+    assert.equal(err.details.syncRun.id, first.syncRun.id);
+    await waitRun(first.syncRun.id);
+  });
+
+  test('5xx, 429 with and without Retry-After and connection resets: the sync still ends with exactly the sandbox data, retries in history', async () => {
+    // Spread over the streams: each stream meets a run of consecutive failures shorter than the retry budget.
+    sandbox.control.addFault({ type: '500', count: 1, pathPrefix: '/organizations' });
+    sandbox.control.addFault({ type: 'reset', count: 1, pathPrefix: '/organizations' });
+    sandbox.control.addFault({ type: '429', count: 1, retryAfter: 1, pathPrefix: '/organizations' });
+    sandbox.control.addFault({ type: '502', count: 1, pathPrefix: '/configurations' });
+    sandbox.control.addFault({ type: '429', count: 1, pathPrefix: '/configurations' });
+    sandbox.control.addFault({ type: '504', count: 1, pathPrefix: '/configurations' });
+    sandbox.control.addFault({ type: '503', count: 1, pathPrefix: '/domains' });
+    sandbox.control.addFault({ type: 'truncated', count: 1, pathPrefix: '/domains' });
+    const run = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    if (run.status !== 'succeeded') console.log((await t.store.db.selectFrom('sync_runs').select('events_json').where('id', '=', run.id).executeTakeFirst())?.events_json, sandbox.control.requests().slice(-30).map((r) => `${r.status} ${r.path}`));
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.ok(run.retries + run.rateLimited >= 8, `retries ${run.retries}, rate limited ${run.rateLimited}`);
+    assert.ok(run.rateLimited >= 2);
+    const truth = sandbox.control.truth();
+    assert.deepEqual((await companyIds()).map((c) => c.id).sort(), [...truth.activeOrganizationIds].sort());
+    const cfgCount = await t.store.db.selectFrom('itg_configurations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(cfgCount.n), truth.configurationCount);
+    const history = (await api('GET', '/api/sync-runs?integration=itglue')).json() as { syncRuns: SyncRun[] };
+    assert.equal(history.syncRuns[0]!.id, run.id);
+    assert.ok(history.syncRuns[0]!.retries > 0);
+  });
+});
+
+describe('IT Glue settings validation', () => {
+  test('http:// without ALLOW_INSECURE_HTTP → 400 naming baseUrl', async () => {
+    const t = await createTestApp({ env: { ALLOW_INSECURE_HTTP: '0' } });
+    try {
+      const token = await setupAdmin(t);
+      for (const url of ['/api/integrations/itglue', '/api/integrations/itglue/test']) {
+        const res = await t.inject({ method: url.endsWith('test') ? 'POST' : 'PUT', url, headers: bearer(token), payload: { baseUrl: 'http://api.itglue.example', apiKey: 'k' } });
+        assert.equal(res.statusCode, 400);
+        const err = (res.json() as { error: { code: string; details: { issues: { path: string; message: string }[] } } }).error;
+        assert.equal(err.code, 'invalid_request');
+        assert.ok(err.details.issues.some((i) => i.path === 'body.baseUrl' && /https/.test(i.message)));
+      }
+      const missingKey = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: { baseUrl: 'https://api.itglue.com' } });
+      assert.equal(missingKey.statusCode, 400);
+    } finally {
+      await t.close();
+    }
+  });
+});
