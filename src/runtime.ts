@@ -28,7 +28,7 @@ export async function startServer(config: Config, opts: { demoHints?: Record<str
   const services = createServices(config, store, vault, log);
   const stale = await services.sync.recoverStale();
   if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
-  const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, logger: logger as never, webRoot: WEB_ROOT });
+  const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, loggerInstance: logger, webRoot: WEB_ROOT });
   await app.listen({ port: config.port, host: config.host });
   if (opts.scheduler !== false) services.startScheduler();
   const address = app.server.address();

@@ -9,7 +9,7 @@
  *  5. ties and duplicate keys are ambiguous: counted, left unmapped, candidates shown.
  * Same input, same output: nothing depends on iteration order except through sorted ids.
  */
-import type { Edges } from './block.js';
+import type { Edges, PsaIndex } from './block.js';
 import type { Corpus, Rec } from './corpus.js';
 import { normalizeDetailed } from './normalize.js';
 import { CAPS, F, STRONG, THRESHOLDS } from './score.js';
@@ -51,15 +51,29 @@ interface Group {
   psa: number[];
 }
 
-function addTo(map: Map<string, Group>, key: string, side: 'itg' | 'psa', v: number): void {
-  if (key === '') return;
-  let g = map.get(key);
-  if (!g) map.set(key, (g = { itg: [], psa: [] }));
-  const l = g[side];
-  if (l[l.length - 1] !== v) l.push(v);
+/** Groups of IT Glue records and PSA records sharing a key, for keys present on both sides. */
+function groupsFrom(
+  itg: Rec[],
+  keysOf: (r: Rec) => string[],
+  psaOf: (k: string) => number[] | undefined,
+): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const r of itg) {
+    for (const k of keysOf(r)) {
+      if (k === '') continue;
+      let g = groups.get(k);
+      if (!g) {
+        const p = psaOf(k);
+        if (!p) continue;
+        groups.set(k, (g = { itg: [], psa: p }));
+      }
+      if (g.itg[g.itg.length - 1] !== r.idx) g.itg.push(r.idx);
+    }
+  }
+  return groups;
 }
 
-export function assign(corpus: Corpus, edges: Edges, input: AutomapInput): Assignment {
+export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: AutomapInput): Assignment {
   const { itg, psa } = corpus;
   const nI = itg.length;
   const nP = psa.length;
@@ -107,9 +121,15 @@ export function assign(corpus: Corpus, edges: Edges, input: AutomapInput): Assig
   };
 
   // ---- 2. decisive pairs -------------------------------------------------------------------
-  const keyGroups = new Map<string, Group>();
-  for (const r of itg) addTo(keyGroups, r.key, 'itg', r.idx);
-  for (const r of psa) addTo(keyGroups, r.key, 'psa', r.idx);
+  // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
+  const keyGroups = groupsFrom(itg, (r) => [r.key], (k) => index.keyMap.get(k));
+  const itgByKey = new Map<string, number[]>();
+  for (const r of itg) {
+    if (r.key === '') continue;
+    const l = itgByKey.get(r.key);
+    if (l) l.push(r.idx);
+    else itgByKey.set(r.key, [r.idx]);
+  }
 
   const decisive = new Map<number, Map<number, 'psa-id' | 'alias'>>(); // i -> j -> kind
   const addDecisive = (i: number, j: number, kind: 'psa-id' | 'alias'): void => {
@@ -128,10 +148,10 @@ export function assign(corpus: Corpus, edges: Edges, input: AutomapInput): Assig
     if (j === undefined || typeof al.name !== 'string') continue;
     const k = normalizeDetailed(al.name).key;
     if (k === '') continue;
-    const g = keyGroups.get(k);
-    if (!g || g.itg.length === 0) continue;
+    const members = itgByKey.get(k);
+    if (!members) continue;
     const pinned = al.itglueId !== undefined ? itgIdx.get(al.itglueId) : undefined;
-    const targets = pinned !== undefined && g.itg.includes(pinned) ? [pinned] : g.itg.filter((i) => !itg[i].flagged);
+    const targets = pinned !== undefined && members.includes(pinned) ? [pinned] : members.filter((i) => !itg[i].flagged);
     for (const i of targets) addDecisive(i, j, 'alias');
   }
   if (decisive.size > 0) {
@@ -161,20 +181,21 @@ export function assign(corpus: Corpus, edges: Edges, input: AutomapInput): Assig
   }
 
   // ---- 3. equality classes -----------------------------------------------------------------
-  const variantGroups = new Map<string, Group>();
-  const compactGroups = new Map<string, Group>();
-  const fpGroups = new Map<string, Group>();
-  const hasVariants = itg.some((r) => r.variants.length > 0) || psa.some((r) => r.variants.length > 0);
-  for (const [side, list] of [['itg', itg], ['psa', psa]] as const) {
-    for (const r of list) {
-      if (hasVariants) {
-        addTo(variantGroups, r.key, side, r.idx);
-        for (const v of r.variants) addTo(variantGroups, v, side, r.idx);
-      }
-      addTo(compactGroups, r.compact, side, r.idx);
-      if (r.tok.length > 1) addTo(fpGroups, r.fingerprint, side, r.idx);
-    }
-  }
+  const hasVariants = index.aliasMap.size > 0 || itg.some((r) => r.variants.length > 0);
+  const anyPsaKey = (k: string): number[] | undefined => {
+    const a = index.keyMap.get(k);
+    const b = index.aliasMap.get(k);
+    if (!b) return a;
+    if (!a) return b;
+    return [...new Set([...a, ...b])];
+  };
+  const variantGroups = hasVariants ? groupsFrom(itg, (r) => [r.key, ...r.variants], anyPsaKey) : new Map<string, Group>();
+  const compactGroups = groupsFrom(itg, (r) => [r.compact], (k) => index.compactMap.get(k));
+  const fpGroups = groupsFrom(
+    itg,
+    (r) => (r.tok.length > 1 ? [r.fingerprint] : []),
+    (k) => (k.includes(' ') ? index.fpMap.get(k) : undefined),
+  );
 
   const runClass = (groups: Map<string, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];

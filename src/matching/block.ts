@@ -6,15 +6,22 @@
 import type { Corpus, Rec } from './corpus.js';
 import { EQUALITY, STRONG, Scorer, THRESHOLDS } from './score.js';
 
-/** Token postings longer than this are not used for blocking (common words). */
-export const RARE_TOKEN_MAX_POSTINGS = 200;
+/**
+ * Token postings longer than this are not used for blocking (common words): ~200 on very large
+ * lists, 50 around 10,000 PSA companies (where industry words sit at 50–200), never below 50.
+ */
+export function rareTokenMaxPostings(psaCount: number): number {
+  return Math.min(200, Math.max(50, Math.round(psaCount / 200)));
+}
 /** Fallback for records whose tokens are all common: their rarest token, if at most this common. */
 export const FALLBACK_MAX_POSTINGS = 2000;
 export const PREFIX_LEN = 5;
-export const PREFIX_MAX_POSTINGS = 200;
 
 export interface PsaIndex {
+  /** Main keys. */
   keyMap: Map<string, number[]>;
+  /** Alias keys (dba / aka / formerly). */
+  aliasMap: Map<string, number[]>;
   compactMap: Map<string, number[]>;
   fpMap: Map<string, number[]>;
   domainMap: Map<string, number[]>;
@@ -32,6 +39,7 @@ function push(map: Map<string, number[]>, k: string, v: number): void {
 export function buildPsaIndex(corpus: Corpus): PsaIndex {
   const idx: PsaIndex = {
     keyMap: new Map(),
+    aliasMap: new Map(),
     compactMap: new Map(),
     fpMap: new Map(),
     domainMap: new Map(),
@@ -43,7 +51,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     if (r.key === '') continue;
     const j = r.idx;
     push(idx.keyMap, r.key, j);
-    for (const v of r.variants) push(idx.keyMap, v, j);
+    for (const v of r.variants) push(idx.aliasMap, v, j);
     push(idx.compactMap, r.compact, j);
     push(idx.fpMap, r.fingerprint, j);
     for (const d of r.domains) push(idx.domainMap, d, j);
@@ -73,11 +81,24 @@ export interface Edges {
   pairsScored: number;
 }
 
+function addAll(list: number[] | undefined, stamp: Int32Array, cand: Int32Array, n: number, i: number): number {
+  if (list === undefined) return n;
+  for (let q = 0; q < list.length; q++) {
+    const j = list[q];
+    if (stamp[j] !== i) {
+      stamp[j] = i;
+      cand[n++] = j;
+    }
+  }
+  return n;
+}
+
 export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer): Edges {
   const { itg, psa } = corpus;
   const nP = psa.length;
   const K = THRESHOLDS.topK;
   const minScore = THRESHOLDS.cappedSuggest;
+  const rareMax = rareTokenMaxPostings(nP);
   const stamp = new Int32Array(nP).fill(-1);
   const cand = new Int32Array(nP);
   const start = new Int32Array(itg.length + 1);
@@ -97,36 +118,32 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer): 
     const a: Rec = itg[i];
     if (a.key === '') continue;
     let n = 0;
-    const add = (list: number[] | undefined) => {
-      if (list === undefined) return;
-      for (let q = 0; q < list.length; q++) {
-        const j = list[q];
-        if (stamp[j] !== i) {
-          stamp[j] = i;
-          cand[n++] = j;
-        }
-      }
-    };
-    add(index.keyMap.get(a.key));
-    for (const v of a.variants) add(index.keyMap.get(v));
-    add(index.compactMap.get(a.compact));
-    add(index.fpMap.get(a.fingerprint));
-    for (const d of a.domains) add(index.domainMap.get(d));
-    if (a.phone) add(index.phoneMap.get(a.phone));
-    let rareUsed = false;
-    let rarest: number[] | undefined;
+    n = addAll(index.keyMap.get(a.key), stamp, cand, n, i);
+    if (index.aliasMap.size > 0) n = addAll(index.aliasMap.get(a.key), stamp, cand, n, i);
+    for (const v of a.variants) {
+      n = addAll(index.keyMap.get(v), stamp, cand, n, i);
+      n = addAll(index.aliasMap.get(v), stamp, cand, n, i);
+    }
+    n = addAll(index.compactMap.get(a.compact), stamp, cand, n, i);
+    n = addAll(index.fpMap.get(a.fingerprint), stamp, cand, n, i);
+    for (const d of a.domains) n = addAll(index.domainMap.get(d), stamp, cand, n, i);
+    if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
+    // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
+    let r1: number[] | undefined;
+    let r2: number[] | undefined;
     for (let k = 0; k < a.tok.length; k++) {
       const l = index.postings[a.tok[k]];
       if (l === undefined) continue;
-      if (l.length <= RARE_TOKEN_MAX_POSTINGS) {
-        add(l);
-        rareUsed = true;
-      } else if (rarest === undefined || l.length < rarest.length) rarest = l;
+      if (r1 === undefined || l.length < r1.length) {
+        r2 = r1;
+        r1 = l;
+      } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
     }
-    if (!rareUsed && rarest !== undefined && rarest.length <= FALLBACK_MAX_POSTINGS) add(rarest);
+    if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
+    if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
     if (a.compact.length >= PREFIX_LEN) {
       const l = index.prefixMap.get(a.compact.slice(0, PREFIX_LEN));
-      if (l !== undefined && l.length <= PREFIX_MAX_POSTINGS) add(l);
+      if (l !== undefined && l.length <= rareMax) n = addAll(l, stamp, cand, n, i);
     }
 
     let kept = 0;

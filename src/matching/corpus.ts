@@ -22,7 +22,9 @@ export interface Rec {
   name: string;
   norm: NormalizedDetail;
   /** Interned token ids of norm.tokens. */
-  tok: Int32Array;
+  tok: number[];
+  /** Character bit set of the key (see tokenMask). */
+  keyMask: number;
   key: string;
   compact: string;
   fingerprint: string;
@@ -51,6 +53,8 @@ export interface Corpus {
   tokenLen: Int32Array;
   /** 1 when the token is an ordinary dictionary word (no typo tolerance between two of them). */
   tokenVocab: Uint8Array;
+  /** Bit set of the characters of each token (code % 32), for a cheap necessary test before Jaro-Winkler. */
+  tokenMask: Int32Array;
   tokenIds: Map<string, number>;
 }
 
@@ -99,8 +103,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         norm = normalizeDetailed(name);
         cache.set(name, norm);
       }
-      const tok = new Int32Array(norm.tokens.length);
-      for (let k = 0; k < norm.tokens.length; k++) tok[k] = intern(norm.tokens[k]);
+      const tok: number[] = [];
+      for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
       const doms: string[] = [];
       if (c.domains) {
         for (const d of c.domains) {
@@ -120,6 +124,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         name,
         norm,
         tok,
+        keyMask: 0,
         key: norm.key,
         compact: norm.compact,
         fingerprint: norm.fingerprint,
@@ -168,6 +173,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const tokenInformative = new Uint8Array(T);
   const tokenLen = new Int32Array(T);
   const tokenVocab = new Uint8Array(T);
+  const tokenMask = new Int32Array(T);
   for (let t = 0; t < T; t++) {
     const text = tokenText[t];
     const generic = GENERIC_TOKENS.has(text);
@@ -175,6 +181,16 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     tokenInformative[t] = generic ? 0 : 1;
     tokenLen[t] = text.length;
     tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
+    let mask = 0;
+    for (let k = 0; k < text.length; k++) mask |= 1 << (text.charCodeAt(k) & 31);
+    tokenMask[t] = mask;
   }
-  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenIds };
+  for (const list of [itg, psa]) {
+    for (const r of list) {
+      let m = 0;
+      for (let k = 0; k < r.tok.length; k++) m |= tokenMask[r.tok[k]];
+      r.keyMask = m;
+    }
+  }
+  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds };
 }

@@ -32,10 +32,10 @@ export interface NormalizedDetail extends NormalizedName {
 // ---------------------------------------------------------------------------------------------
 // Step 1–2: folding
 
-const FOLD_MAP: Record<string, string> = {
+const FOLD_MAP: ReadonlyMap<string, string> = new Map(Object.entries({
   ß: 'ss', ẞ: 'ss', ø: 'o', Ø: 'o', æ: 'ae', Æ: 'ae', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
   þ: 'th', Þ: 'th', œ: 'oe', Œ: 'oe', ı: 'i', ħ: 'h', Ħ: 'h', ŀ: 'l', Ŀ: 'l', ĸ: 'k',
-};
+}));
 const FOLD_RE = /[ßẞøØæÆłŁđĐðÐþÞœŒıħĦŀĿĸ]/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
@@ -46,7 +46,7 @@ export function foldText(raw: string): string {
   let s = raw;
   if (NON_ASCII.test(s)) {
     s = s.normalize('NFKD').replace(MARKS, '');
-    s = s.replace(FOLD_RE, (c) => FOLD_MAP[c] ?? c);
+    s = s.replace(FOLD_RE, (c) => FOLD_MAP.get(c) ?? c);
   }
   s = s.toLowerCase();
   if (s.includes('&amp;')) s = s.replace(/&amp;/g, '&');
@@ -57,7 +57,7 @@ export function foldText(raw: string): string {
 // Step 3: flags and aliases
 
 /** Whole segments (in parentheses/brackets, after a dash, or the whole name) that flag a record. */
-const FLAG_PHRASES: Record<string, string> = {
+const FLAG_PHRASES: ReadonlyMap<string, string> = new Map(Object.entries({
   old: 'old',
   inactive: 'inactive',
   'inactive client': 'inactive',
@@ -97,11 +97,11 @@ const FLAG_PHRASES: Record<string, string> = {
   'old account': 'old',
   'old record': 'old',
   'old name': 'old',
-};
+}));
 /** Flag phrases that also count when they start a side segment, e.g. "(inactive - merged)". */
 const FLAG_LEADS = ['do not use', 'dont use', 'dnu', 'inactive', 'archived', 'closed', 'duplicate', 'deleted', 'former client', 'no longer'];
 /** Words that flag a record wherever they appear in the name. */
-const FLAG_WORDS: Record<string, string> = {
+const FLAG_WORDS: ReadonlyMap<string, string> = new Map(Object.entries({
   inactive: 'inactive',
   archived: 'archived',
   donotuse: 'do not use',
@@ -110,7 +110,7 @@ const FLAG_WORDS: Record<string, string> = {
   obsolete: 'old',
   defunct: 'closed',
   duplicate: 'duplicate',
-};
+}));
 const FLAG_WORD_SEQS: [string[], string][] = [
   [['do', 'not', 'use'], 'do not use'],
   [['dont', 'use'], 'do not use'],
@@ -120,6 +120,13 @@ const FLAG_WORD_SEQS: [string[], string][] = [
   [['former', 'client'], 'former client'],
   [['to', 'be', 'deleted'], 'deleted'],
 ];
+
+const FLAG_FIRST_WORDS: ReadonlySet<string> = new Set([
+  ...FLAG_WORDS.keys(),
+  ...FLAG_WORD_SEQS.map(([seq]) => seq[0]),
+  'test',
+  'testing',
+]);
 
 /** Alias markers: what follows is another name of the same business. */
 const ALIAS_MARKERS: string[][] = [
@@ -142,11 +149,13 @@ const SLASH_FIXES: [RegExp, string][] = [
 ];
 
 const TOKEN_SPLIT = /[^\p{L}\p{N}&+]+/u;
+const TOKEN_SPLIT_ASCII = /[^a-z0-9&+]+/;
+const SEGMENT_CHARS = /[([{|*;:\-–—]/;
 const SEGMENT_SPLIT = /\s[-–—|:]+\s|\s[-–—]+$|^[-–—]+\s|[|*;]|\s--+|--+\s/;
 
 function tokenize(s: string): string[] {
   if (s.includes('&') || s.includes('+')) s = s.replace(/[&+]/g, (c) => ` ${c} `);
-  const parts = s.split(TOKEN_SPLIT);
+  const parts = s.split(NON_ASCII.test(s) ? TOKEN_SPLIT : TOKEN_SPLIT_ASCII);
   const out: string[] = [];
   for (const p of parts) if (p) out.push(p);
   return out;
@@ -164,6 +173,10 @@ interface Segment {
 }
 
 function splitSegments(s: string): Segment[] {
+  if (!SEGMENT_CHARS.test(s)) {
+    const t = tokenize(s);
+    return t.length ? [{ tokens: t, side: false }] : [];
+  }
   const segs: Segment[] = [];
   let outer = '';
   const hasParen = /[([{]/.test(s);
@@ -209,7 +222,7 @@ const SUFFIX_UNIT_HEAD = new Set(['&', '+', 'and', 'et']);
 const SUFFIX_UNIT_TAIL = new Set(['co', 'company', 'cie', 'compagnie']);
 
 /** Synonyms to one canonical token (step 6). 'saint'/'st' are handled separately (leading only). */
-const SYNONYMS: Record<string, string> = {
+const SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   mount: 'mt',
   brothers: 'bros',
   bro: 'bros',
@@ -230,9 +243,9 @@ const SYNONYMS: Record<string, string> = {
   mgt: 'mgmt',
   laboratories: 'labs',
   laboratory: 'labs',
-};
+}));
 /** Street words, only after the first position ("Main St" is a street, "St Mary" a saint). */
-const STREET_SYNONYMS: Record<string, string> = {
+const STREET_SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   st: 'street',
   str: 'street',
   ave: 'avenue',
@@ -245,13 +258,13 @@ const STREET_SYNONYMS: Record<string, string> = {
   dr: 'drive',
   mtn: 'mountain',
   sq: 'square',
-};
+}));
 const LEADING_SAINT = new Set(['saint', 'st', 'sainte', 'ste']);
-const LEADING_SAINT_MAP: Record<string, string> = { saint: 'st', st: 'st', sainte: 'st', ste: 'st' };
+const LEADING_SAINT_MAP: ReadonlyMap<string, string> = new Map(Object.entries({ saint: 'st', st: 'st', sainte: 'st', ste: 'st' }));
 
-const ROMAN: Record<string, number> = {
+const ROMAN: ReadonlyMap<string, number> = new Map(Object.entries({
   ii: 2, iii: 3, iv: 4, vi: 6, vii: 7, viii: 8, ix: 9, xi: 11, xii: 12, xiii: 13, xiv: 14, xv: 15, xx: 20,
-};
+}));
 const DIGIT_RUNS = /\d+/g;
 
 const SINGLE_LETTER = /^\p{L}$/u;
@@ -308,11 +321,11 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   for (let i = 0; i < t.length; i++) {
     const x = t[i];
     if (i === 0 && t.length > 1 && LEADING_SAINT.has(x)) {
-      const m = LEADING_SAINT_MAP[x];
+      const m = LEADING_SAINT_MAP.get(x);
       if (m) t[i] = m;
       continue;
     }
-    const s = SYNONYMS[x] ?? (i > 0 ? STREET_SYNONYMS[x] : undefined);
+    const s = SYNONYMS.get(x) ?? (i > 0 ? STREET_SYNONYMS.get(x) : undefined);
     if (s !== undefined) t[i] = s;
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
@@ -330,10 +343,13 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   return { tokens: t, legal };
 }
 
-function numbersOf(tokens: string[]): string {
+function numbersOf(tokens: string[], key: string): string {
+  let roman = false;
+  for (const tok of tokens) if (ROMAN.has(tok)) roman = true;
+  if (!roman && !/\d/.test(key)) return '';
   let nums: string[] | null = null;
   for (const tok of tokens) {
-    const r = ROMAN[tok];
+    const r = ROMAN.get(tok);
     if (r !== undefined) {
       (nums ??= []).push(String(r));
       continue;
@@ -352,13 +368,18 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   const compact = tokens.join('');
   let fingerprint: string;
   if (tokens.length < 2) fingerprint = key;
-  else fingerprint = Array.from(new Set(tokens)).sort().join(' ');
+  else {
+    const sorted = tokens.slice().sort();
+    let out = sorted[0];
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out += ' ' + sorted[i];
+    fingerprint = out;
+  }
   return { key, compact, fingerprint };
 }
 
 const UMLAUT = /[äöüÄÖÜ]/;
 const UMLAUT_ALL = /[äöüÄÖÜ]/g;
-const UMLAUT_MAP: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
+const UMLAUT_MAP: ReadonlyMap<string, string> = new Map(Object.entries({ ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' }));
 const SPA_DOTTED = /\bs\.\s*p\.\s*a\.?\s*$/i;
 const SPA_CASED = /\bSpA\s*$/;
 
@@ -374,7 +395,8 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   const removed: string[] = [];
   const flags: string[] = [];
   const aliases: string[] = [];
-  let s = foldText(raw ?? '');
+  if (typeof raw !== 'string') raw = '';
+  let s = foldText(raw);
   if (s.includes('/')) for (const [re, rep] of SLASH_FIXES) s = s.replace(re, rep);
 
   const segments = splitSegments(s);
@@ -387,7 +409,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   for (const seg of segments) {
     const t = seg.tokens;
     const joined = t.join(' ');
-    const whole = FLAG_PHRASES[joined];
+    const whole = FLAG_PHRASES.get(joined);
     if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
       addFlag(whole);
       removed.push(joined);
@@ -397,7 +419,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (seg.side) {
       const lead = FLAG_LEADS.find((p) => startsWithSeq(t, 0, p.split(' ')));
       if (lead !== undefined) {
-        addFlag(FLAG_PHRASES[lead] ?? lead);
+        addFlag(FLAG_PHRASES.get(lead) ?? lead);
         removed.push(joined);
         flagTokens.push(...t);
         continue;
@@ -426,7 +448,9 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   }
 
   // Word-level flags inside the main name.
-  if (mainTokens.length) {
+  let mayFlag = false;
+  for (const x of mainTokens) if (FLAG_FIRST_WORDS.has(x) || x.startsWith('zz') || x.startsWith('xx')) mayFlag = true;
+  if (mayFlag) {
     const kept: string[] = [];
     for (let i = 0; i < mainTokens.length; i++) {
       const x = mainTokens[i];
@@ -442,7 +466,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
         }
       }
       if (seqHit) continue;
-      const w = FLAG_WORDS[x];
+      const w = FLAG_WORDS.get(x);
       if (w !== undefined) {
         addFlag(w);
         removed.push(x);
@@ -476,11 +500,11 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   }
 
   // German transliteration (ä -> ae): "Bäckerei" is also written "Baeckerei"; keep it as an alias key.
-  if (UMLAUT.test(raw ?? '') && !germanAlt) {
-    const alt = normalizeDetailed(raw.replace(UMLAUT_ALL, (c) => UMLAUT_MAP[c] ?? c), true).key;
+  if (!germanAlt && NON_ASCII.test(raw) && UMLAUT.test(raw)) {
+    const alt = normalizeDetailed(raw.replace(UMLAUT_ALL, (c) => UMLAUT_MAP.get(c) ?? c), true).key;
     if (alt) aliases.push(alt);
   }
-  const allowSpa = SPA_DOTTED.test(raw ?? '') || SPA_CASED.test(raw ?? '');
+  const allowSpa = mainTokens.includes('spa') && (SPA_DOTTED.test(raw) || SPA_CASED.test(raw));
   const { tokens, legal } = canonicalize(mainTokens, removed, allowSpa);
   const { key, compact, fingerprint } = keysOf(tokens);
   return {
@@ -493,7 +517,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     legalForm: legal.length ? legal[0].cls : null,
     removed,
     legalDisplays: legal.map((f) => f.display),
-    numbers: numbersOf(tokens),
+    numbers: numbersOf(tokens, key),
   };
 }
 

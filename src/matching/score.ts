@@ -15,8 +15,8 @@ export const THRESHOLDS = {
   strong: 0.8,
   /** Lowest score shown as a suggestion. */
   suggest: 0.7,
-  /** Lowest score of a capped pair still shown as a suggestion. */
-  cappedSuggest: 0.5,
+  /** Lowest score of a capped pair still shown as a suggestion (and the floor of kept candidates). */
+  cappedSuggest: 0.6,
   /** Margin over the runner-up, on both sides, for score-based near-exact. */
   margin: 0.08,
   /** Token typo tolerance. */
@@ -56,6 +56,21 @@ export interface TokenAlignment {
   score: number;
 }
 
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * Necessary condition for Jaro-Winkler ≥ 0.93 (so Jaro ≥ 0.883 even with the full prefix bonus):
+ * the unmatched characters satisfy x/la + y/lb ≤ 0.351, so at most 0.351 × max(la, lb) of them, and
+ * each character present in one token only is unmatched. Exact, not a heuristic.
+ */
+export function mayBeTypo(maskA: number, maskB: number, la: number, lb: number): boolean {
+  return popcount(maskA ^ maskB) <= 0.351 * (la > lb ? la : lb);
+}
+
 function hasCommon(a: string[], b: string[]): boolean {
   for (const x of a) for (const y of b) if (x === y) return true;
   return false;
@@ -73,8 +88,10 @@ export class Scorer {
   private readonly len: Int32Array;
   private readonly text: string[];
   private readonly vocab: Uint8Array;
+  private readonly mask: Int32Array;
 
   constructor(corpus: Corpus) {
+    this.mask = corpus.tokenMask;
     this.vocab = corpus.tokenVocab;
     this.w = corpus.tokenWeight;
     this.inf = corpus.tokenInformative;
@@ -121,8 +138,8 @@ export class Scorer {
       }
       const matchA = this.matchA;
       const usedB = this.usedB;
-      matchA.fill(0, 0, na);
-      usedB.fill(0, 0, nb);
+      for (let i = 0; i < na; i++) matchA[i] = 0;
+      for (let j = 0; j < nb; j++) usedB[j] = 0;
       const w = this.w;
       let M = 0;
       let matchedCount = 0;
@@ -155,6 +172,7 @@ export class Scorer {
             const lu = len[u];
             // JW ≥ 0.93 is impossible with very different lengths; skip cheaply.
             if (lt > lu * 2 || lu > lt * 2) continue;
+            if (!mayBeTypo(this.mask[t], this.mask[u], lt, lu)) continue;
             if (this.vocab[t] === 1 && this.vocab[u] === 1 && !sameWordForm(this.text[t], this.text[u])) continue;
             const s = jaroWinkler(this.text[t], this.text[u]);
             if (s >= bestJw) {
@@ -196,7 +214,16 @@ export class Scorer {
       if (infA && infB) flags |= F.CAP_CONFLICT;
       if ((unmatchedA === 0 && unmatchedB > 0) || (unmatchedB === 0 && unmatchedA > 0)) flags |= F.CAP_SUBSET;
       if (a.short || b.short) flags |= F.CAP_SHORT;
-      if ((flags & (EQUALITY | STRONG)) === 0 && 0.6 * jac + 0.4 < minScore) return -1;
+      if ((flags & (EQUALITY | STRONG)) === 0) {
+        if (0.6 * jac + 0.4 < minScore) return -1;
+        // Upper bound of Jaro-Winkler(key) from the characters present on one side only.
+        const la = a.key.length;
+        const lb = b.key.length;
+        const mx = Math.min(la, lb, (la + lb - popcount(a.keyMask ^ b.keyMask)) / 2);
+        const jaroUb = (mx / la + mx / lb + 1) / 3;
+        const jwUb = jaroUb <= 0.7 ? jaroUb : 0.6 * jaroUb + 0.4;
+        if (0.6 * jac + 0.4 * jwUb < minScore) return -1;
+      }
     }
     const jw = flags & F.KEY_EQ ? 1 : jaroWinkler(a.key, b.key);
     const raw = 0.6 * jac + 0.4 * jw;

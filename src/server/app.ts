@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -30,6 +30,8 @@ export interface AppDeps {
   /** Shown on the Integrations page by the demo (sandbox URLs and credentials). */
   demoHints?: Record<string, unknown> | null;
   logger?: FastifyServerOptions['logger'];
+  /** A ready pino instance (the server's), used instead of `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   /** Folder with the built web UI (index.html); skipped when missing. */
   webRoot?: string | null;
 }
@@ -70,7 +72,7 @@ export function installRouteTable(app: FastifyInstance): void {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance !== undefined ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     trustProxy: false,
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
