@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Button, Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, type User } from './api.js';
-import { UserContext } from './auth.js';
+import { isSigningOut, setSigningOut, takeAfterSignIn, UserContext } from './auth.js';
 import { matchPath, navigate, useLocation } from './router.js';
 import { AppLayout } from './components/AppLayout.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -28,12 +28,6 @@ async function fetchMe(): Promise<User | null> {
 
 const PUBLIC_PATHS = new Set(['/login', '/setup']);
 const HOME = '/companies';
-
-let afterSignIn: string | null = null;
-/** Where to go once the next sign-in completes (e.g. Integrations after first-run setup). */
-export function setAfterSignIn(path: string): void {
-  afterSignIn = path;
-}
 
 export function App() {
   const me = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
@@ -74,6 +68,7 @@ function SignedOut() {
   const { pathname, search } = useLocation();
   const setup = useQuery({ queryKey: ['setup'], queryFn: api.setupStatus, staleTime: 0, retry: 1 });
   const needed = setup.data?.needed === true;
+  useEffect(() => setSigningOut(false), []);
 
   useEffect(() => {
     if (setup.data === undefined) return;
@@ -96,9 +91,9 @@ function SignedIn() {
   const { pathname, search } = useLocation();
 
   useEffect(() => {
+    if (isSigningOut()) return;
     if (PUBLIC_PATHS.has(pathname) || pathname === '/') {
-      const next = afterSignIn ?? search.get('next');
-      afterSignIn = null;
+      const next = takeAfterSignIn() ?? search.get('next');
       navigate(next !== null && next.startsWith('/') && !next.startsWith('//') ? next : HOME, {
         replace: true,
         force: true,

@@ -31,8 +31,11 @@ export interface SyncRun {
   finishedAt: string | null;
   progress: Record<string, StreamProgress>;
   error: { code: string; message: string } | null;
-  // Optional extras a server may add.
+  // Extras a server may add.
+  requestCount?: number;
   retries?: number;
+  rateLimited?: number;
+  notes?: string[];
   estimatedSecondsLeft?: number | null;
   etaSeconds?: number | null;
   eta?: number | string | null;

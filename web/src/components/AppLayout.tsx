@@ -5,7 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { IconBuildingSkyscraper, IconBulb, IconLogout, IconPlugConnected, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api.js';
-import { useUser } from '../auth.js';
+import { setSigningOut, useUser } from '../auth.js';
 import { canLeave, navigate, onLinkClick, useLocation } from '../router.js';
 import { NotificationsBell } from './NotificationsBell.js';
 import { SyncWatcher } from './SyncWatcher.js';
@@ -26,10 +26,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const logout = useMutation({
     mutationFn: api.logout,
     onSuccess: () => {
+      setSigningOut(true);
+      navigate('/login', { replace: true, force: true });
       // Set "signed out" on the live query first, then drop everything cached for this user.
       queryClient.setQueryData(['me'], null);
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
-      navigate('/login', { replace: true, force: true });
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not log out', message: errorMessage(e) }),
   });

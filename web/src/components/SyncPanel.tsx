@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Group, Progress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Progress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -52,9 +52,19 @@ export function SyncProgress({ run }: { run: SyncRun }) {
             About {formatDuration(left)} left
           </Text>
         )}
+        {run.requestCount !== undefined && run.requestCount > 0 && (
+          <Text size="sm" c="dimmed">
+            {formatNumber(run.requestCount)} {run.requestCount === 1 ? 'request' : 'requests'}
+          </Text>
+        )}
         {run.retries !== undefined && run.retries > 0 && (
           <Text size="sm" c="dimmed">
             {formatNumber(run.retries)} {run.retries === 1 ? 'retry' : 'retries'}
+          </Text>
+        )}
+        {run.rateLimited !== undefined && run.rateLimited > 0 && (
+          <Text size="sm" c="orange">
+            Rate-limited {formatNumber(run.rateLimited)} {run.rateLimited === 1 ? 'time' : 'times'} (waiting as the vendor asks)
           </Text>
         )}
       </Group>
@@ -85,6 +95,13 @@ export function SyncProgress({ run }: { run: SyncRun }) {
           </div>
         );
       })}
+      {run.notes !== undefined && run.notes.length > 0 && (
+        <List size="sm" c="dimmed" aria-label="Sync notes">
+          {run.notes.map((n, i) => (
+            <List.Item key={i}>{n}</List.Item>
+          ))}
+        </List>
+      )}
       {run.error !== null && (
         <Alert color={run.status === 'partial' ? 'orange' : 'red'} title={run.status === 'partial' ? 'Finished with gaps' : 'Sync failed'}>
           {run.error.message}

@@ -1,7 +1,7 @@
 // Link Companies: map each active IT Glue company to a PSA company.
 // Local edits stay unsaved until "Save changes"; Automap proposals are applied locally for review.
 // The table body is virtualized (only visible rows, and so only visible Selects, are rendered).
-import { memo, useCallback, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   ActionIcon,
   Alert,
@@ -53,6 +53,17 @@ interface Option {
 }
 
 const ROW_HEIGHT = 58;
+
+/** Whether the table is being scrolled; rows that appear mid-scroll wait for it to stop before mounting a Select. */
+interface ScrollState {
+  scrolling: boolean;
+  listeners: Set<() => void>;
+}
+function setScrolling(state: ScrollState, scrolling: boolean): void {
+  if (state.scrolling === scrolling) return;
+  state.scrolling = scrolling;
+  for (const l of state.listeners) l();
+}
 const OPTION_LIMIT = 100;
 const LEAVE_MESSAGE = 'You have unsaved link changes. Leave without saving them?';
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -491,12 +502,14 @@ function VirtualLinkTable({
   psaLabel: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [scrollState] = useState<ScrollState>(() => ({ scrolling: false, listeners: new Set() }));
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
+    overscan: 6,
     getItemKey: (i) => rows[i].itglueId,
+    onChange: (instance) => setScrolling(scrollState, instance.isScrolling),
   });
   const items = virtualizer.getVirtualItems();
   const paddingTop = items.length > 0 ? items[0].start : 0;
@@ -550,6 +563,7 @@ function VirtualLinkTable({
                 psaById={psaById}
                 onChoose={onChoose}
                 psaLabel={psaLabel}
+                scrollState={scrollState}
               />
             );
           })}
@@ -578,6 +592,7 @@ const LinkTableRow = memo(function LinkTableRow({
   psaById,
   onChoose,
   psaLabel,
+  scrollState,
 }: {
   index: number;
   measureRef: (el: Element | null) => void;
@@ -592,9 +607,25 @@ const LinkTableRow = memo(function LinkTableRow({
   psaById: ReadonlyMap<string, PsaCompany>;
   onChoose: (itglueId: string, psaId: string | null) => void;
   psaLabel: string;
+  scrollState: ScrollState;
 }) {
+  // A row that scrolls into view mid-scroll shows a light stand-in until scrolling stops; once real, it stays real.
+  const [real, setReal] = useState(() => !scrollState.scrolling);
+  useEffect(() => {
+    if (real) return;
+    const check = () => {
+      if (!scrollState.scrolling) setReal(true);
+    };
+    scrollState.listeners.add(check);
+    check();
+    return () => {
+      scrollState.listeners.delete(check);
+    };
+  }, [real, scrollState]);
+
   // Suggested companies first; a linked company missing from the PSA list still shows its name.
   const data = useMemo<ComboboxData>(() => {
+    if (!real) return [];
     const missing =
       value !== null && !psaById.has(value)
         ? [{ value, label: value === row.psaId && row.psaName !== null ? row.psaName : `${psaLabel} #${value}` }]
@@ -606,9 +637,12 @@ const LinkTableRow = memo(function LinkTableRow({
       { group: 'Suggested', items: sugg.map((id) => ({ value: id, label: optionLabel(psaById.get(id)!) })) },
       { group: `All ${psaLabel} companies`, items: [...missing, ...baseOptions.filter((o) => !set.has(o.value))] },
     ];
-  }, [value, row.psaId, row.psaName, suggested, baseOptions, psaById, psaLabel]);
+  }, [real, value, row.psaId, row.psaName, suggested, baseOptions, psaById, psaLabel]);
 
   const labelId = useId();
+  const current = value === null ? undefined : psaById.get(value);
+  const currentLabel =
+    current !== undefined ? optionLabel(current) : value === row.psaId && row.psaName !== null ? row.psaName : `${psaLabel} #${value ?? ''}`;
   const className = proposal === undefined ? undefined : proposal.tier === 'exact' ? 'cw-row-exact' : 'cw-row-near';
   const name = row.itglueName;
 
@@ -638,21 +672,27 @@ const LinkTableRow = memo(function LinkTableRow({
         <Group gap={6} wrap="nowrap">
           {/* aria-labelledby (not aria-label) so the open listbox doesn't carry the same label. */}
           <VisuallyHidden id={labelId}>{`PSA company for ${name}`}</VisuallyHidden>
-          <Select
-            aria-labelledby={labelId}
-            placeholder="Not linked"
-            searchable
-            data={data}
-            value={value}
-            onChange={(v) => onChoose(row.itglueId, v)}
-            allowDeselect={false}
-            limit={OPTION_LIMIT}
-            maxDropdownHeight={320}
-            nothingFoundMessage={`No ${psaLabel} company matches`}
-            comboboxProps={{ withinPortal: true, keepMounted: false }}
-            style={{ flex: 1, minWidth: 0 }}
-            size="sm"
-          />
+          {real ? (
+            <Select
+              aria-labelledby={labelId}
+              placeholder="Not linked"
+              searchable
+              data={data}
+              value={value}
+              onChange={(v) => onChoose(row.itglueId, v)}
+              allowDeselect={false}
+              limit={OPTION_LIMIT}
+              maxDropdownHeight={320}
+              nothingFoundMessage={`No ${psaLabel} company matches`}
+              comboboxProps={{ withinPortal: true, keepMounted: false }}
+              style={{ flex: 1, minWidth: 0 }}
+              size="sm"
+            />
+          ) : (
+            <div className="cw-select-standin" aria-hidden>
+              {value === null ? 'Not linked' : currentLabel}
+            </div>
+          )}
           <Group w={118} gap={4} wrap="nowrap" justify="flex-start" style={{ flexShrink: 0 }}>
             {proposal !== undefined && <TierBadge proposal={proposal} />}
             {proposal === undefined && value !== null && !changed && source !== null && (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
-import { setAfterSignIn } from '../App.js';
+import { setAfterSignIn } from '../auth.js';
 
 export function SetupPage() {
   const queryClient = useQueryClient();
