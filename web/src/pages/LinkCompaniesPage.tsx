@@ -526,7 +526,7 @@ function VirtualLinkTable({
       <Table
         aria-label="Company links"
         aria-rowcount={rows.length + 1}
-        style={{ tableLayout: 'fixed', width: '100%' }}
+        style={{ tableLayout: 'fixed', width: '100%', minWidth: 720 }}
         verticalSpacing={6}
       >
         <Table.Thead>
