@@ -628,3 +628,28 @@ describe('orderedConcurrent', () => {
     assert.ok(performance.now() - t0 < 15_000);
   });
 });
+
+describe('rate limiter: in-flight slots', () => {
+  it('a slot counts from its release (the answer), so late arrivals never exceed the limit at the server', async () => {
+    let t = 0;
+    const timers: { at: number; fn: () => void }[] = [];
+    const limiter = createRateLimiter({ limit: 2, windowMs: 1000, now: () => t, setTimer: (fn, ms) => { const h = { at: t + ms, fn }; timers.push(h); return h; }, clearTimer: (h) => { const i = timers.indexOf(h as never); if (i >= 0) timers.splice(i, 1); } });
+    const r1 = await limiter.acquireSlot!();
+    const r2 = await limiter.acquireSlot!();
+    let third = false;
+    const p = limiter.acquireSlot!().then((r) => { third = true; return r; });
+    t = 5000; // long after the window, but both requests are still in flight
+    for (const h of timers.splice(0)) h.fn();
+    await Promise.resolve();
+    assert.equal(third, false, 'no slot while every request is in flight');
+    t = 5100;
+    r1(); // answer arrived at 5100: that slot frees at 6100
+    await Promise.resolve();
+    assert.equal(third, false);
+    t = 6100;
+    for (const h of timers.splice(0)) h.fn();
+    await p;
+    assert.equal(third, true);
+    r2();
+  });
+});

@@ -105,6 +105,12 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
         reads.push({ open_only: true });
       }
 
+      // Tickets carry a status id; Halo's /Status list (bare array) gives the names people know.
+      const statusNames = await loadStatusNames(deps, opts.signal);
+      const named = (t: PsaTicket): PsaTicket => {
+        const name = statusNames.get(t.status);
+        return name === undefined ? t : { ...t, status: name };
+      };
       const seen = new Set<string>();
       let expected: number | null = 0;
       let partial = false;
@@ -128,7 +134,7 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
               if (seen.has(t.id)) duplicates++;
               else {
                 seen.add(t.id);
-                fresh.push(t);
+                fresh.push(named(t));
               }
             }
             const total = next.value.raw.total;
@@ -154,6 +160,22 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
       };
     },
   };
+}
+
+/** Status id → name; an empty map when /Status is not readable (tickets then keep the id). */
+async function loadStatusNames(deps: HaloStreamDeps, signal: AbortSignal | undefined): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  try {
+    const body = await deps.api.getJson('/Status', {}, signal);
+    const list = Array.isArray(body) ? body : [];
+    for (const s of list as { id?: unknown; name?: unknown }[]) {
+      const id = Number(s.id);
+      if (Number.isFinite(id) && typeof s.name === 'string' && s.name.trim() !== '') names.set(String(id), s.name.trim());
+    }
+  } catch (e) {
+    if (signal?.aborted === true) throw e;
+  }
+  return names;
 }
 
 export function createHaloStreams(deps: HaloStreamDeps, opts: { ticketMonths: number }): PsaStreams & {

@@ -396,9 +396,17 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (signal?.aborted === true) throw abortedError(signal.reason);
       const pause = cooldown;
       if (pause !== null && !pause.done) await awaitCooldown(pause, signal);
-      if (opts.limiter !== undefined) await opts.limiter.acquire(signal);
+      let release: (() => void) | null = null;
+      if (opts.limiter?.acquireSlot !== undefined) release = await opts.limiter.acquireSlot(signal);
+      else if (opts.limiter !== undefined) await opts.limiter.acquire(signal);
 
-      const auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
+      let auth: Record<string, string>;
+      try {
+        auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
+      } catch (err) {
+        release?.();
+        throw err;
+      }
       const secrets = Object.values(auth);
       const headers = new Headers();
       headers.set('accept', DEFAULT_ACCEPT);
@@ -408,6 +416,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         for (const [k, v] of Object.entries(auth)) headers.set(k, v);
       } catch (err) {
         // Headers' own message would quote the value: never surface it
+        release?.();
         throw new ConnectorError({
           kind: 'config',
           code: 'invalid_credentials',
@@ -460,6 +469,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        release?.(); // the limiter's window for this request starts when its answer arrived
       }
 
       const durationMs = now() - started;

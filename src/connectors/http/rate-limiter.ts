@@ -10,6 +10,13 @@ import { abortedError } from './errors.js';
 
 export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Like acquire, but the slot counts as in flight until the returned release() is called (when the
+   * response arrived), and its window starts then. The server saw the request somewhere between send
+   * and response, so counting from the response keeps the server's own rolling count within the limit
+   * even when requests overlap or arrive late.
+   */
+  acquireSlot?(signal?: AbortSignal): Promise<() => void>;
   readonly limit: number;
   readonly windowMs: number;
   /** Callers waiting right now. */
@@ -28,7 +35,8 @@ export interface RateLimiterOptions {
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (slot: number) => void;
+  inFlight: boolean;
   reject: (err: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -45,26 +53,52 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     ((fn: () => void, ms: number): unknown => setTimeout(fn, ms));
   const clearTimer = opts.clearTimer ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
 
+  // Grant times of the last `limit` requests; +Infinity while a slot's request is still in flight.
   const ring = new Float64Array(Math.max(1, limit));
-  let next = 0; // index of the slot to write; when full it holds the oldest grant
   let filled = 0;
   // FIFO queue as an array with a moving head (compacted occasionally).
   let queue: Waiter[] = [];
   let qHead = 0;
   let timer: unknown = null;
 
+  function oldestIndex(): number {
+    let idx = 0;
+    let min = ring[0] as number;
+    for (let i = 1; i < limit; i++) {
+      const v = ring[i] as number;
+      if (v < min) {
+        min = v;
+        idx = i;
+      }
+    }
+    return idx;
+  }
+
+  /** ms until a grant is allowed at time t (0 = now); Infinity while every slot is in flight (a release wakes the queue). */
   function waitFor(t: number): number {
-    // ms until a grant is allowed at time t; 0 when allowed now
     if (filled < limit) return 0;
-    const oldest = ring[next] as number;
+    const oldest = ring[oldestIndex()] as number;
+    if (oldest === Infinity) return Infinity;
     const wait = oldest + windowMs - t;
     return wait > 0 ? wait : 0;
   }
 
-  function grant(t: number): void {
-    ring[next] = t;
-    next = (next + 1) % limit;
-    if (filled < limit) filled++;
+  function grant(t: number): number {
+    const idx = filled < limit ? filled++ : oldestIndex();
+    ring[idx] = t;
+    return idx;
+  }
+
+  function releaser(idx: number): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      ring[idx] = now();
+      if (timer !== null) clearTimer(timer);
+      timer = null;
+      drain();
+    };
   }
 
   function queueLength(): number {
@@ -99,15 +133,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       if (head === undefined) return;
       const t = now();
       const wait = waitFor(t);
+      if (wait === Infinity) return; // every slot in flight: the next release drains
       if (wait > 0) {
         // Re-checked against the clock when the timer fires (timers may fire a little early).
         timer = setTimer(drain, Math.ceil(wait));
         return;
       }
       shift();
-      grant(t);
+      const idx = grant(t);
+      if (head.inFlight) ring[idx] = Infinity;
       finish(head);
-      head.resolve();
+      head.resolve(idx);
     }
   }
 
@@ -117,17 +153,27 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   }
 
   function acquire(signal?: AbortSignal): Promise<void> {
+    return take(signal, false).then(() => undefined);
+  }
+
+  async function acquireSlot(signal?: AbortSignal): Promise<() => void> {
+    const slot = await take(signal, true);
+    return slot < 0 ? () => {} : releaser(slot);
+  }
+
+  function take(signal: AbortSignal | undefined, inFlight: boolean): Promise<number> {
     if (signal?.aborted === true) return Promise.reject(abortedError(signal.reason));
-    if (limit === 0) return Promise.resolve();
+    if (limit === 0) return Promise.resolve(-1);
     if (queueLength() === 0 || peek() === undefined) {
       const t = now();
       if (waitFor(t) === 0) {
-        grant(t);
-        return Promise.resolve();
+        const idx = grant(t);
+        if (inFlight) ring[idx] = Infinity;
+        return Promise.resolve(idx);
       }
     }
-    return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, signal, onAbort: undefined, done: false };
+    return new Promise<number>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, signal, onAbort: undefined, done: false, inFlight };
       if (signal !== undefined) {
         w.onAbort = () => {
           if (w.done) return;
@@ -150,6 +196,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
 
   return {
     acquire,
+    acquireSlot,
     limit,
     windowMs,
     get pending() {
