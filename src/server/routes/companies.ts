@@ -125,8 +125,10 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     const rows = await q.orderBy(opened, 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const typeIds = [...new Set(page.map((t) => t.type_id).filter((x): x is string => x !== null))];
+    const typeNames = new Map(typeIds.length === 0 ? [] : (await db.selectFrom('psa_ticket_types').select(['id', 'name']).where('workspace_id', '=', ws).where('kind', '=', kind).where('id', 'in', typeIds).execute()).map((r) => [r.id, r.name]));
     return {
-      tickets: page.map((t) => ({ id: `${kind}:${t.id}`, psaId: t.id, summary: t.summary, status: t.status, closed: t.closed === 1, type: t.type_name, openedAt: t.opened_at, closedAt: t.closed_at, updatedAt: t.updated_at })),
+      tickets: page.map((t) => ({ id: `${kind}:${t.id}`, psaId: t.id, summary: t.summary, status: t.status, closed: t.closed === 1, type: t.type_name ?? (t.type_id !== null ? (typeNames.get(t.type_id) ?? null) : null), openedAt: t.opened_at, closedAt: t.closed_at, updatedAt: t.updated_at })),
       nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.opened_at ?? '', last.id) : null,
     };
   });
