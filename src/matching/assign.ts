@@ -9,7 +9,7 @@
  *  5. ties and duplicate keys are ambiguous: counted, left unmapped, candidates shown.
  * Same input, same output: nothing depends on iteration order except through sorted ids.
  */
-import type { Edges, PsaIndex } from './block.js';
+import { BLOCK_FULL, BLOCK_LIGHT, BLOCK_NONE, type Edges, type PsaIndex } from './block.js';
 import type { Corpus, Rec } from './corpus.js';
 import { normalizeDetailed } from './normalize.js';
 import { CAPS, F, STRONG, THRESHOLDS } from './score.js';
@@ -54,21 +54,20 @@ interface Group {
 /** Groups of IT Glue records and PSA records sharing a key, for keys present on both sides. */
 function groupsFrom(
   itg: Rec[],
-  keysOf: (r: Rec) => string[],
+  keyOf: (r: Rec) => string,
   psaOf: (k: string) => number[] | undefined,
+  groups: Map<string, Group> = new Map(),
 ): Map<string, Group> {
-  const groups = new Map<string, Group>();
-  for (const r of itg) {
-    for (const k of keysOf(r)) {
-      if (k === '') continue;
-      let g = groups.get(k);
-      if (!g) {
-        const p = psaOf(k);
-        if (!p) continue;
-        groups.set(k, (g = { itg: [], psa: p }));
-      }
-      if (g.itg[g.itg.length - 1] !== r.idx) g.itg.push(r.idx);
+  for (let i = 0; i < itg.length; i++) {
+    const k = keyOf(itg[i]);
+    if (k === '') continue;
+    let g = groups.get(k);
+    if (g === undefined) {
+      const p = psaOf(k);
+      if (p === undefined) continue;
+      groups.set(k, (g = { itg: [], psa: p }));
     }
+    if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
   }
   return groups;
 }
@@ -122,13 +121,15 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
-  const keyGroups = groupsFrom(itg, (r) => [r.key], (k) => index.keyMap.get(k));
+  const keyGroups = groupsFrom(itg, (r) => r.key, (k) => index.keyMap.get(k));
   const itgByKey = new Map<string, number[]>();
-  for (const r of itg) {
-    if (r.key === '') continue;
-    const l = itgByKey.get(r.key);
-    if (l) l.push(r.idx);
-    else itgByKey.set(r.key, [r.idx]);
+  if ((input.aliases ?? []).length > 0) {
+    for (const r of itg) {
+      if (r.key === '') continue;
+      const l = itgByKey.get(r.key);
+      if (l) l.push(r.idx);
+      else itgByKey.set(r.key, [r.idx]);
+    }
   }
 
   const decisive = new Map<number, Map<number, 'psa-id' | 'alias'>>(); // i -> j -> kind
@@ -189,19 +190,28 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     if (!a) return b;
     return [...new Set([...a, ...b])];
   };
-  const variantGroups = hasVariants ? groupsFrom(itg, (r) => [r.key, ...r.variants], anyPsaKey) : new Map<string, Group>();
-  const compactGroups = groupsFrom(itg, (r) => [r.compact], (k) => index.compactMap.get(k));
+  let variantGroups = new Map<string, Group>();
+  if (hasVariants) {
+    variantGroups = groupsFrom(itg, (r) => r.key, anyPsaKey);
+    const maxV = itg.reduce((m, r) => Math.max(m, r.variants.length), 0);
+    for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variants[v] ?? '', anyPsaKey, variantGroups);
+  }
+  const compactGroups = groupsFrom(itg, (r) => r.compact, (k) => index.compactMap.get(k));
   const fpGroups = groupsFrom(
     itg,
-    (r) => (r.tok.length > 1 ? [r.fingerprint] : []),
-    (k) => (k.includes(' ') ? index.fpMap.get(k) : undefined),
+    (r) => (r.tok.length > 1 ? r.fingerprint : ''),
+    (k) => index.fpMap.get(k),
   );
 
   const runClass = (groups: Map<string, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
     for (const [k, g] of groups) {
       if (g.itg.length === 0 || g.psa.length === 0) continue;
-      if (kind !== 'key' && k.replace(/ /g, '').length <= 4) continue; // short names: exact only
+      // nothing left to decide when every IT Glue member is already taken or linked
+      let open = false;
+      for (const i of g.itg) if (itgState[i] === FREE || itgState[i] === BLOCKED) open = true;
+      if (!open) continue;
+      if (kind !== 'key' && k.length - countSpaces(k) <= 4) continue; // short names: exact only
       if (kind === 'variant') {
         // only groups where an alias key is involved (plain key equality was class 'key')
         const viaAlias = g.itg.some((i) => itg[i].key !== k) || g.psa.some((j) => psa[j].key !== k);
@@ -343,6 +353,63 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   for (const d of taken) take(d);
 
   return { decisions, ambiguous, itgLinked, psaLinked, isRejected };
+}
+
+function countSpaces(k: string): number {
+  let n = 0;
+  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) === 32) n++;
+  return n;
+}
+
+/**
+ * Blocking mode per IT Glue record, decided before scoring: linked records need no candidates; a
+ * record whose key is equal and unique on both sides (all records of the key unflagged and active,
+ * nothing decisive, rejected or linked around it) will be locked in the key class whatever its
+ * other candidates are, so it only needs light blocking (runner-up, suggestions).
+ */
+export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInput): Uint8Array {
+  const { itg, psa } = corpus;
+  const mode = new Uint8Array(itg.length);
+  const itgIdx = new Map<string, number>();
+  for (const r of itg) itgIdx.set(r.id, r.idx);
+  const psaIdx = new Map<string, number>();
+  for (const r of psa) psaIdx.set(r.id, r.idx);
+  const touchedPsa = new Set<number>();
+  for (const l of input.existingLinks ?? []) {
+    const i = itgIdx.get(l.itglueId);
+    if (i !== undefined) mode[i] = BLOCK_NONE;
+    const j = psaIdx.get(l.psaId);
+    if (j !== undefined) touchedPsa.add(j);
+  }
+  const touchedItg = new Set<number>();
+  for (const r of input.rejected ?? []) {
+    const i = itgIdx.get(r.itglueId);
+    if (i !== undefined) touchedItg.add(i);
+  }
+  for (const r of itg) {
+    if (r.psaId === null) continue;
+    touchedItg.add(r.idx);
+    const j = psaIdx.get(r.psaId);
+    if (j !== undefined) touchedPsa.add(j);
+  }
+  const aliasKeys = new Set<string>();
+  for (const al of input.aliases ?? []) {
+    if (typeof al.name === 'string') aliasKeys.add(normalizeDetailed(al.name).key);
+    const j = psaIdx.get(al.psaId);
+    if (j !== undefined) touchedPsa.add(j);
+  }
+  const itgCount = new Map<string, number>();
+  for (const r of itg) if (r.key !== '') itgCount.set(r.key, (itgCount.get(r.key) ?? 0) + 1);
+  for (const r of itg) {
+    if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.key === '' || touchedItg.has(r.idx)) continue;
+    if (itgCount.get(r.key) !== 1 || aliasKeys.has(r.key)) continue;
+    const p = index.keyMap.get(r.key);
+    if (p === undefined || p.length !== 1) continue;
+    const b = psa[p[0]];
+    if (b.flagged || b.inactive || touchedPsa.has(b.idx)) continue;
+    mode[r.idx] = BLOCK_LIGHT;
+  }
+  return mode;
 }
 
 export function findEdge(edges: Edges, i: number, j: number): number {

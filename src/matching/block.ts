@@ -93,7 +93,14 @@ function addAll(list: number[] | undefined, stamp: Int32Array, cand: Int32Array,
   return n;
 }
 
-export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer): Edges {
+/** Per IT Glue record: how much blocking it needs. */
+export const BLOCK_FULL = 0;
+/** A unique exact key match (locked before scoring): candidates only for the runner-up and suggestions. */
+export const BLOCK_LIGHT = 1;
+/** Already linked: no candidates at all. */
+export const BLOCK_NONE = 2;
+
+export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, mode?: Uint8Array): Edges {
   const { itg, psa } = corpus;
   const nP = psa.length;
   const K = THRESHOLDS.topK;
@@ -116,7 +123,8 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer): 
   for (let i = 0; i < itg.length; i++) {
     start[i] = outPsa.length;
     const a: Rec = itg[i];
-    if (a.key === '') continue;
+    const m = mode === undefined ? BLOCK_FULL : mode[i];
+    if (a.key === '' || m === BLOCK_NONE) continue;
     let n = 0;
     n = addAll(index.keyMap.get(a.key), stamp, cand, n, i);
     if (index.aliasMap.size > 0) n = addAll(index.aliasMap.get(a.key), stamp, cand, n, i);
@@ -139,9 +147,13 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer): 
         r1 = l;
       } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
     }
-    if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
-    if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
-    if (a.compact.length >= PREFIX_LEN) {
+    if (m === BLOCK_LIGHT) {
+      if (r1 !== undefined && r1.length <= rareMax) n = addAll(r1, stamp, cand, n, i);
+    } else {
+      if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
+      if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
+    }
+    if (m === BLOCK_FULL && a.compact.length >= PREFIX_LEN) {
       const l = index.prefixMap.get(a.compact.slice(0, PREFIX_LEN));
       if (l !== undefined && l.length <= rareMax) n = addAll(l, stamp, cand, n, i);
     }

@@ -58,6 +58,9 @@ export interface Corpus {
   tokenIds: Map<string, number>;
 }
 
+const NONE: string[] = [];
+Object.freeze(NONE);
+
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
   const seen = new Set<string>();
   const out: MatchCompany[] = [];
@@ -105,8 +108,9 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       }
       const tok: number[] = [];
       for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
-      const doms: string[] = [];
-      if (c.domains) {
+      let doms: string[] = NONE;
+      if (c.domains && c.domains.length > 0) {
+        doms = [];
         for (const d of c.domains) {
           const r = typeof d === 'string' ? registrableDomain(d) : null;
           if (!r || FREE_MAIL_DOMAINS.has(r) || own.has(r) || doms.includes(r)) continue;
@@ -142,7 +146,10 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     // Domains and phones on more than one record of a side are not evidence.
     for (let i = 0; i < recs.length; i++) {
       const doms = rawDomains[i];
-      if (doms.length) recs[i].domains = doms.filter((d) => domainCount.get(d) === 1);
+      if (doms.length) {
+        const kept = doms.filter((d) => domainCount.get(d) === 1);
+        recs[i].domains = kept.length ? kept : NONE;
+      }
       const ph = phones[i];
       recs[i].phone = ph && phoneCount.get(ph) === 1 ? ph : null;
     }

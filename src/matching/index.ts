@@ -2,7 +2,7 @@
  * Automap: proposes links between IT Glue organizations and PSA companies (matching.md).
  * Pure: no I/O; same input, same output.
  */
-import { assign, findEdge } from './assign.js';
+import { assign, blockingModes, findEdge } from './assign.js';
 import { buildPsaIndex, generateEdges } from './block.js';
 import { buildCorpus } from './corpus.js';
 import { explainDecision, explainSuggestion } from './explain.js';
@@ -45,7 +45,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   const index = buildPsaIndex(corpus);
   const t2 = performance.now();
   const scorer = new Scorer(corpus);
-  const edges = generateEdges(corpus, index, scorer);
+  const edges = generateEdges(corpus, index, scorer, blockingModes(corpus, index, input));
   const t3 = performance.now();
   const asg = assign(corpus, index, edges, input);
   const t4 = performance.now();

@@ -247,7 +247,11 @@ export interface StripOptions {
  * only stripped from the last position of the name as written (the first round). Mutates `tokens`
  * (truncates) and returns the forms removed, outermost first.
  */
+const NO_FORMS: LegalForm[] = [];
+Object.freeze(NO_FORMS);
+
 export function stripLegalForms(tokens: string[], opts: StripOptions = {}): LegalForm[] {
+  if (tokens.length < 2 || !BY_LAST.has(tokens[tokens.length - 1])) return NO_FORMS;
   const removed: LegalForm[] = [];
   for (;;) {
     const n = tokens.length;

@@ -121,6 +121,7 @@ const FLAG_WORD_SEQS: [string[], string][] = [
   [['to', 'be', 'deleted'], 'deleted'],
 ];
 
+const FLAG_PHRASE_FIRST: ReadonlySet<string> = new Set([...FLAG_PHRASES.keys()].map((p) => p.split(' ')[0]));
 const FLAG_FIRST_WORDS: ReadonlySet<string> = new Set([
   ...FLAG_WORDS.keys(),
   ...FLAG_WORD_SEQS.map(([seq]) => seq[0]),
@@ -141,6 +142,8 @@ const ALIAS_MARKERS: string[][] = [
   ['formerly'],
 ];
 
+const ALIAS_FIRST: ReadonlySet<string> = new Set(ALIAS_MARKERS.map((m) => m[0]));
+
 const SLASH_FIXES: [RegExp, string][] = [
   [/\bd\s*\/\s*b\s*\/\s*a\b/g, ' dba '],
   [/\ba\s*\/\s*k\s*\/\s*a\b/g, ' aka '],
@@ -156,9 +159,10 @@ const SEGMENT_SPLIT = /\s[-–—|:]+\s|\s[-–—]+$|^[-–—]+\s|[|*;]|\s--+|
 function tokenize(s: string): string[] {
   if (s.includes('&') || s.includes('+')) s = s.replace(/[&+]/g, (c) => ` ${c} `);
   const parts = s.split(NON_ASCII.test(s) ? TOKEN_SPLIT : TOKEN_SPLIT_ASCII);
-  const out: string[] = [];
-  for (const p of parts) if (p) out.push(p);
-  return out;
+  // a regex split leaves empty strings only at the ends
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length > 0 && parts[0] === '') parts.shift();
+  return parts;
 }
 
 function startsWithSeq(tokens: string[], at: number, seq: string[]): boolean {
@@ -276,7 +280,7 @@ interface CanonResult {
 
 /** Steps 4–7 on a token list. Pushes what it removes onto `removed`. */
 function canonicalize(input: string[], removed: string[], allowSpa: boolean): CanonResult {
-  let t = input.slice();
+  let t = input;
   // Step 4: suffix units at the end ('& co', 'and company', 'et cie'), then drop connectors.
   while (t.length > 2) {
     const a = t[t.length - 2];
@@ -368,6 +372,7 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   const compact = tokens.join('');
   let fingerprint: string;
   if (tokens.length < 2) fingerprint = key;
+  else if (tokens.length === 2) fingerprint = tokens[0] <= tokens[1] ? (tokens[0] === tokens[1] ? tokens[0] : key) : `${tokens[1]} ${tokens[0]}`;
   else {
     const sorted = tokens.slice().sort();
     let out = sorted[0];
@@ -390,6 +395,9 @@ function aliasKey(tokens: string[]): string {
   return t.join(' ');
 }
 
+const EMPTY: string[] = [];
+Object.freeze(EMPTY);
+
 /** Full normalization with the engine's extra fields. */
 export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDetail {
   const removed: string[] = [];
@@ -406,17 +414,26 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (!flags.includes(f)) flags.push(f);
   };
 
+  const single = segments.length === 1;
   for (const seg of segments) {
     const t = seg.tokens;
+    const maybeFlag = t.length <= 5 && FLAG_PHRASE_FIRST.has(t[0]);
+    let maybeAlias = false;
+    for (let k = 0; k < t.length; k++) if (ALIAS_FIRST.has(t[k])) maybeAlias = true;
+    if (!maybeFlag && !maybeAlias) {
+      if (single) mainTokens = t;
+      else for (const x of t) mainTokens.push(x);
+      continue;
+    }
     const joined = t.join(' ');
-    const whole = FLAG_PHRASES.get(joined);
+    const whole = maybeFlag ? FLAG_PHRASES.get(joined) : undefined;
     if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
       addFlag(whole);
       removed.push(joined);
       flagTokens.push(...t);
       continue;
     }
-    if (seg.side) {
+    if (seg.side && maybeFlag) {
       const lead = FLAG_LEADS.find((p) => startsWithSeq(t, 0, p.split(' ')));
       if (lead !== undefined) {
         addFlag(FLAG_PHRASES.get(lead) ?? lead);
@@ -444,7 +461,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
         }
       }
     }
-    if (!handled) mainTokens.push(...t);
+    if (!handled) for (const x of t) mainTokens.push(x);
   }
 
   // Word-level flags inside the main name.
@@ -512,11 +529,11 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     compact,
     fingerprint,
     tokens,
-    flags,
-    aliases: aliases.filter((a, k) => a !== key && aliases.indexOf(a) === k),
+    flags: flags.length ? flags : EMPTY,
+    aliases: aliases.length ? aliases.filter((a, k) => a !== key && aliases.indexOf(a) === k) : EMPTY,
     legalForm: legal.length ? legal[0].cls : null,
-    removed,
-    legalDisplays: legal.map((f) => f.display),
+    removed: removed.length ? removed : EMPTY,
+    legalDisplays: legal.length ? legal.map((f) => f.display) : EMPTY,
     numbers: numbersOf(tokens, key),
   };
 }

@@ -16,7 +16,7 @@ export const THRESHOLDS = {
   /** Lowest score shown as a suggestion. */
   suggest: 0.7,
   /** Lowest score of a capped pair still shown as a suggestion (and the floor of kept candidates). */
-  cappedSuggest: 0.6,
+  cappedSuggest: 0.7,
   /** Margin over the runner-up, on both sides, for score-based near-exact. */
   margin: 0.08,
   /** Token typo tolerance. */
