@@ -6,6 +6,7 @@ import { openDatabase, type Store } from './store/db.js';
 import { createVault, loadOrCreateKey } from './store/secrets.js';
 import { buildApp, defaultLogger } from './server/app.js';
 import { createServices, type Services } from './services.js';
+import { createPgBossQueue } from './sync/pg-boss-queue.js';
 import type { FastifyInstance } from 'fastify';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +26,11 @@ export async function startServer(config: Config, opts: { demoHints?: Record<str
   const store = await openDatabase(config.databaseUrl);
   const vault = createVault(loadOrCreateKey(config.secretKey, config.dataDir));
   const log = (msg: string, extra?: Record<string, unknown>) => logger.info(extra ?? {}, msg);
-  const services = createServices(config, store, vault, log);
+  // On PostgreSQL every process is a worker of one pg-boss queue; on SQLite jobs run in this process.
+  const queue = store.dialect === 'postgres'
+    ? await createPgBossQueue({ connectionString: config.databaseUrl, onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed') })
+    : undefined;
+  const services = createServices(config, store, vault, log, queue !== undefined ? { queue } : {});
   const stale = await services.sync.recoverStale();
   if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
   const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, loggerInstance: logger, webRoot: WEB_ROOT });

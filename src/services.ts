@@ -22,11 +22,11 @@ export type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
 const NAMES: Record<string, string> = { itglue: 'IT Glue', halo: 'HaloPSA', syncro: 'Syncro' };
 
-export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; mailer?: Mailer } = {}): Services {
+export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; mailer?: Mailer; queue?: JobQueue } = {}): Services {
   const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   const notifier = createNotifier(store.db, mailer, log);
   const integrations = createIntegrationService({ db: store.db, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions });
-  const queue = createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
+  const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
 
   async function onFinished(run: SyncRunView, workspaceId: string): Promise<void> {
     if (run.mode !== 'initial') return;

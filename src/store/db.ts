@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-one-active-run.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +17,7 @@ export interface Store {
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-one-active-run': m002,
 };
 
 class StaticProvider implements MigrationProvider {

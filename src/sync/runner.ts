@@ -153,22 +153,29 @@ export function createSyncService(deps: SyncServiceDeps) {
       id, workspace_id: workspaceId, integration, mode, status: 'queued', started_at: null, finished_at: null, created_at: now,
       progress_json: '{}', error_json: null, events_json: '{}', request_count: 0, heartbeat_at: now,
     };
-    await db.transaction().execute(async (trx) => {
-      const busy = await trx.selectFrom('sync_runs').selectAll()
-        .where('workspace_id', '=', workspaceId).where('integration', '=', integration)
-        .where('status', 'in', ['queued', 'running']).executeTakeFirst();
-      if (busy !== undefined) throw new SyncInProgressError(toView(busy));
-      await trx.insertInto('sync_runs').values(row).execute();
-    });
+    try {
+      await db.insertInto('sync_runs').values(row).execute();
+    } catch (err) {
+      // The unique index on (workspace, integration) over active runs refuses a second one, whichever worker asks.
+      const busy = await activeRun(workspaceId, integration);
+      if (busy !== null) throw new SyncInProgressError(busy);
+      throw err;
+    }
     finished.set(id, new Promise<void>((resolve) => resolvers.set(id, resolve)));
     await deps.queue.enqueue('sync', { runId: id });
     return toView(row);
   }
 
-  /** Wait for a run to end (tests, CLI). */
-  async function waitFor(id: string): Promise<SyncRunView | null> {
-    await finished.get(id);
-    return getRun(id);
+  /** Wait for a run to end (tests, CLI); polls the database when another worker runs it. */
+  async function waitFor(id: string, timeoutMs = 10 * 60 * 1000): Promise<SyncRunView | null> {
+    const local = finished.get(id);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await getRun(id);
+      if (run === null || (run.status !== 'queued' && run.status !== 'running')) return run;
+      if (Date.now() > deadline) return run;
+      await Promise.race([local ?? new Promise((r) => setTimeout(r, 200)), new Promise((r) => setTimeout(r, 200))]);
+    }
   }
 
   async function readState(workspaceId: string, kind: string): Promise<Record<string, StreamState>> {

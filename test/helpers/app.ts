@@ -10,6 +10,7 @@ import { createVault } from '../../src/store/secrets.js';
 import { buildApp } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Mailer } from '../../src/notify/mailer.js';
+import { createPgBossQueue } from '../../src/sync/pg-boss-queue.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -68,13 +69,16 @@ export interface TestApp {
   inject: FastifyInstance['inject'];
 }
 
-export async function createTestApp(opts: { dialect?: DialectName; env?: Record<string, string>; mailer?: Mailer; demoHints?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { dialect?: DialectName; env?: Record<string, string>; mailer?: Mailer; demoHints?: Record<string, unknown>; pgBoss?: boolean } = {}): Promise<TestApp> {
   const ts = await openTestStore(opts.dialect ?? 'sqlite');
+  const jobsSchema = `jobs_${crypto.randomBytes(5).toString('hex')}`;
+  const queue = opts.pgBoss === true ? await createPgBossQueue({ connectionString: ts.databaseUrl, schema: jobsSchema, pollingIntervalSeconds: 0.5 }) : undefined;
   const config = loadConfig({ DATA_DIR: ts.dataDir, DATABASE_URL: ts.databaseUrl, ALLOW_INSECURE_HTTP: '1', LOG_LEVEL: 'silent', SYNC_INTERVAL_MINUTES: '0', ...opts.env });
   const vault = createVault(crypto.randomBytes(32));
   const services = createServices(config, ts.store, vault, () => {}, {
     connectorOptions: { retryAfterDefaultMs: 50, backoffBaseMs: 5, timeoutMs: 5000 },
     ...(opts.mailer !== undefined ? { mailer: opts.mailer } : {}),
+    ...(queue !== undefined ? { queue } : {}),
   });
   const app = await buildApp({ config, store: ts.store, vault, services, demoHints: opts.demoHints ?? null, webRoot: null });
   await app.ready();
@@ -83,6 +87,12 @@ export async function createTestApp(opts: { dialect?: DialectName; env?: Record<
     async close() {
       await app.close();
       await services.stop();
+      if (queue !== undefined) {
+        const c = new pg.Client({ connectionString: ts.databaseUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${jobsSchema} CASCADE`);
+        await c.end();
+      }
       await ts.cleanup();
     },
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { bearer, createTestApp, setupAdmin, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, dialects, setupAdmin, type TestApp } from '../helpers/app.js';
 
 interface SyncRun { id: string; status: string; mode: string; progress: Record<string, { fetched: number; total: number | null; done: boolean }>; retries: number; rateLimited: number; error: unknown }
 
@@ -170,3 +170,29 @@ describe('IT Glue settings validation', () => {
     }
   });
 });
+
+if (dialects().includes('postgres')) {
+  describe('IT Glue initial sync on PostgreSQL with the pg-boss job queue', () => {
+    test('Save → the run executes through pg-boss and stores exactly the active companies', async () => {
+      const sandbox = await startItGlueSandbox({ port: 0, apiKey: 'pg-key' });
+      const t = await createTestApp({ dialect: 'postgres', pgBoss: true });
+      try {
+        const token = await setupAdmin(t);
+        const res = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: { baseUrl: sandbox.url, apiKey: 'pg-key', rateLimitPer5Min: 100000 } });
+        assert.equal(res.statusCode, 200, res.body);
+        const run = await t.services.sync.waitFor((res.json() as { syncRun: { id: string } }).syncRun.id, 60_000);
+        assert.equal(run?.status, 'succeeded', JSON.stringify(run));
+        const companies = (await t.inject({ method: 'GET', url: '/api/companies', headers: bearer(token) })).json() as { companies: { id: string }[] };
+        assert.deepEqual(companies.companies.map((c) => c.id).sort(), [...sandbox.control.truth().activeOrganizationIds].sort());
+        const second = await t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(token), payload: { mode: 'full' } });
+        const third = await t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(token), payload: { mode: 'full' } });
+        assert.equal(second.statusCode, 202);
+        assert.equal(third.statusCode, 409, 'the database refuses a second active run');
+        await t.services.sync.waitFor((second.json() as { syncRun: { id: string } }).syncRun.id, 60_000);
+      } finally {
+        await t.close();
+        await sandbox.close();
+      }
+    });
+  });
+}

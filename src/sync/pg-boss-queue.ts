@@ -1,0 +1,61 @@
+import PgBoss from 'pg-boss';
+import type { JobQueue } from './job-queue.js';
+
+/**
+ * The job queue on PostgreSQL (pg-boss): every Crosswalk process on the same database is a worker,
+ * so syncs scale across machines. Same interface and contract suite as the in-process queue.
+ */
+export async function createPgBossQueue(opts: { connectionString: string; schema?: string; pollingIntervalSeconds?: number; onError?: (name: string, err: unknown) => void }): Promise<JobQueue> {
+  const boss = new PgBoss({
+    connectionString: opts.connectionString,
+    schema: opts.schema ?? 'crosswalk_jobs',
+    max: 4,
+    schedule: false,
+  });
+  boss.on('error', (err: unknown) => opts.onError?.('pg-boss', err));
+  await boss.start();
+  const created = new Set<string>();
+  const running = new Set<Promise<void>>();
+  const workers: Promise<string>[] = [];
+  let stopped = false;
+
+  async function ensureQueue(name: string): Promise<void> {
+    if (created.has(name)) return;
+    await boss.createQueue(name);
+    created.add(name);
+  }
+
+  return {
+    register(name, handler) {
+      workers.push(
+        ensureQueue(name).then(() =>
+          boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
+            for (const job of jobs) {
+              const p = handler(job.data).catch((err: unknown) => opts.onError?.(name, err));
+              running.add(p);
+              try {
+                await p;
+              } finally {
+                running.delete(p);
+              }
+            }
+          }),
+        ),
+      );
+    },
+    async enqueue(name, payload) {
+      if (stopped) throw new Error('queue stopped');
+      await ensureQueue(name);
+      // Sync jobs are not retried by the queue: a failed run is recorded and the user (or the schedule) starts a new one.
+      await boss.send(name, payload, { retryLimit: 0 });
+    },
+    async drain() {
+      await Promise.allSettled([...running]);
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(workers);
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
