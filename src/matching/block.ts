@@ -4,7 +4,7 @@
  * `compact`; each IT Glue record keeps its top candidates by score.
  */
 import type { Corpus, Rec } from './corpus.js';
-import { EQUALITY, STRONG, Scorer, THRESHOLDS } from './score.js';
+import { EQUALITY, F, STRONG, Scorer, THRESHOLDS } from './score.js';
 
 /**
  * Token postings longer than this are not used for blocking (common words): ~200 on very large
@@ -165,7 +165,7 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
       pairsScored++;
       if (s < 0) continue;
       const fl = scorer.flags;
-      if (s < minScore && (fl & (EQUALITY | STRONG)) === 0) continue;
+      if (s < minScore && (fl & (EQUALITY | STRONG | F.CAP_SUBSET)) === 0) continue;
       // insert into the top-K buffer, ordered by score desc then PSA id asc
       let pos = kept;
       while (pos > 0) {

@@ -7,7 +7,7 @@ import { buildPsaIndex, generateEdges } from './block.js';
 import { buildCorpus } from './corpus.js';
 import { explainDecision, explainSuggestion } from './explain.js';
 import { normalizeDetailed } from './normalize.js';
-import { CAPS, EQUALITY, STRONG, Scorer, THRESHOLDS } from './score.js';
+import { CAPS, EQUALITY, F, STRONG, Scorer, THRESHOLDS } from './score.js';
 import type { AutomapInput, AutomapResult, Proposal, Suggestion } from './types.js';
 
 export type {
@@ -100,6 +100,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
         s >= THRESHOLDS.suggest ||
         (fl & (STRONG | EQUALITY)) !== 0 ||
         ((fl & CAPS) !== 0 && s >= THRESHOLDS.cappedSuggest) ||
+        (fl & F.CAP_SUBSET) !== 0 ||
         (amb !== undefined && amb.candidates.has(j));
       if (!ok) continue;
       suggestions.push({
@@ -111,6 +112,8 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
       n++;
     }
   }
+
+  suggestions.sort((x, y) => byId(x.itglueId, y.itglueId) || y.score - x.score || byId(x.psaId, y.psaId));
 
   let alreadyLinked = 0;
   for (let i = 0; i < itg.length; i++) if (asg.itgLinked[i]) alreadyLinked++;

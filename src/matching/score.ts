@@ -214,7 +214,8 @@ export class Scorer {
       if (infA && infB) flags |= F.CAP_CONFLICT;
       if ((unmatchedA === 0 && unmatchedB > 0) || (unmatchedB === 0 && unmatchedA > 0)) flags |= F.CAP_SUBSET;
       if (a.short || b.short) flags |= F.CAP_SHORT;
-      if ((flags & (EQUALITY | STRONG)) === 0) {
+      // subset pairs ("Acme" / "Acme Dental") are kept whatever their score: useful suggestions
+      if ((flags & (EQUALITY | STRONG | F.CAP_SUBSET)) === 0) {
         if (0.6 * jac + 0.4 < minScore) return -1;
         // Upper bound of Jaro-Winkler(key) from the characters present on one side only.
         const la = a.key.length;

@@ -1,0 +1,193 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LEGAL_FORMS, normalizeName } from '../../src/matching/index.js';
+
+const key = (s: string) => normalizeName(s).key;
+
+test('normalize: steps 1–2 fold accents, case, apostrophes and dots', () => {
+  const cases: [string, string][] = [
+    ['Café Lumière', 'cafe lumiere'],
+    ['ACME INC', 'acme'],
+    ['Acme, Inc.', 'acme'],
+    ["St. Mary's Clinic", 'st marys clinic'],
+    ['Straße Bau', 'strasse bau'],
+    ['Øresund Shipping', 'oresund shipping'],
+    ['Ærø Fisk', 'aero fisk'],
+    ['Łódź Imports', 'lodz imports'],
+    ['D’Angelo’s Pizzeria', 'dangelos pizzeria'],
+    ['Smith &amp; Sons', 'smith sons'],
+    ['Tri-County Electric', 'tri county electric'],
+    ['Ｆｕｌｌｗｉｄｔｈ Dental', 'fullwidth dental'],
+  ];
+  for (const [raw, want] of cases) assert.equal(key(raw), want, raw);
+});
+
+test('normalize: step 3 flags are set aside', () => {
+  const cases: [string, string, string][] = [
+    ['Contoso (Old)', 'contoso', 'old'],
+    ['Contoso [old]', 'contoso', 'old'],
+    ['Contoso - DO NOT USE', 'contoso', 'do not use'],
+    ['Contoso (do not use)', 'contoso', 'do not use'],
+    ['Inactive - Contoso', 'contoso', 'inactive'],
+    ['Contoso INACTIVE', 'contoso', 'inactive'],
+    ['Contoso (Archived)', 'contoso', 'archived'],
+    ['TEST - Contoso', 'contoso', 'test'],
+    ['Contoso Test', 'contoso', 'test'],
+    ['zz Contoso', 'contoso', 'zz'],
+    ['Contoso (closed)', 'contoso', 'closed'],
+    ['Contoso [duplicate]', 'contoso', 'duplicate'],
+    ['Contoso (former client)', 'contoso', 'former client'],
+  ];
+  for (const [raw, k, flag] of cases) {
+    const n = normalizeName(raw);
+    assert.equal(n.key, k, raw);
+    assert.ok(n.flags.includes(flag), `${raw}: ${JSON.stringify(n.flags)}`);
+  }
+  // not flags
+  for (const raw of ['Old Town Dental', 'Contest Dental', 'Precision Test Labs', 'Closed Loop Recycling', 'Oldcastle Materials']) {
+    assert.deepEqual(normalizeName(raw).flags, [], raw);
+  }
+  // a name that is only a flag is never emptied
+  assert.equal(key('Test'), 'test');
+  assert.deepEqual(normalizeName('Test').flags, ['test']);
+});
+
+test('normalize: step 3 dba / t/a / aka / formerly add an alias', () => {
+  const cases: [string, string, string][] = [
+    ['Widget Co (DBA Widgetry)', 'widget', 'widgetry'],
+    ['Harmon Enterprises LLC dba Harmon Heating', 'harmon enterprises', 'harmon heating'],
+    ['R.T. Mendez Inc. d/b/a Mendez Auto Glass', 'rt mendez', 'mendez auto glass'],
+    ['Blue Heron Ventures LLC t/a Heron Coffee', 'blue heron ventures', 'heron coffee'],
+    ['Greystone Medical aka Greystone Clinic', 'greystone medical', 'greystone clinic'],
+    ['Pinnacle Fitness (formerly Iron Temple Gym)', 'pinnacle fitness', 'iron temple gym'],
+    ['Elm Street Partners, LLC (d.b.a. Elm Street Diner)', 'elm street partners', 'elm street diner'],
+  ];
+  for (const [raw, k, alias] of cases) {
+    const n = normalizeName(raw);
+    assert.equal(n.key, k, raw);
+    assert.deepEqual(n.aliases, [alias], raw);
+  }
+  // a name that starts with "DBA" is a name, not an alias marker
+  assert.equal(key('DBA Consulting'), 'dba consulting');
+});
+
+test('normalize: step 4 "& co" units and &/+/and connectors', () => {
+  assert.equal(key('Johnson & Co'), 'johnson');
+  assert.equal(key('Johnson and Company'), 'johnson');
+  assert.equal(key('Johnson & Co. Ltd'), 'johnson');
+  assert.equal(key('Fairweather et Cie'), 'fairweather');
+  assert.equal(key('Smith & Sons'), key('Smith and Sons'));
+  assert.equal(key('Bishop + Crane'), key('Bishop & Crane'));
+  assert.equal(key('Fenwick&Lowe'), 'fenwick lowe');
+  assert.equal(key('And'), 'and'); // never to empty
+});
+
+test('normalize: step 5 single-letter runs are joined', () => {
+  assert.equal(key('A.B.C. Plumbing'), 'abc plumbing');
+  assert.equal(key('A B C Plumbing'), 'abc plumbing');
+  assert.equal(key('ABC Plumbing'), 'abc plumbing');
+  assert.equal(key('A & M Auto'), 'am auto');
+  assert.equal(key('J.R. Watkins'), 'jr watkins');
+  assert.equal(key('Acme Site A'), 'acme site a'); // a single letter alone stays
+});
+
+test('normalize: step 6 synonyms; saint/st only leading, street words only after', () => {
+  assert.equal(key('Saint Marys Clinic'), key("St. Mary's Clinic"));
+  assert.equal(key('Main St Pharmacy'), 'main street pharmacy');
+  assert.equal(key('Main Street Pharmacy'), 'main street pharmacy');
+  assert.equal(key('Mount Hood'), key('Mt. Hood'));
+  assert.equal(key('Harper Brothers'), key('Harper Bros.'));
+  assert.equal(key('Atlas International'), key("Atlas Int'l"));
+  assert.equal(key('Keller Technologies'), key('Keller Tech'));
+  assert.equal(key('Keller Technology'), key('Keller Tech'));
+  assert.equal(key('Coastal Manufacturing'), key('Coastal Mfg'));
+  assert.equal(key('Westfield Centre'), key('Westfield Center'));
+  assert.equal(key('Doyle Associates'), key('Doyle Assoc'));
+  assert.equal(key('Smith Company'), key('Smith Co'));
+});
+
+test('normalize: step 7 trailing legal forms, longest first, repeatedly, never to empty', () => {
+  const cases: [string, string, string | null][] = [
+    ['Contoso Ltd', 'contoso', 'ltd'],
+    ['Contoso Limited', 'contoso', 'ltd'],
+    ['Fabrikam Pty Ltd', 'fabrikam', 'pty ltd'],
+    ['Fabrikam Pty. Limited', 'fabrikam', 'pty ltd'],
+    ['Müller GmbH & Co. KG', 'muller', 'gmbh co kg'],
+    ['Haruna Shoji Co., Ltd.', 'haruna shoji', 'ltd'],
+    ['Brennan Dental Co., Inc.', 'brennan dental', 'inc'],
+    ['Distribuidora Alvarez S.A. de C.V.', 'distribuidora alvarez', 'sa de cv'],
+    ['Kowalski Sp. z o.o.', 'kowalski', 'sp z oo'],
+    ['Smith A/S', 'smith', 'as'],
+    ['Smith L.L.C.', 'smith', 'llc'],
+    ['Inc', 'inc', null],
+    ['Limited', 'limited', null],
+    ['The Company', 'the', 'co'],
+    ['The Learning Tree', 'learning tree', null],
+    ['Village Bakery, The', 'village bakery', null],
+    ['Ferrari S.p.A.', 'ferrari', 'spa'],
+    ['Serenity Day Spa', 'serenity day spa', null],
+  ];
+  for (const [raw, k, form] of cases) {
+    const n = normalizeName(raw);
+    assert.equal(n.key, k, raw);
+    assert.equal(n.legalForm, form, raw);
+  }
+  // word-like short forms only from the last position
+  assert.equal(key('AB Volvo Parts'), 'ab volvo parts');
+  assert.equal(key('As You Like It Salon'), 'as you like it salon');
+  assert.equal(key('Sa Pa Noodles'), 'sa pa noodles');
+  assert.equal(key('Co Op Market'), 'co op market');
+});
+
+test('normalize: every legal form of the matching.md §3 table is stripped', () => {
+  const table: Record<string, string[]> = {
+    US: ['Inc', 'Incorporated', 'Corp', 'Corporation', 'Co', 'Company', 'LLC', 'PLLC', 'LLP', 'LP', 'Ltd', 'PC'],
+    'UK, IE': ['Ltd', 'Limited', 'PLC', 'LLP', 'LP', 'CIC'],
+    CA: ['Inc', 'Ltd', 'Ltée', 'Corp', 'ULC'],
+    'AU, NZ': ['Pty Ltd', 'Pty Limited', 'Pty', 'Ltd', 'Limited'],
+    'DE, AT, CH': ['GmbH', 'AG', 'KG', 'OHG', 'GbR', 'UG', 'e.V.', 'GmbH & Co. KG'],
+    'NL, BE': ['B.V.', 'N.V.', 'BVBA'],
+    FR: ['SA', 'SAS', 'SASU', 'SARL', 'EURL'],
+    'IT / ES': ['S.p.A.', 'S.r.l.', 'S.A.', 'S.L.'],
+    'SE, NO, DK, FI': ['AB', 'AS', 'ASA', 'A/S', 'ApS', 'Oy', 'Oyj'],
+    'SG, MY, IN': ['Pte. Ltd.', 'Sdn. Bhd.', 'Pvt. Ltd.'],
+    JP: ['K.K.', 'G.K.'],
+    'MX, BR': ['S.A. de C.V.', 'S. de R.L.', 'Ltda.'],
+    'PL, CZ, HU, RU': ['Sp. z o.o.', 's.r.o.', 'Kft.', 'OOO'],
+  };
+  for (const [country, forms] of Object.entries(table)) {
+    for (const f of forms) {
+      const n = normalizeName(`Nordwind Logistik ${f}`);
+      assert.equal(n.key, 'nordwind logistik', `${country}: ${f} -> ${n.key}`);
+      assert.ok(n.legalForm, `${country}: ${f} has a legal-form class`);
+    }
+  }
+  assert.ok(LEGAL_FORMS.length > 100);
+});
+
+test('normalize: keys, numbers and never-empty', () => {
+  const n = normalizeName('North Star Dental');
+  assert.equal(n.key, 'north star dental');
+  assert.equal(n.compact, 'northstardental');
+  assert.equal(n.fingerprint, 'dental north star');
+  assert.deepEqual(n.tokens, ['north', 'star', 'dental']);
+  assert.equal(normalizeName('Northstar Dental').compact, n.compact);
+  assert.equal(normalizeName('Jones Smith Law').fingerprint, normalizeName('Smith Jones Law').fingerprint);
+  assert.equal(key(''), '');
+  assert.equal(key('   '), '');
+  assert.equal(key('!!!'), '');
+});
+
+test('normalize: property names of Object.prototype are ordinary words', () => {
+  for (const w of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    const n = normalizeName(`${w} Plumbing`);
+    assert.equal(n.key, `${w.toLowerCase().replace(/_/g, ' ').trim().replace(/\s+/g, ' ')} plumbing`.replace(/^ /, ''));
+    assert.deepEqual(n.flags, []);
+  }
+});
+
+test('normalize: German transliteration adds an alias key', () => {
+  const n = normalizeName('Bäckerei Hoffmann');
+  assert.equal(n.key, 'backerei hoffmann');
+  assert.deepEqual(n.aliases, ['baeckerei hoffmann']);
+});
