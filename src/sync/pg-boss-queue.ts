@@ -14,15 +14,19 @@ export async function createPgBossQueue(opts: { connectionString: string; schema
   });
   boss.on('error', (err: unknown) => opts.onError?.('pg-boss', err));
   await boss.start();
-  const created = new Set<string>();
+  const created = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   const workers: Promise<string>[] = [];
   let stopped = false;
 
-  async function ensureQueue(name: string): Promise<void> {
-    if (created.has(name)) return;
-    await boss.createQueue(name);
-    created.add(name);
+  /** Single-flight: concurrent createQueue calls for one name deadlock inside pg-boss. */
+  function ensureQueue(name: string): Promise<void> {
+    let p = created.get(name);
+    if (p === undefined) {
+      p = boss.createQueue(name);
+      created.set(name, p);
+    }
+    return p;
   }
 
   return {
