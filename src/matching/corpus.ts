@@ -2,7 +2,7 @@
  * Precomputation done once per run: normalized names, interned tokens, token IDF over both lists
  * combined (matching.md §3 step 8), filtered domains and phones.
  */
-import { normalizeDetailed, type NormalizedDetail } from './normalize.js';
+import { normalizeDetailed } from './normalize.js';
 import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.js';
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
@@ -16,12 +16,32 @@ export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
 /** Weight multiplier of a generic token. */
 export const GENERIC_WEIGHT = 0.15;
 
+/** What explanations need from normalization (shared between records where equal). */
+export interface NameNotes {
+  flags: string[];
+  removed: string[];
+  legalDisplays: string[];
+  legalForm: string | null;
+}
+
+/** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
+interface NameInfo {
+  tok: number[];
+  key: string;
+  compact: string;
+  fingerprint: string;
+  variants: string[];
+  numbers: string;
+  short: boolean;
+  notes: NameNotes;
+}
+
 export interface Rec {
   idx: number;
   id: string;
   name: string;
-  norm: NormalizedDetail;
-  /** Interned token ids of norm.tokens. */
+  norm: NameNotes;
+  /** Interned token ids of the normalized tokens. */
   tok: number[];
   /** Character bit set of the key (see tokenMask). */
   keyMask: number;
@@ -60,6 +80,7 @@ export interface Corpus {
 
 const NONE: string[] = [];
 Object.freeze(NONE);
+const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null });
 
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
   const seen = new Set<string>();
@@ -75,7 +96,8 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
   const tokenIds = new Map<string, number>();
   const tokenText: string[] = [];
-  const cache = new Map<string, NormalizedDetail>();
+  const cache = new Map<string, NameInfo>();
+  const notesCache = new Map<string, NameNotes>();
   const own = new Set<string>();
   for (const d of ownDomains) {
     const r = registrableDomain(d);
@@ -101,13 +123,34 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       const name = typeof c.name === 'string' ? c.name : '';
-      let norm = cache.get(name);
-      if (!norm) {
-        norm = normalizeDetailed(name);
-        cache.set(name, norm);
+      let info = cache.get(name);
+      if (info === undefined) {
+        const norm = normalizeDetailed(name);
+        const tok: number[] = [];
+        for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
+        let notes: NameNotes;
+        if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null) notes = NO_NOTES;
+        else {
+          const nk = `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}`;
+          const shared = notesCache.get(nk);
+          if (shared !== undefined) notes = shared;
+          else {
+            notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm };
+            notesCache.set(nk, notes);
+          }
+        }
+        info = {
+          tok,
+          key: norm.key,
+          compact: norm.compact,
+          fingerprint: norm.fingerprint,
+          variants: norm.aliases,
+          numbers: norm.numbers,
+          short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
+          notes,
+        };
+        cache.set(name, info);
       }
-      const tok: number[] = [];
-      for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {
         doms = [];
@@ -126,17 +169,17 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         idx: i,
         id: c.id,
         name,
-        norm,
-        tok,
+        norm: info.notes,
+        tok: info.tok,
         keyMask: 0,
-        key: norm.key,
-        compact: norm.compact,
-        fingerprint: norm.fingerprint,
-        variants: norm.aliases,
-        numbers: norm.numbers,
-        flagged: norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
+        key: info.key,
+        compact: info.compact,
+        fingerprint: info.fingerprint,
+        variants: info.variants,
+        numbers: info.numbers,
+        flagged: info.notes.flags.length > 0 || (side === 'itg' && c.inactive === true),
         inactive: side === 'psa' && c.inactive === true,
-        short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
+        short: info.short,
         domains: doms,
         phone: null,
         phoneRaw: c.phone ?? null,

@@ -11,6 +11,8 @@
 export interface LegalForm {
   /** Normalized tokens, e.g. ['pty', 'ltd']. */
   readonly tokens: readonly string[];
+  /** The tokens space-joined, e.g. 'pty ltd'. */
+  readonly text: string;
   /** How to show it in an explanation, e.g. "Pty Ltd". */
   readonly display: string;
   /** A coarse class, the weak legal-form feature: e.g. "ltd" for Ltd / Limited / Pty Ltd. */
@@ -210,6 +212,7 @@ function buildForms(): LegalForm[] {
     const tokens = form.split(' ');
     forms.push({
       tokens,
+      text: form,
       display,
       cls,
       countries: countries.split(' '),

@@ -334,7 +334,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
   const legal = stripLegalForms(t, { allowSpa });
-  for (const f of legal) removed.push(f.tokens.join(' '));
+  for (const f of legal) removed.push(f.text);
   if (t.length > 1 && t[0] === 'the') {
     removed.push('the');
     t.shift();
@@ -370,6 +370,7 @@ function numbersOf(tokens: string[], key: string): string {
 function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: string } {
   const key = tokens.join(' ');
   const compact = tokens.join('');
+  if (tokens.length === 1) return { key, compact: key, fingerprint: key };
   let fingerprint: string;
   if (tokens.length < 2) fingerprint = key;
   else if (tokens.length === 2) fingerprint = tokens[0] <= tokens[1] ? (tokens[0] === tokens[1] ? tokens[0] : key) : `${tokens[1]} ${tokens[0]}`;

@@ -38,6 +38,7 @@ export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
 ]);
 
 const HOST_OK = /^[a-z0-9.-]+$/;
+const PLAIN_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
 
 /**
  * The registrable domain ("contoso.com", "contoso.co.uk") of a URL, host name or e-mail address;
@@ -45,31 +46,48 @@ const HOST_OK = /^[a-z0-9.-]+$/;
  */
 export function registrableDomain(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  let s = raw.trim().toLowerCase();
-  if (!s) return null;
-  const at = s.lastIndexOf('@');
-  if (at >= 0) s = s.slice(at + 1);
-  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
-  const cut = s.search(/[/?#\s]/);
-  if (cut >= 0) s = s.slice(0, cut);
-  const colon = s.indexOf(':');
-  if (colon >= 0) s = s.slice(0, colon);
-  s = s.replace(/\.+$/, '').replace(/^\.+/, '');
-  if (!s || !HOST_OK.test(s)) return null;
-  const labels = s.split('.').filter(Boolean);
-  if (labels.length < 2) return null;
-  const tld = labels[labels.length - 1];
+  let s: string;
+  if (PLAIN_HOST.test(raw)) {
+    s = raw.toLowerCase(); // the common case: "contoso.com"
+  } else {
+    s = raw.trim().toLowerCase();
+    if (!s) return null;
+    const at = s.lastIndexOf('@');
+    if (at >= 0) s = s.slice(at + 1);
+    s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+    const cut = s.search(/[/?#\s]/);
+    if (cut >= 0) s = s.slice(0, cut);
+    const colon = s.indexOf(':');
+    if (colon >= 0) s = s.slice(0, colon);
+    s = s.replace(/\.+$/, '').replace(/^\.+/, '');
+    if (!s || !HOST_OK.test(s) || s.includes('..')) return null;
+  }
+  const last = s.lastIndexOf('.');
+  if (last <= 0) return null;
+  const tld = s.slice(last + 1);
   if (!/^[a-z]{2,}$|^xn--[a-z0-9-]+$/.test(tld)) return null;
+  const second = s.lastIndexOf('.', last - 1);
+  const last2 = second < 0 ? s : s.slice(second + 1);
   let take = 2;
-  const last2 = labels.slice(-2).join('.');
   if (MULTI_SUFFIXES.has(last2)) take = 3;
-  else if (tld === 'us' && labels.length >= 3 && labels[labels.length - 2].length === 2) {
+  else if (tld === 'us' && second > 0 && last - second - 1 === 2) {
     // locality domains: springfield.k12.il.us, ci.austin.tx.us
     take = 3;
+    const labels = s.split('.');
     if (labels.length >= 4 && ['k12', 'ci', 'co', 'lib', 'cc', 'pvt', 'tec'].includes(labels[labels.length - 3])) take = 4;
   }
-  if (labels.length < take) return null;
-  return labels.slice(-take).join('.');
+  if (take === 2) return last2;
+  let from = second;
+  for (let k = 2; k < take; k++) {
+    if (from <= 0) return null;
+    from = s.lastIndexOf('.', from - 1);
+  }
+  if (from < 0 && take > 2) {
+    // exactly `take` labels?
+    const count = s.split('.').length;
+    return count >= take ? s : null;
+  }
+  return s.slice(from + 1);
 }
 
 /**
