@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { startServer, ROOT, type Running } from '../../src/runtime.js';
+import { startItGlueSandbox, type ItGlueSandbox, type StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
+import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox, type HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
+import type { SandboxHints } from '../../src/sandbox/demo.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -47,6 +50,148 @@ export async function startStack(opts: { demoHints?: Record<string, unknown> | n
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
+  // A full-page capture of a scrolled window paints the fixed header where the viewport was: start at the top.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the flow tests and the UI benchmark: sandboxes on random ports, the API through
+// fetch with a bearer token, a signed-in browser context, and expect-like polling.
+
+
+export const E2E_ADMIN = { email: 'admin@msp.example', password: 'correct horse battery', name: 'Ada Admin' };
+export const E2E_ITGLUE_KEY = 'ITG.e2e.sandbox-key';
+
+export interface Sandboxes {
+  itglue: ItGlueSandbox;
+  halo: HaloSandbox;
+  /** the same shape the demo passes to the server as `demoHints` */
+  hints: SandboxHints;
+  close(): Promise<void>;
+}
+
+/**
+ * Both vendor imitations on random ports, with no rate limits (nothing in a test should wait on one).
+ * Halo gets a small ticket set by default so its sync takes a moment, not minutes.
+ */
+export async function startSandboxes(opts: { itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions } = {}): Promise<Sandboxes> {
+  const apiKey = opts.itglue?.apiKey ?? E2E_ITGLUE_KEY;
+  const itglue = await startItGlueSandbox({ rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue, port: 0, apiKey });
+  let halo: HaloSandbox;
+  try {
+    halo = await startHaloSandbox({ ticketCount: 1500, ...opts.halo, port: 0, rateLimit: null });
+  } catch (e) {
+    await itglue.close();
+    throw e;
+  }
+  const hints: SandboxHints = {
+    itglue: { baseUrl: itglue.url, apiKey },
+    halo: {
+      resourceServerUrl: halo.resourceUrl,
+      authorizationServerUrl: halo.authUrl,
+      tenant: '',
+      clientId: HALO_SANDBOX_DEFAULTS.clientId,
+      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
+    },
+  };
+  return {
+    itglue, halo, hints,
+    async close() {
+      await Promise.allSettled([itglue.close(), halo.close()]);
+    },
+  };
+}
+
+export interface ApiResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** The server's API through fetch, as a script would use it (bearer token). */
+export function apiClient(baseUrl: string, token: string) {
+  return async function call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>> {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T };
+  };
+}
+export type ApiCall = ReturnType<typeof apiClient>;
+
+/** First-run setup through the API; returns the admin's API token. */
+export async function setupAdminViaApi(stack: Stack, admin = E2E_ADMIN): Promise<string> {
+  const res = await fetch(`${stack.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  const body = (await res.json()) as { token?: string };
+  if (res.status !== 201 || body.token === undefined) throw new Error(`setup failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+/** Sign a browser context in (the session and CSRF cookies land in the context's cookie jar). */
+export async function signIn(context: BrowserContext, stack: Stack, admin = E2E_ADMIN): Promise<void> {
+  const res = await context.request.post(`${stack.url}/api/session`, { data: { email: admin.email, password: admin.password } });
+  if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+}
+
+interface SyncRunLike {
+  id: string;
+  status: string;
+  progress: Record<string, { fetched: number; total: number | null; done: boolean }>;
+  error: { code: string; message: string } | null;
+}
+
+/** Wait for a sync run of this server to finish; throws unless it succeeded. */
+export async function waitForRun(stack: Stack, id: string): Promise<SyncRunLike> {
+  const run = (await stack.running.services.sync.waitFor(id)) as SyncRunLike | null;
+  if (run === null || run.status !== 'succeeded') throw new Error(`sync run ${id} did not succeed: ${JSON.stringify(run)}`);
+  return run;
+}
+
+/** Configure IT Glue through the API (no client-side rate limit to speak of) and wait for its initial sync. */
+export async function configureItGlueViaApi(stack: Stack, api: ApiCall, sb: Sandboxes): Promise<SyncRunLike> {
+  const res = await api<{ syncRun: { id: string } | null }>('PUT', '/api/integrations/itglue', {
+    baseUrl: sb.hints.itglue.baseUrl, apiKey: sb.hints.itglue.apiKey, rateLimitPer5Min: 100_000,
+  });
+  if (res.status !== 200 || res.body.syncRun === null) throw new Error(`PUT itglue: ${res.status} ${JSON.stringify(res.body)}`);
+  return waitForRun(stack, res.body.syncRun.id);
+}
+
+/** Configure Halo through the API and wait for its initial sync. */
+export async function configureHaloViaApi(stack: Stack, api: ApiCall, sb: Sandboxes): Promise<SyncRunLike> {
+  const res = await api<{ syncRun: { id: string } | null }>('PUT', '/api/integrations/halo', {
+    ...sb.hints.halo, pullTickets: true, opportunityExport: false, rateLimitPer5Min: 100_000,
+  });
+  if (res.status !== 200 || res.body.syncRun === null) throw new Error(`PUT halo: ${res.status} ${JSON.stringify(res.body)}`);
+  return waitForRun(stack, res.body.syncRun.id);
+}
+
+/** Poll until `fn` returns a value that is not undefined/false (expect-like); throws with `what` on timeout. */
+export async function poll<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last !== undefined ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+}
+
+/** "1,234" → 1234 */
+export function parseCount(text: string): number {
+  return Number(text.replace(/[,\s\u202f\u00a0]/g, ''));
 }
