@@ -190,6 +190,15 @@ const ROWS: Row[] = [
   ['ood', 'OOD', 'ltd', 'BG'],
   ['eood', 'EOOD', 'ltd', 'BG'],
   ['as', 'a.s.', 'as', 'CZ SK'],
+  // Professional designations used as name suffixes (same treatment: trailing only)
+  ['cpa', 'CPA', 'professional', 'US CA'],
+  ['cpas', 'CPAs', 'professional', 'US CA'],
+  ['dds', 'DDS', 'professional', 'US CA'],
+  ['dmd', 'DMD', 'professional', 'US CA'],
+  ['md', 'MD', 'professional', 'US CA'],
+  ['dvm', 'DVM', 'professional', 'US CA'],
+  ['esq', 'Esq.', 'professional', 'US'],
+  ['na', 'N.A.', 'bank', 'US'],
   // South Africa, misc
   ['pty ltd rf', 'Pty Ltd (RF)', 'pty ltd', 'ZA'],
   ['ltd sti', 'Ltd. Şti.', 'ltd', 'TR'],
@@ -200,7 +209,7 @@ const ROWS: Row[] = [
 const WORD_LIKE = new Set([
   'as', 'ab', 'sa', 'ag', 'co', 'kg', 'pa', 'pc', 'lp', 'se', 'ev', 'eg', 'oy', 'kk', 'gk', 'yk', 'hb', 'kb', 'pl',
   'nl', 'pt', 'cv', 'cc', 'ad', 'dd', 'hf', 'lc', 'ou', 'ug', 'teo', 'spa', 'sci', 'sia', 'pte', 'pty', 'pvt', 'lda',
-  'sas', 'sca', 'snc', 'sac', 'saa', 'sl', 'tbk', 'dac', 'cio',
+  'sas', 'sca', 'snc', 'sac', 'saa', 'sl', 'tbk', 'dac', 'cio', 'md', 'na', 'cpa', 'cpas', 'dds', 'dmd', 'dvm', 'esq',
 ]);
 
 function buildForms(): LegalForm[] {

@@ -221,7 +221,7 @@ function splitSegments(s: string): Segment[] {
 // ---------------------------------------------------------------------------------------------
 // Steps 4–7
 
-const CONNECTORS = new Set(['&', '+', 'and', 'und', 'et']);
+const CONNECTORS = new Set(['&', '+', 'and', 'und', 'et', 'of']);
 const SUFFIX_UNIT_HEAD = new Set(['&', '+', 'and', 'et']);
 const SUFFIX_UNIT_TAIL = new Set(['co', 'company', 'cie', 'compagnie']);
 
@@ -247,6 +247,16 @@ const SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   mgt: 'mgmt',
   laboratories: 'labs',
   laboratory: 'labs',
+  vet: 'veterinary',
+  vets: 'veterinary',
+  jewellers: 'jewelers',
+  jeweller: 'jeweler',
+  jewellery: 'jewelry',
+  theatre: 'theater',
+  orthopaedic: 'orthopedic',
+  orthopaedics: 'orthopedics',
+  paediatric: 'pediatric',
+  paediatrics: 'pediatrics',
 }));
 /** Street words, only after the first position ("Main St" is a street, "St Mary" a saint). */
 const STREET_SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
@@ -289,6 +299,10 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
       removed.push(`${a} ${b}`);
       t.length -= 2;
     } else break;
+  }
+  // Spanish "y" (and) between two words; a "y" among initials ("Y M C A") stays
+  for (let i = 1; i < t.length - 1; i++) {
+    if (t[i] === 'y' && t[i - 1].length > 1 && t[i + 1].length > 1) t[i] = 'and';
   }
   if (t.some((x) => CONNECTORS.has(x))) {
     const kept = t.filter((x) => !CONNECTORS.has(x));

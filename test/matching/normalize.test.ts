@@ -191,3 +191,15 @@ test('normalize: German transliteration adds an alias key', () => {
   assert.equal(n.key, 'backerei hoffmann');
   assert.deepEqual(n.aliases, ['baeckerei hoffmann']);
 });
+
+test('normalize: professional designations, "of", Spanish "y", spelling variants', () => {
+  assert.equal(key('Pruitt Accounting and Tax, CPAs'), key('Pruitt Accounting & Tax'));
+  assert.equal(key('Sarah Kim DDS'), 'sarah kim');
+  assert.equal(key('Cornerstone Bank, N.A.'), 'cornerstone bank');
+  assert.equal(key('Ace Hardware of Springfield'), key('Ace Hardware Springfield'));
+  assert.equal(key('Jimenez y Asociados'), key('Jiménez & Asociados'));
+  assert.equal(key('Y M C A of Dayton'), 'ymca dayton');
+  assert.equal(key('Heartland Vet Hospital'), key('Heartland Veterinary Hospital'));
+  assert.equal(key('Sterling Silver Jewellers'), key('Sterling Silver Jewelers'));
+  assert.equal(key('MD'), 'md'); // never to empty
+});
