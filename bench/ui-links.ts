@@ -11,6 +11,7 @@
  *
  *   npx vite build --config web/vite.config.ts && node --import tsx bench/ui-links.ts [--runs 5] [--orgs 6600] [--clients 5000]
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadavg } from 'node:os';
@@ -18,7 +19,7 @@ import type { Page } from 'playwright-core';
 import {
   CHROMIUM, apiClient, configureHaloViaApi, configureItGlueViaApi, launchBrowser, setupAdminViaApi, signIn, startSandboxes, startStack,
 } from '../test/browser/harness.js';
-import { WEB_ROOT } from '../src/runtime.js';
+import { ROOT, WEB_ROOT } from '../src/runtime.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,9 +85,9 @@ async function main(): Promise<void> {
     return;
   }
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-    log('bench:ui: dist/web is missing: run `npx vite build --config web/vite.config.ts` first');
-    process.exitCode = 1;
-    return;
+    log('dist/web is missing: building the UI (npx vite build --config web/vite.config.ts)');
+    const built = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the UI build failed');
   }
 
   log(`UI benchmark: Link Companies (${RUNS} runs + 1 warm-up, headless Chromium, load ${loadavg()[0]!.toFixed(2)})`);

@@ -195,3 +195,14 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | fa
 export function parseCount(text: string): number {
   return Number(text.replace(/[,\s\u202f\u00a0]/g, ''));
 }
+
+/** Close every Mantine toast on screen (they sit over the bottom-right corner, where pagination and buttons can be). */
+export async function dismissToasts(page: Page): Promise<void> {
+  const toasts = page.locator('.mantine-Notification-root');
+  for (let attempt = 0; attempt < 3 && (await toasts.count()) > 0; attempt++) {
+    for (const button of await toasts.locator('.mantine-Notification-closeButton').all()) {
+      await button.click({ force: true, timeout: 1000 }).catch(() => undefined);
+    }
+    await poll('toasts gone', async () => (await toasts.count()) === 0, { timeoutMs: 1500, intervalMs: 50 }).catch(() => undefined);
+  }
+}

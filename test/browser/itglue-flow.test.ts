@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  E2E_ADMIN, apiClient, browserSkipReason, launchBrowser, parseCount, poll, screenshot, startSandboxes, startStack,
+  E2E_ADMIN, apiClient, browserSkipReason, dismissToasts, launchBrowser, parseCount, poll, screenshot, startSandboxes, startStack,
   type Sandboxes, type Stack,
 } from './harness.js';
 
@@ -94,6 +94,7 @@ test('IT Glue: test and save settings, watch the initial sync, then browse compa
     const truth = sb.itglue.control.truth();
     const expected = truth.activeOrganizationIds.length;
     assert.ok(expected > 50, `sandbox has ${expected} active organizations`);
+    await dismissToasts(page);
     await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
     const table = page.getByRole('table', { name: 'Companies' });
     await table.waitFor({ timeout: 10_000 });
