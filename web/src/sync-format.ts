@@ -44,7 +44,7 @@ export const STATUS_LABELS: Record<SyncStatus, string> = {
 
 // What each stream counts, in people's words, for summaries.
 const SUMMARY_NOUNS: Record<string, [string, string]> = {
-  organizations: ['company', 'companies'],
+  organizations: ['organization', 'organizations'],
   clients: ['company', 'companies'],
   customers: ['company', 'companies'],
   configurations: ['configuration', 'configurations'],

@@ -34,7 +34,7 @@ export function DemoHintBox({ values, onFill }: { values: Record<string, string>
                 {k}
               </Table.Th>
               <Table.Td>
-                <Code style={{ wordBreak: 'break-all' }}>{v}</Code>
+                <Code style={{ wordBreak: 'break-all' }}>{v === '' ? '(leave empty)' : v}</Code>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -81,7 +81,7 @@ export function NotificationsBell() {
                   }}
                 >
                   <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
-                    <div>
+                    <div style={{ flex: 1, minWidth: 0 }}>
                       <Text size="sm" fw={n.read ? 400 : 600}>
                         {n.message}
                       </Text>
@@ -98,6 +98,7 @@ export function NotificationsBell() {
                       <Button
                         size="compact-xs"
                         variant="light"
+                        style={{ flexShrink: 0 }}
                         onClick={() => markRead.mutate([n.id])}
                         aria-label={`Mark read: ${n.message}`}
                       >

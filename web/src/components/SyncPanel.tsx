@@ -18,7 +18,7 @@ import { ErrorAlert, TableSkeleton } from './common.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant={status === 'running' ? 'filled' : 'light'}>
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant={status === 'running' ? 'filled' : 'light'} style={{ flexShrink: 0, overflow: 'visible' }} miw="fit-content">
       {STATUS_LABELS[status] ?? status}
     </Badge>
   );
@@ -206,7 +206,7 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
 
 export function SyncHistory({ kind }: { kind: IntegrationKind }) {
   const [showAll, setShowAll] = useState(false);
-  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: 15_000 });
+  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some((r) => r.status === 'running' || r.status === 'queued') === true ? 1500 : 15_000) });
   const runs = history.data?.syncRuns ?? [];
   const shown = showAll ? runs : runs.slice(0, 10);
   const withRetries = runs.some((r) => r.retries !== undefined);

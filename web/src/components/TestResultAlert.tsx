@@ -11,7 +11,7 @@ function detailValue(v: unknown): string {
 
 export function TestResultAlert({ result }: { result: TestResult }) {
   if (result.ok) {
-    const details = Object.entries(result.details ?? {}).filter(([, v]) => typeof v !== 'object' || v === null || Array.isArray(v));
+    const details = Object.entries(result.details ?? {}).filter(([, v]) => v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)));
     return (
       <Alert color="green" icon={<IconCircleCheck aria-hidden />} title="Connection Successful" role="status">
         {details.length > 0 && (

@@ -314,7 +314,7 @@ function TicketsTable({ companyId }: { companyId: string }) {
                 {tickets.map((t) => (
                   <Table.Tr key={t.id}>
                     <Table.Td>
-                      <Badge color={t.closed ? 'gray' : 'blue'} variant="light">
+                      <Badge color={t.closed ? 'gray' : 'blue'} variant="light" miw="fit-content" style={{ overflow: 'visible' }}>
                         {t.status}
                       </Badge>
                     </Table.Td>
