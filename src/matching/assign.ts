@@ -51,16 +51,16 @@ interface Group {
   psa: number[];
 }
 
-/** Groups of IT Glue records and PSA records sharing a key, for keys present on both sides. */
+/** Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. */
 function groupsFrom(
   itg: Rec[],
-  keyOf: (r: Rec) => string,
-  psaOf: (k: string) => number[] | undefined,
-  groups: Map<string, Group> = new Map(),
-): Map<string, Group> {
+  idOf: (r: Rec) => number,
+  psaOf: (id: number) => number[] | undefined,
+  groups: Map<number, Group> = new Map(),
+): Map<number, Group> {
   for (let i = 0; i < itg.length; i++) {
-    const k = keyOf(itg[i]);
-    if (k === '') continue;
+    const k = idOf(itg[i]);
+    if (k < 0) continue;
     let g = groups.get(k);
     if (g === undefined) {
       const p = psaOf(k);
@@ -76,10 +76,7 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   const { itg, psa } = corpus;
   const nI = itg.length;
   const nP = psa.length;
-  const itgIdx = new Map<string, number>();
-  const psaIdx = new Map<string, number>();
-  for (const r of itg) itgIdx.set(r.id, r.idx);
-  for (const r of psa) psaIdx.set(r.id, r.idx);
+  const { itgIdx, psaIdx } = idIndex(corpus, input);
 
   const itgState = new Uint8Array(nI);
   const psaState = new Uint8Array(nP);
@@ -121,7 +118,7 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
-  const keyGroups = groupsFrom(itg, (r) => r.key, (k) => index.keyMap.get(k));
+  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k]);
   const itgByKey = new Map<string, number[]>();
   if ((input.aliases ?? []).length > 0) {
     for (const r of itg) {
@@ -182,30 +179,31 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   }
 
   // ---- 3. equality classes -----------------------------------------------------------------
-  const hasVariants = index.aliasMap.size > 0 || itg.some((r) => r.variants.length > 0);
-  const anyPsaKey = (k: string): number[] | undefined => {
-    const a = index.keyMap.get(k);
-    const b = index.aliasMap.get(k);
+  const hasVariants = index.hasAliases || itg.some((r) => r.variants.length > 0);
+  const anyPsaKey = (k: number): number[] | undefined => {
+    const a = index.keyPost[k];
+    const b = index.aliasPost[k];
     if (!b) return a;
     if (!a) return b;
     return [...new Set([...a, ...b])];
   };
-  let variantGroups = new Map<string, Group>();
+  let variantGroups = new Map<number, Group>();
   if (hasVariants) {
-    variantGroups = groupsFrom(itg, (r) => r.key, anyPsaKey);
-    const maxV = itg.reduce((m, r) => Math.max(m, r.variants.length), 0);
-    for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variants[v] ?? '', anyPsaKey, variantGroups);
+    variantGroups = groupsFrom(itg, (r) => r.keyId, anyPsaKey);
+    const maxV = itg.reduce((m, r) => Math.max(m, r.variantIds.length), 0);
+    for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variantIds[v] ?? -1, anyPsaKey, variantGroups);
   }
-  const compactGroups = groupsFrom(itg, (r) => r.compact, (k) => index.compactMap.get(k));
+  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k]);
   const fpGroups = groupsFrom(
     itg,
-    (r) => (r.tok.length > 1 ? r.fingerprint : ''),
-    (k) => index.fpMap.get(k),
+    (r) => (r.tok.length > 1 ? r.fpId : -1),
+    (k) => index.fpPost[k],
   );
 
-  const runClass = (groups: Map<string, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
+  const runClass = (groups: Map<number, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
-    for (const [k, g] of groups) {
+    for (const [kid, g] of groups) {
+      const k = corpus.keyText[kid];
       if (g.itg.length === 0 || g.psa.length === 0) continue;
       // nothing left to decide when every IT Glue member is already taken or linked
       let open = false;
@@ -214,7 +212,7 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
       if (kind !== 'key' && k.length - countSpaces(k) <= 4) continue; // short names: exact only
       if (kind === 'variant') {
         // only groups where an alias key is involved (plain key equality was class 'key')
-        const viaAlias = g.itg.some((i) => itg[i].key !== k) || g.psa.some((j) => psa[j].key !== k);
+        const viaAlias = g.itg.some((i) => itg[i].keyId !== kid) || g.psa.some((j) => psa[j].keyId !== kid);
         if (!viaAlias) continue;
       }
       const itgS = g.itg.filter((i) => !itg[i].flagged);
@@ -370,10 +368,7 @@ function countSpaces(k: string): number {
 export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInput): Uint8Array {
   const { itg, psa } = corpus;
   const mode = new Uint8Array(itg.length);
-  const itgIdx = new Map<string, number>();
-  for (const r of itg) itgIdx.set(r.id, r.idx);
-  const psaIdx = new Map<string, number>();
-  for (const r of psa) psaIdx.set(r.id, r.idx);
+  const { itgIdx, psaIdx } = idIndex(corpus, input);
   const touchedPsa = new Set<number>();
   for (const l of input.existingLinks ?? []) {
     const i = itgIdx.get(l.itglueId);
@@ -398,18 +393,39 @@ export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInp
     const j = psaIdx.get(al.psaId);
     if (j !== undefined) touchedPsa.add(j);
   }
-  const itgCount = new Map<string, number>();
-  for (const r of itg) if (r.key !== '') itgCount.set(r.key, (itgCount.get(r.key) ?? 0) + 1);
+  const itgCount = new Int32Array(corpus.keyText.length);
+  for (const r of itg) if (r.keyId >= 0) itgCount[r.keyId]++;
   for (const r of itg) {
-    if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.key === '' || touchedItg.has(r.idx)) continue;
-    if (itgCount.get(r.key) !== 1 || aliasKeys.has(r.key)) continue;
-    const p = index.keyMap.get(r.key);
+    if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.keyId < 0 || touchedItg.has(r.idx)) continue;
+    if (itgCount[r.keyId] !== 1 || (aliasKeys.size > 0 && aliasKeys.has(r.key))) continue;
+    const p = index.keyPost[r.keyId];
     if (p === undefined || p.length !== 1) continue;
     const b = psa[p[0]];
     if (b.flagged || b.inactive || touchedPsa.has(b.idx)) continue;
     mode[r.idx] = BLOCK_LIGHT;
   }
   return mode;
+}
+
+const idIndexCache = new WeakMap<Corpus, { itgIdx: Map<string, number>; psaIdx: Map<string, number> }>();
+const EMPTY_IDX: ReadonlyMap<string, number> = new Map();
+
+/** id -> index maps, built once per corpus and only when links, rejections, aliases or PSA ids need them. */
+function idIndex(corpus: Corpus, input: AutomapInput): { itgIdx: ReadonlyMap<string, number>; psaIdx: ReadonlyMap<string, number> } {
+  const needed =
+    (input.existingLinks ?? []).length > 0 ||
+    (input.rejected ?? []).length > 0 ||
+    (input.aliases ?? []).length > 0 ||
+    corpus.itg.some((r) => r.psaId !== null);
+  if (!needed) return { itgIdx: EMPTY_IDX, psaIdx: EMPTY_IDX };
+  let m = idIndexCache.get(corpus);
+  if (!m) {
+    m = { itgIdx: new Map(), psaIdx: new Map() };
+    for (const r of corpus.itg) m.itgIdx.set(r.id, r.idx);
+    for (const r of corpus.psa) m.psaIdx.set(r.id, r.idx);
+    idIndexCache.set(corpus, m);
+  }
+  return m;
 }
 
 export function findEdge(edges: Edges, i: number, j: number): number {

@@ -15,54 +15,70 @@ export function rareTokenMaxPostings(psaCount: number): number {
 }
 /** Fallback for records whose tokens are all common: their rarest token, if at most this common. */
 export const FALLBACK_MAX_POSTINGS = 2000;
-export const PREFIX_LEN = 5;
+
+/** Postings by interned id: PSA record indices, or undefined. */
+export type Postings = (number[] | undefined)[];
 
 export interface PsaIndex {
-  /** Main keys. */
-  keyMap: Map<string, number[]>;
-  /** Alias keys (dba / aka / formerly). */
-  aliasMap: Map<string, number[]>;
-  compactMap: Map<string, number[]>;
-  fpMap: Map<string, number[]>;
+  /** By key id (Corpus.keyText): PSA records whose main key it is. */
+  keyPost: Postings;
+  /** By key id: PSA records that carry it as an alias key (dba / aka / formerly). */
+  aliasPost: Postings;
+  hasAliases: boolean;
+  compactPost: Postings;
+  fpPost: Postings;
+  /** By prefixCode(compact). */
+  prefixMap: Map<number, number[]>;
   domainMap: Map<string, number[]>;
   phoneMap: Map<string, number[]>;
-  prefixMap: Map<string, number[]>;
-  postings: (number[] | undefined)[];
+  /** By token id. */
+  postings: Postings;
 }
 
-function push(map: Map<string, number[]>, k: string, v: number): void {
+function pushMap(map: Map<string, number[]>, k: string, v: number): void {
   const l = map.get(k);
   if (l === undefined) map.set(k, [v]);
   else if (l[l.length - 1] !== v) l.push(v);
 }
 
+function pushAt(post: Postings, id: number, v: number): void {
+  if (id < 0) return;
+  const l = post[id];
+  if (l === undefined) post[id] = [v];
+  else if (l[l.length - 1] !== v) l.push(v);
+}
+
 export function buildPsaIndex(corpus: Corpus): PsaIndex {
+  const K = corpus.keyText.length;
   const idx: PsaIndex = {
-    keyMap: new Map(),
-    aliasMap: new Map(),
-    compactMap: new Map(),
-    fpMap: new Map(),
+    keyPost: new Array(K),
+    aliasPost: new Array(K),
+    hasAliases: false,
+    compactPost: new Array(K),
+    fpPost: new Array(K),
+    prefixMap: new Map(),
     domainMap: new Map(),
     phoneMap: new Map(),
-    prefixMap: new Map(),
     postings: new Array(corpus.tokenText.length),
   };
   for (const r of corpus.psa) {
-    if (r.key === '') continue;
+    if (r.keyId < 0) continue;
     const j = r.idx;
-    push(idx.keyMap, r.key, j);
-    for (const v of r.variants) push(idx.aliasMap, v, j);
-    push(idx.compactMap, r.compact, j);
-    push(idx.fpMap, r.fingerprint, j);
-    for (const d of r.domains) push(idx.domainMap, d, j);
-    if (r.phone) push(idx.phoneMap, r.phone, j);
-    if (r.compact.length >= PREFIX_LEN) push(idx.prefixMap, r.compact.slice(0, PREFIX_LEN), j);
-    for (let k = 0; k < r.tok.length; k++) {
-      const t = r.tok[k];
-      const l = idx.postings[t];
-      if (l === undefined) idx.postings[t] = [j];
-      else if (l[l.length - 1] !== j) l.push(j);
+    pushAt(idx.keyPost, r.keyId, j);
+    for (const v of r.variantIds) {
+      pushAt(idx.aliasPost, v, j);
+      idx.hasAliases = true;
     }
+    pushAt(idx.compactPost, r.compactId, j);
+    pushAt(idx.fpPost, r.fpId, j);
+    if (r.prefixId >= 0) {
+      const l = idx.prefixMap.get(r.prefixId);
+      if (l === undefined) idx.prefixMap.set(r.prefixId, [j]);
+      else l.push(j);
+    }
+    for (const d of r.domains) pushMap(idx.domainMap, d, j);
+    if (r.phone) pushMap(idx.phoneMap, r.phone, j);
+    for (let k = 0; k < r.tok.length; k++) pushAt(idx.postings, r.tok[k], j);
   }
   return idx;
 }
@@ -126,14 +142,17 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
     const m = mode === undefined ? BLOCK_FULL : mode[i];
     if (a.key === '' || m === BLOCK_NONE) continue;
     let n = 0;
-    n = addAll(index.keyMap.get(a.key), stamp, cand, n, i);
-    if (index.aliasMap.size > 0) n = addAll(index.aliasMap.get(a.key), stamp, cand, n, i);
-    for (const v of a.variants) {
-      n = addAll(index.keyMap.get(v), stamp, cand, n, i);
-      n = addAll(index.aliasMap.get(v), stamp, cand, n, i);
+    if (a.keyId >= 0) {
+      n = addAll(index.keyPost[a.keyId], stamp, cand, n, i);
+      if (index.hasAliases) n = addAll(index.aliasPost[a.keyId], stamp, cand, n, i);
     }
-    n = addAll(index.compactMap.get(a.compact), stamp, cand, n, i);
-    n = addAll(index.fpMap.get(a.fingerprint), stamp, cand, n, i);
+    for (const v of a.variantIds) {
+      if (v < 0) continue;
+      n = addAll(index.keyPost[v], stamp, cand, n, i);
+      n = addAll(index.aliasPost[v], stamp, cand, n, i);
+    }
+    if (a.compactId >= 0) n = addAll(index.compactPost[a.compactId], stamp, cand, n, i);
+    if (a.fpId >= 0) n = addAll(index.fpPost[a.fpId], stamp, cand, n, i);
     for (const d of a.domains) n = addAll(index.domainMap.get(d), stamp, cand, n, i);
     if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
     // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
@@ -153,8 +172,8 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
       if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
       if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
     }
-    if (m === BLOCK_FULL && a.compact.length >= PREFIX_LEN) {
-      const l = index.prefixMap.get(a.compact.slice(0, PREFIX_LEN));
+    if (m === BLOCK_FULL && a.prefixId >= 0) {
+      const l = index.prefixMap.get(a.prefixId);
       if (l !== undefined && l.length <= rareMax) n = addAll(l, stamp, cand, n, i);
     }
 

@@ -27,6 +27,11 @@ export interface NameNotes {
 /** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
 interface NameInfo {
   tok: number[];
+  keyId: number;
+  compactId: number;
+  fpId: number;
+  variantIds: number[];
+  prefixId: number;
   key: string;
   compact: string;
   fingerprint: string;
@@ -45,6 +50,16 @@ export interface Rec {
   tok: number[];
   /** Character bit set of the key (see tokenMask). */
   keyMask: number;
+  /**
+   * Interned ids (one id space, `Corpus.keyText`) of key, compact, fingerprint and alias keys; PSA
+   * strings are interned, IT Glue ones only looked up (ABSENT when no PSA record has it); EMPTY_KEY
+   * for an empty name. `prefixId` is `prefixCode(compact)`.
+   */
+  keyId: number;
+  compactId: number;
+  fpId: number;
+  variantIds: number[];
+  prefixId: number;
   key: string;
   compact: string;
   fingerprint: string;
@@ -76,10 +91,40 @@ export interface Corpus {
   /** Bit set of the characters of each token (code % 32), for a cheap necessary test before Jaro-Winkler. */
   tokenMask: Int32Array;
   tokenIds: Map<string, number>;
+  /** Interned key strings (keys, compacts, fingerprints, alias keys, prefixes): id -> text. */
+  keyText: string[];
+}
+
+/** Key id of an empty name. */
+export const EMPTY_KEY = -1;
+/** Key id of an IT Glue key that no PSA record has (matches nothing by equality). */
+export const ABSENT = -2;
+
+/** Length of the `compact` prefix used for blocking. */
+export const PREFIX_LEN = 5;
+
+/**
+ * The first PREFIX_LEN characters of `compact` as a number (base 37 over a–z, 0–9: a small integer,
+ * cheap as a Map key), or ABSENT when the compact is shorter or has other characters.
+ */
+export function prefixCode(compact: string): number {
+  if (compact.length < PREFIX_LEN) return ABSENT;
+  let code = 0;
+  for (let i = 0; i < PREFIX_LEN; i++) {
+    const c = compact.charCodeAt(i);
+    let v: number;
+    if (c >= 97 && c <= 122) v = c - 96;
+    else if (c >= 48 && c <= 57) v = c - 48 + 27;
+    else return ABSENT;
+    code = code * 37 + v;
+  }
+  return code;
 }
 
 const NONE: string[] = [];
 Object.freeze(NONE);
+const NO_IDS: number[] = [];
+Object.freeze(NO_IDS);
 const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null });
 
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
@@ -104,6 +149,17 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     if (r) own.add(r);
   }
 
+  const keyIds = new Map<string, number>();
+  const keyText: string[] = [];
+  const internKey = (k: string): number => {
+    let id = keyIds.get(k);
+    if (id === undefined) {
+      id = keyText.length;
+      keyIds.set(k, id);
+      keyText.push(k);
+    }
+    return id;
+  };
   const intern = (t: string): number => {
     let id = tokenIds.get(t);
     if (id === undefined) {
@@ -114,7 +170,10 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     return id;
   };
 
+  // IT Glue keys are only looked up: a key no PSA record has can match nothing (id ABSENT).
+  const lookupKey = (k: string): number => keyIds.get(k) ?? ABSENT;
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
+    const idOf = side === 'psa' ? internKey : lookupKey;
     const recs: Rec[] = new Array(list.length);
     const domainCount = new Map<string, number>();
     const phoneCount = new Map<string, number>();
@@ -131,7 +190,11 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         let notes: NameNotes;
         if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null) notes = NO_NOTES;
         else {
-          const nk = `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}`;
+          // most names only lose one legal form: share their notes per form
+          const nk =
+            norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1
+              ? norm.legalDisplays[0]
+              : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}`;
           const shared = notesCache.get(nk);
           if (shared !== undefined) notes = shared;
           else {
@@ -139,8 +202,16 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
             notesCache.set(nk, notes);
           }
         }
+        const keyId = norm.key === '' ? EMPTY_KEY : idOf(norm.key);
+        const compactId = norm.compact === norm.key ? keyId : idOf(norm.compact);
+        const fpId = norm.fingerprint === norm.key ? keyId : idOf(norm.fingerprint);
         info = {
           tok,
+          keyId,
+          compactId,
+          fpId,
+          variantIds: norm.aliases.length ? norm.aliases.map(idOf) : NO_IDS,
+          prefixId: prefixCode(norm.compact),
           key: norm.key,
           compact: norm.compact,
           fingerprint: norm.fingerprint,
@@ -172,6 +243,11 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         norm: info.notes,
         tok: info.tok,
         keyMask: 0,
+        keyId: info.keyId,
+        compactId: info.compactId,
+        fpId: info.fpId,
+        variantIds: info.variantIds,
+        prefixId: info.prefixId,
         key: info.key,
         compact: info.compact,
         fingerprint: info.fingerprint,
@@ -199,8 +275,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     return recs;
   };
 
-  const itg = prep(dedupeById(itgIn ?? []), 'itg');
   const psa = prep(dedupeById(psaIn ?? []), 'psa');
+  const itg = prep(dedupeById(itgIn ?? []), 'itg');
 
   const T = tokenText.length;
   const df = new Int32Array(T);
@@ -242,5 +318,5 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       r.keyMask = m;
     }
   }
-  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds };
+  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
 }

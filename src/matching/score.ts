@@ -71,6 +71,11 @@ export function mayBeTypo(maskA: number, maskB: number, la: number, lb: number):
   return popcount(maskA ^ maskB) <= 0.351 * (la > lb ? la : lb);
 }
 
+function hasCommonId(a: number[], b: number[]): boolean {
+  for (const x of a) for (const y of b) if (x === y) return true;
+  return false;
+}
+
 function hasCommon(a: string[], b: string[]): boolean {
   for (const x of a) for (const y of b) if (x === y) return true;
   return false;
@@ -108,14 +113,14 @@ export class Scorer {
     if (a.numbers !== b.numbers && a.numbers !== '' && b.numbers !== '') return -1;
     if (a.key === '' || b.key === '') return -1;
     let flags = 0;
-    if (a.key === b.key) flags |= F.KEY_EQ;
+    if (a.keyId === b.keyId) flags |= F.KEY_EQ;
     else {
-      if (a.compact === b.compact) flags |= F.COMPACT_EQ;
-      if (a.fingerprint === b.fingerprint) flags |= F.FP_EQ;
+      if (a.compactId === b.compactId) flags |= F.COMPACT_EQ;
+      if (a.fpId === b.fpId) flags |= F.FP_EQ;
     }
     if (
-      (a.variants.length > 0 || b.variants.length > 0) &&
-      (a.variants.includes(b.key) || b.variants.includes(a.key) || hasCommon(a.variants, b.variants))
+      (a.variantIds.length > 0 || b.variantIds.length > 0) &&
+      (a.variantIds.includes(b.keyId) || b.variantIds.includes(a.keyId) || hasCommonId(a.variantIds, b.variantIds))
     )
       flags |= F.VARIANT_EQ;
     if (a.domains.length > 0 && b.domains.length > 0 && hasCommon(a.domains, b.domains)) flags |= F.DOMAIN;
