@@ -218,7 +218,8 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
       const itgS = g.itg.filter((i) => !itg[i].flagged);
       if (itgS.length === 0) continue;
       const active = g.psa.filter((j) => !psa[j].flagged && !psa[j].inactive);
-      const pool = active.length > 0 ? active : g.psa.filter((j) => !psa[j].flagged);
+      // an inactive PSA company is proposed only on an exact (key) match
+      const pool = active.length > 0 || kind !== 'key' ? active : g.psa.filter((j) => !psa[j].flagged);
       if (pool.length === 0) continue;
       if (itgS.length === 1 && pool.length === 1) {
         const i = itgS[0];

@@ -224,3 +224,9 @@ test('empty and odd input', () => {
   assert.deepEqual(r.proposals, []);
   assert.equal(r.counts.unmatched, 2);
 });
+
+test('an inactive PSA company is not proposed on a spacing (compact) match', () => {
+  const r = automap(input([co('i1', 'North Star Dental')], [co('p1', 'Northstar Dental', { inactive: true })]));
+  assert.deepEqual(r.proposals, []);
+  assert.ok(r.suggestions.some((s) => s.psaId === 'p1' && s.reasons.includes('PSA company is inactive')));
+});
