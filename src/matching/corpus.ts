@@ -38,7 +38,7 @@ interface NameInfo {
   variants: string[];
   numbers: string;
   short: boolean;
-  notes: NameNotes;
+  norm: NameNotes;
 }
 
 export interface Rec {
@@ -141,6 +141,7 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
   const tokenIds = new Map<string, number>();
   const tokenText: string[] = [];
+  // records already built, by raw name: a Rec carries every NameInfo field
   const cache = new Map<string, NameInfo>();
   const notesCache = new Map<string, NameNotes>();
   const own = new Set<string>();
@@ -182,7 +183,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       const name = typeof c.name === 'string' ? c.name : '';
-      let info = cache.get(name);
+      let info: NameInfo | undefined = cache.get(name);
+      const cached = info !== undefined;
       if (info === undefined) {
         const norm = normalizeDetailed(name);
         const tok: number[] = [];
@@ -218,9 +220,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           variants: norm.aliases,
           numbers: norm.numbers,
           short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
-          notes,
+          norm: notes,
         };
-        cache.set(name, info);
       }
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {
@@ -236,11 +237,11 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       const ph = normalizePhone(c.phone ?? null);
       phones[i] = ph;
       if (ph) phoneCount.set(ph, (phoneCount.get(ph) ?? 0) + 1);
-      recs[i] = {
+      const rec: Rec = {
         idx: i,
         id: c.id,
         name,
-        norm: info.notes,
+        norm: info.norm,
         tok: info.tok,
         keyMask: 0,
         keyId: info.keyId,
@@ -253,7 +254,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         fingerprint: info.fingerprint,
         variants: info.variants,
         numbers: info.numbers,
-        flagged: info.notes.flags.length > 0 || (side === 'itg' && c.inactive === true),
+        flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
         inactive: side === 'psa' && c.inactive === true,
         short: info.short,
         domains: doms,
@@ -261,6 +262,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         phoneRaw: c.phone ?? null,
         psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
       };
+      recs[i] = rec;
+      if (!cached) cache.set(name, rec);
     }
     // Domains and phones on more than one record of a side are not evidence.
     for (let i = 0; i < recs.length; i++) {
