@@ -433,8 +433,3 @@ export function findEdge(edges: Edges, i: number, j: number): number {
   for (let e = edges.start[i]; e < edges.start[i + 1]; e++) if (edges.psa[e] === j) return e;
   return -1;
 }
-
-/** The record a decision was made against, for callers that need both. */
-export function pairOf(corpus: Corpus, d: Decision): [Rec, Rec] {
-  return [corpus.itg[d.i], corpus.psa[d.j]];
-}

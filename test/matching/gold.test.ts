@@ -151,4 +151,7 @@ test('gold set: precision ≥ 99.5 % (each auto tier) and recall ≥ 95 %', () =
   assert.ok(exact.precision >= 0.995, `exact precision ${pct(exact.precision)}`);
   assert.ok(near.precision >= 0.995, `near-exact precision ${pct(near.precision)}`);
   assert.ok(all.recall >= 0.95, `recall ${pct(all.recall)}`);
+  // the whole file, holdout included, both auto tiers together
+  assert.ok(everything.precision >= 0.995, `whole-file precision ${pct(everything.precision)}`);
+  assert.ok(everything.recall >= 0.95, `whole-file recall ${pct(everything.recall)}`);
 });
