@@ -410,6 +410,12 @@ for (const p of result.proposals) {
     if (fpExamples.length < 8) fpExamples.push(`${p.tier}: ${nameOf.get(p.itglueId)} -> ${nameOf.get(p.psaId)} (${p.score})`);
   }
 }
+const proposedFor = new Set(result.proposals.map((p) => p.itglueId));
+const fnExamples: string[] = [];
+for (const [i, p] of truth) {
+  if (proposedFor.has(i) || fnExamples.length >= 6) continue;
+  fnExamples.push(`${nameOf.get(i)} / ${nameOf.get(p)}`);
+}
 const precision = tp + fp ? tp / (tp + fp) : 1;
 const recall = tp / truth.size;
 
@@ -465,3 +471,4 @@ line('  recall', `${pct(recall)}  (FN ${truth.size - tp})`);
 line('  counts', JSON.stringify(result.counts));
 line('  baseline on sample (≥ 90)', `precision ${pct(bTp / Math.max(1, bTp + bFp))}, recall ${pct(bTp / Math.max(1, bTruth))}`);
 if (fpExamples.length) console.log('  false positives (first ' + fpExamples.length + '):\n    ' + fpExamples.join('\n    '));
+if (fnExamples.length) console.log('  missed true pairs (first ' + fnExamples.length + '):\n    ' + fnExamples.join('\n    '));

@@ -207,9 +207,11 @@ const ROWS: Row[] = [
 
 /** Single-token forms that are also ordinary words or common initials: last position only. */
 const WORD_LIKE = new Set([
-  'as', 'ab', 'sa', 'ag', 'co', 'kg', 'pa', 'pc', 'lp', 'se', 'ev', 'eg', 'oy', 'kk', 'gk', 'yk', 'hb', 'kb', 'pl',
-  'nl', 'pt', 'cv', 'cc', 'ad', 'dd', 'hf', 'lc', 'ou', 'ug', 'teo', 'spa', 'sci', 'sia', 'pte', 'pty', 'pvt', 'lda',
-  'sas', 'sca', 'snc', 'sac', 'saa', 'sl', 'tbk', 'dac', 'cio', 'md', 'na', 'cpa', 'cpas', 'dds', 'dmd', 'dvm', 'esq',
+  // matching.md §3: short forms that are also words
+  'as', 'ab', 'sa', 'ag', 'co', 'kg',
+  // more of the same kind: words, common initials or abbreviations
+  'pa', 'pc', 'lp', 'lc', 'se', 'ev', 'eg', 'oy', 'kk', 'gk', 'yk', 'hb', 'kb', 'pl', 'ou', 'ug', 'sl', 'teo', 'spa', 'cio',
+  'md', 'na', 'cpa', 'cpas', 'dds', 'dmd', 'dvm', 'esq',
 ]);
 
 function buildForms(): LegalForm[] {
@@ -274,7 +276,8 @@ export function stripLegalForms(tokens: string[], opts: StripOptions = {}): Lega
     for (const f of list) {
       const k = f.tokens.length;
       if (k >= n) continue; // never strip to empty
-      if (f.wordLike && removed.length > 0) continue; // last position only
+      // last position only — except 'co' (company), which often precedes another form ("Co LLP")
+      if (f.wordLike && removed.length > 0 && f.text !== 'co') continue;
       if (f.tokens[0] === 'spa' && k === 1 && !opts.allowSpa) continue;
       let ok = true;
       for (let i = 0; i < k - 1; i++) {

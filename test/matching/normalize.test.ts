@@ -203,3 +203,9 @@ test('normalize: professional designations, "of", Spanish "y", spelling variants
   assert.equal(key('Sterling Silver Jewellers'), key('Sterling Silver Jewelers'));
   assert.equal(key('MD'), 'md'); // never to empty
 });
+
+test('normalize: "co" before another legal form; non-word forms in any round', () => {
+  assert.equal(key('Synic Title Company, LLP'), 'synic title');
+  assert.equal(key('Morton Veterinary Clinic, Pty P.C.'), 'morton veterinary clinic');
+  assert.equal(key('Lindqvist Bygg AB Ltd'), 'lindqvist bygg ab'); // 'ab' only from the last position
+});
