@@ -144,6 +144,19 @@ const ALIAS_MARKERS: string[][] = [
 
 const ALIAS_FIRST: ReadonlySet<string> = new Set(ALIAS_MARKERS.map((m) => m[0]));
 
+const SP_ALIAS = 1;
+const SP_FLAG_PHRASE = 2;
+const SP_FLAG_WORD = 4;
+/** Per token: may it start an alias marker, start a flag phrase, or be a flag word? One lookup each. */
+const NAME_SPECIAL: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const add = (k: string, b: number) => m.set(k, (m.get(k) ?? 0) | b);
+  for (const k of ALIAS_FIRST) add(k, SP_ALIAS);
+  for (const k of FLAG_PHRASE_FIRST) add(k, SP_FLAG_PHRASE);
+  for (const k of FLAG_FIRST_WORDS) add(k, SP_FLAG_WORD);
+  return m;
+})();
+
 const SLASH_FIXES: [RegExp, string][] = [
   [/\bd\s*\/\s*b\s*\/\s*a\b/g, ' dba '],
   [/\ba\s*\/\s*k\s*\/\s*a\b/g, ' aka '],
@@ -288,9 +301,35 @@ interface CanonResult {
   legal: LegalForm[];
 }
 
+/** Tokens that steps 4–6 may change: one lookup per token decides whether they have anything to do. */
+const CANON_TOKENS: ReadonlySet<string> = new Set([
+  ...CONNECTORS,
+  ...SUFFIX_UNIT_HEAD,
+  ...SUFFIX_UNIT_TAIL,
+  ...LEADING_SAINT,
+  ...SYNONYMS.keys(),
+  ...STREET_SYNONYMS.keys(),
+  'y',
+]);
+
 /** Steps 4–7 on a token list. Pushes what it removes onto `removed`. */
 function canonicalize(input: string[], removed: string[], allowSpa: boolean): CanonResult {
   let t = input;
+  let work = false;
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i];
+    if (x.length === 1 || CANON_TOKENS.has(x)) {
+      work = true;
+      break;
+    }
+  }
+  if (!work) {
+    // nothing for steps 4–6 (most names): legal forms and 'the' only
+    const legal = stripLegalForms(t, { allowSpa });
+    for (const f of legal) removed.push(f.text);
+    stripThe(t, removed);
+    return { tokens: t, legal };
+  }
   // Step 4: suffix units at the end ('& co', 'and company', 'et cie'), then drop connectors.
   while (t.length > 2) {
     const a = t[t.length - 2];
@@ -349,22 +388,26 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
   const legal = stripLegalForms(t, { allowSpa });
   for (const f of legal) removed.push(f.text);
+  stripThe(t, removed);
+  return { tokens: t, legal };
+}
+
+/** A leading 'the', or a trailing one ("Village Bakery, The"); never to empty. */
+function stripThe(t: string[], removed: string[]): void {
   if (t.length > 1 && t[0] === 'the') {
     removed.push('the');
     t.shift();
   }
   if (t.length > 1 && t[t.length - 1] === 'the') {
-    // "Village Bakery, The"
     removed.push('the');
     t.length -= 1;
   }
-  return { tokens: t, legal };
 }
 
+const MAY_HAVE_NUMBER = /\d|(?:^| )[ivx]{2,4}(?: |$)/;
+
 function numbersOf(tokens: string[], key: string): string {
-  let roman = false;
-  for (const tok of tokens) if (ROMAN.has(tok)) roman = true;
-  if (!roman && !/\d/.test(key)) return '';
+  if (!MAY_HAVE_NUMBER.test(key)) return '';
   let nums: string[] | null = null;
   for (const tok of tokens) {
     const r = ROMAN.get(tok);
@@ -430,11 +473,17 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   };
 
   const single = segments.length === 1;
+  let anySpecial = 0;
   for (const seg of segments) {
     const t = seg.tokens;
-    const maybeFlag = t.length <= 5 && FLAG_PHRASE_FIRST.has(t[0]);
-    let maybeAlias = false;
-    for (let k = 0; k < t.length; k++) if (ALIAS_FIRST.has(t[k])) maybeAlias = true;
+    let bits = 0;
+    for (let k = 0; k < t.length; k++) {
+      const b = NAME_SPECIAL.get(t[k]);
+      if (b !== undefined) bits |= k === 0 ? b : b & ~SP_FLAG_PHRASE;
+    }
+    anySpecial |= bits;
+    const maybeFlag = (bits & SP_FLAG_PHRASE) !== 0 && t.length <= 5;
+    const maybeAlias = (bits & SP_ALIAS) !== 0;
     if (!maybeFlag && !maybeAlias) {
       if (single) mainTokens = t;
       else for (const x of t) mainTokens.push(x);
@@ -480,8 +529,11 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   }
 
   // Word-level flags inside the main name.
-  let mayFlag = false;
-  for (const x of mainTokens) if (FLAG_FIRST_WORDS.has(x) || x.startsWith('zz') || x.startsWith('xx')) mayFlag = true;
+  let mayFlag = (anySpecial & SP_FLAG_WORD) !== 0;
+  if (!mayFlag && mainTokens.length > 1) {
+    const x = mainTokens[0];
+    if (x.startsWith('zz') || x.startsWith('xx')) mayFlag = true;
+  }
   if (mayFlag) {
     const kept: string[] = [];
     for (let i = 0; i < mainTokens.length; i++) {
