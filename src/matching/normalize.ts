@@ -165,17 +165,39 @@ const SLASH_FIXES: [RegExp, string][] = [
 ];
 
 const TOKEN_SPLIT = /[^\p{L}\p{N}&+]+/u;
-const TOKEN_SPLIT_ASCII = /[^a-z0-9&+]+/;
 const SEGMENT_CHARS = /[([{|*;:\-–—]/;
 const SEGMENT_SPLIT = /\s[-–—|:]+\s|\s[-–—]+$|^[-–—]+\s|[|*;]|\s--+|--+\s/;
 
 function tokenize(s: string): string[] {
+  if (!NON_ASCII.test(s)) return tokenizeAscii(s);
   if (s.includes('&') || s.includes('+')) s = s.replace(/[&+]/g, (c) => ` ${c} `);
-  const parts = s.split(NON_ASCII.test(s) ? TOKEN_SPLIT : TOKEN_SPLIT_ASCII);
+  const parts = s.split(TOKEN_SPLIT);
   // a regex split leaves empty strings only at the ends
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   if (parts.length > 0 && parts[0] === '') parts.shift();
   return parts;
+}
+
+/** The same split for ASCII text without a regular expression: runs of [a-z0-9], and '&' / '+' alone. */
+function tokenizeAscii(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    if (word) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) {
+      out.push(s.slice(start, i));
+      start = -1;
+    }
+    if (c === 38) out.push('&');
+    else if (c === 43) out.push('+');
+  }
+  if (start >= 0) out.push(start === 0 ? s : s.slice(start));
+  return out;
 }
 
 function startsWithSeq(tokens: string[], at: number, seq: string[]): boolean {
