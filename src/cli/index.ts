@@ -87,7 +87,8 @@ program.command('demo')
     const { startSandboxes, describeSandboxes } = await import('../sandbox/demo.js');
     const cfg = config();
     const sandboxes = await startSandboxes({ itgluePort: 4010, haloPort: 4020 });
-    const running = await startServer({ ...cfg, allowInsecureHttp: true }, { demoHints: sandboxes.hints });
+    // The demo keeps the terminal readable: warnings and errors only, unless LOG_LEVEL says otherwise.
+    const running = await startServer({ ...cfg, allowInsecureHttp: true, logLevel: process.env.LOG_LEVEL ?? 'warn' }, { demoHints: sandboxes.hints });
     process.stdout.write(describeSandboxes(sandboxes.hints));
     process.stdout.write(`\nCrosswalk demo running at ${running.url}\nOpen it, create the administrator account, then go to Integrations: the sandbox values are offered there.\n`);
     onShutdown(async () => {
