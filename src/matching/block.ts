@@ -13,6 +13,11 @@ import { EQUALITY, F, STRONG, Scorer, THRESHOLDS } from './score.js';
 export function rareTokenMaxPostings(psaCount: number): number {
   return Math.min(200, Math.max(50, Math.round(psaCount / 200)));
 }
+/**
+ * Light blocking (a record already locked by a unique exact key): candidates only for the runner-up
+ * reason and the dropdown order, from its rarest token when at most this common.
+ */
+export const LIGHT_MAX_POSTINGS = 16;
 /** Fallback for records whose tokens are all common: their rarest token, if at most this common. */
 export const FALLBACK_MAX_POSTINGS = 2000;
 
@@ -167,7 +172,7 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
       } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
     }
     if (m === BLOCK_LIGHT) {
-      if (r1 !== undefined && r1.length <= rareMax) n = addAll(r1, stamp, cand, n, i);
+      if (r1 !== undefined && r1.length <= LIGHT_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
     } else {
       if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
       if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
