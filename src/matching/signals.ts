@@ -37,8 +37,6 @@ export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
   'inbox.com', 'onmicrosoft.com', 'example.com', 'example.org', 'example.net',
 ]);
 
-const HOST_OK = /^[a-z0-9.-]+$/;
-const PLAIN_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
 
 /**
  * The registrable domain ("contoso.com", "contoso.co.uk") of a URL, host name or e-mail address;
@@ -46,22 +44,32 @@ const PLAIN_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
  */
 export function registrableDomain(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  let s: string;
-  if (PLAIN_HOST.test(raw)) {
-    s = raw.toLowerCase(); // the common case: "contoso.com"
-  } else {
-    s = raw.trim().toLowerCase();
-    if (!s) return null;
-    const at = s.lastIndexOf('@');
-    if (at >= 0) s = s.slice(at + 1);
-    s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
-    const cut = s.search(/[/?#\s]/);
-    if (cut >= 0) s = s.slice(0, cut);
-    const colon = s.indexOf(':');
-    if (colon >= 0) s = s.slice(0, colon);
-    s = s.replace(/\.+$/, '').replace(/^\.+/, '');
-    if (!s || !HOST_OK.test(s) || s.includes('..')) return null;
+  // host part of an e-mail address, URL or bare host name, without regular expressions
+  let start = 0;
+  const at = raw.lastIndexOf('@');
+  if (at >= 0) start = at + 1;
+  else {
+    const scheme = raw.indexOf('://');
+    if (scheme >= 0) start = scheme + 3;
   }
+  while (start < raw.length && raw.charCodeAt(start) <= 32) start++;
+  let end = start;
+  let upper = false;
+  for (; end < raw.length; end++) {
+    const c = raw.charCodeAt(end);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46) continue;
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      continue;
+    }
+    if (c === 47 || c === 63 || c === 35 || c === 58 || c <= 32) break; // / ? # : space
+    return null; // anything else: not a host name
+  }
+  let s = start === 0 && end === raw.length ? raw : raw.slice(start, end);
+  if (upper) s = s.toLowerCase();
+  while (s.endsWith('.')) s = s.slice(0, -1);
+  while (s.startsWith('.')) s = s.slice(1);
+  if (!s || s.includes('..')) return null;
   const last = s.lastIndexOf('.');
   if (last <= 0) return null;
   const tld = s.slice(last + 1);
