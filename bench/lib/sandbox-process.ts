@@ -15,6 +15,8 @@ export interface SandboxProcess {
   authUrl: string;
   resourceUrl: string;
   tenant: string;
+  /** the child reuses its last ticket query (see halo-sandbox-child.ts) */
+  memo: boolean;
   pid: number;
   /** ms from spawn to listening (includes generating the data). */
   readyMs: number;
@@ -27,13 +29,15 @@ export interface SandboxProcess {
   close(): Promise<void>;
 }
 
-export async function startSandboxProcess(opts: HaloSandboxOptions): Promise<SandboxProcess> {
+export async function startSandboxProcess(opts: HaloSandboxOptions, flags: { memo?: boolean } = {}): Promise<SandboxProcess> {
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(opts)], {
+  // BENCH_SANDBOX_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const extra = (process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
+  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', CHILD, JSON.stringify(opts), ...(flags.memo === true ? ['memo'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const info = await new Promise<{ url: string; authUrl: string; resourceUrl: string; tenant: string }>((resolve, reject) => {
+  const info = await new Promise<{ url: string; authUrl: string; resourceUrl: string; tenant: string; memo: boolean }>((resolve, reject) => {
     let buf = '';
     const onData = (c: Buffer): void => {
       buf += c.toString('utf8');
