@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Stream, StreamResult } from '../connectors/contract.js';
+import type { Page, Stream, StreamResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
 import type { Database, SyncRunTable } from '../store/schema.js';
 import type { SyncedWriter } from '../store/repos/synced.js';
@@ -76,6 +76,10 @@ interface StreamState {
 
 const OVERLAP_MS = 10 * 60 * 1000;
 const MAX_EVENTS = 200;
+/** Write a stream's records in batches of up to this many, */
+const FLUSH_RECORDS = 1000;
+/** or at least this often. */
+const FLUSH_MS = 500;
 
 export class SyncInProgressError extends Error {
   constructor(readonly run: SyncRunView) {
@@ -220,7 +224,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     let status: SyncStatus = 'succeeded';
     let error: { code: string; message: string } | null = null;
     try {
-      plan = await deps.plan({ workspaceId, kind, mode, runId, onEvent });
+      const thePlan = await deps.plan({ workspaceId, kind, mode, runId, onEvent });
+      plan = thePlan;
       const state = await readState(workspaceId, kind);
       for (const step of plan.steps) if (step.progressName !== null) progress[step.progressName] = { fetched: 0, total: null, done: false };
       await save();
@@ -234,22 +239,45 @@ export function createSyncService(deps: SyncServiceDeps) {
         const gen = step.stream.read({ since, signal: controller.signal });
         let result: StreamResult;
         let lastId: string | null = null;
+        // Pages are written in batches: one transaction (and one progress write) per FLUSH_RECORDS records
+        // or FLUSH_MS, whichever comes first — per page when pages arrive slowly (rate-limited), fewer and
+        // larger transactions when they arrive fast (each SQLite commit costs WAL writes for every index page touched).
+        let buffer: unknown[] = [];
+        let bufferTotal: number | null = null;
+        let lastFlush = performance.now();
+        const flush = async (): Promise<void> => {
+          lastFlush = performance.now();
+          if (buffer.length === 0) return;
+          const records = buffer;
+          buffer = [];
+          await step.writer.upsert(records, scope);
+          p.fetched += records.length;
+          if (bufferTotal !== null) p.total = Math.max(bufferTotal, p.fetched);
+          const last = records[records.length - 1] as { id?: string } | undefined;
+          lastId = last?.id ?? lastId;
+          st.checkpoint = { fetched: p.fetched, lastId, at: new Date().toISOString() };
+          counters.eta = estimate(thePlan, progress, startedAt);
+          await save();
+        };
         for (;;) {
-          const next = await gen.next();
+          let next: IteratorResult<Page<unknown>, StreamResult>;
+          try {
+            next = await gen.next();
+          } catch (err) {
+            // What was fetched before the failure is stored: a failed run keeps everything it got.
+            await flush();
+            throw err;
+          }
           if (next.done === true) {
             result = next.value;
             break;
           }
           const page = next.value;
-          await step.writer.upsert(page.records, scope);
-          p.fetched += page.records.length;
-          if (page.total !== null) p.total = Math.max(page.total, p.fetched);
-          const last = page.records[page.records.length - 1] as { id?: string } | undefined;
-          lastId = last?.id ?? lastId;
-          st.checkpoint = { fetched: p.fetched, lastId, at: new Date().toISOString() };
-          counters.eta = estimate(plan, progress, startedAt);
-          await save();
+          for (const r of page.records) buffer.push(r);
+          if (page.total !== null) bufferTotal = page.total;
+          if (buffer.length >= FLUSH_RECORDS || performance.now() - lastFlush >= FLUSH_MS) await flush();
         }
+        await flush();
         p.done = true;
         if (p.total === null || p.total < p.fetched) p.total = p.fetched;
         if (result.partial) {

@@ -207,4 +207,27 @@ describe('HaloPSA integration against the sandbox', () => {
     assert.ok(sandbox.control.requests().some((r) => r.status === 401), 'an expired-token 401 was seen and recovered from');
     assert.deepEqual(await storedIds('psa_tickets'), expectedTickets());
   });
+
+  test('a failed sync keeps everything it stored and can be retried', async () => {
+    await t.store.db.deleteFrom('psa_tickets').execute();
+    sandbox.control.setLatency(10);
+    let broken = false;
+    const timer = setInterval(() => {
+      const n = sandbox.control.requests().filter((r) => /\/tickets/i.test(r.path) && r.status === 200).length;
+      if (!broken && n >= 30) { sandbox.control.addFault({ type: '500', count: -1, pathPrefix: '/Tickets' }); broken = true; }
+    }, 2);
+    sandbox.control.clearRequests();
+    const failed = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    clearInterval(timer);
+    sandbox.control.setLatency(0);
+    sandbox.control.clearFaults();
+    assert.equal(failed.status, 'failed');
+    assert.match(JSON.stringify(failed.error), /HTTP 500|server/i);
+    const kept = (await storedIds('psa_tickets')).length;
+    assert.ok(kept >= 1000 && kept < expectedTickets().length, `kept ${kept} tickets`);
+    assert.equal(failed.progress.tickets!.fetched, kept, 'progress counts what was stored');
+    const retry = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    assert.equal(retry.status, 'succeeded', JSON.stringify(retry));
+    assert.deepEqual(await storedIds('psa_tickets'), expectedTickets());
+  });
 });

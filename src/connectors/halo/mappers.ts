@@ -3,7 +3,6 @@
  * Lenient: unknown fields are ignored, missing ones become null, a record without a usable id is dropped
  * (the mapper returns null and the stream counts it).
  */
-import { z } from 'zod';
 import type { PsaCompany, PsaSite, PsaTicket, PsaTicketType } from '../contract.js';
 
 /** Halo ids are int32 but arrive as numbers, doubles (`12.0`) or numeric strings. 0 / -1 / '' mean "none". */
@@ -83,12 +82,9 @@ function bool(value: unknown): boolean | null {
   return null;
 }
 
-/** Any JSON object; vendor fields are read one by one with the helpers above. */
-const rawRecord = z.record(z.string(), z.unknown());
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  const parsed = rawRecord.safeParse(value);
-  return parsed.success && !Array.isArray(value) ? parsed.data : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
 function nestedName(value: unknown): string | null {

@@ -101,8 +101,12 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
       if (opts.since !== null) {
         reads.push({ lastupdatefromdate: haloQueryDate(opts.since) });
       } else {
-        if (ticketMonths > 0) reads.push({ lastupdatefromdate: haloQueryDate(subtractMonths(deps.now(), ticketMonths)) });
-        reads.push({ open_only: true });
+        if (ticketMonths > 0) {
+          const cutoff = subtractMonths(deps.now(), ticketMonths);
+          reads.push({ lastupdatefromdate: haloQueryDate(cutoff) });
+          // Only the open tickets the window missed; a minute of overlap (deduplicated by id) so no boundary falls between.
+          reads.push({ open_only: true, lastupdatetodate: haloQueryDate(new Date(cutoff.getTime() + 60_000)) });
+        } else reads.push({ open_only: true });
       }
 
       // Tickets carry a status id; Halo's /Status list (bare array) gives the names people know.

@@ -54,6 +54,9 @@ export class HaloStore {
   nextTicketId = 1;
   generatedAt = 0;
   private rng: () => number = Math.random;
+  /** bumped on every ticket change: keys the memo of the last ticket query */
+  private ticketVersion = 0;
+  private lastQuery: { key: string; rows: HTicket[] } | null = null;
   private cache: { active?: HClient[]; inactive?: HClient[]; opps?: HTicket[]; activeSites?: HSite[] } = {};
 
   constructor(private readonly init: StoreInit) {
@@ -86,10 +89,12 @@ export class HaloStore {
     this.nextSiteId = d.nextSiteId;
     this.nextTicketId = d.nextTicketId;
     this.cache = {};
+    this.ticketVersion++;
   }
 
   invalidate(): void {
     this.cache = {};
+    this.ticketVersion++;
   }
 
   activeClients(): HClient[] {
@@ -119,6 +124,15 @@ export class HaloStore {
 
   /** Tickets matching the filter, in id order. With no filter: the stored array itself (do not mutate). */
   queryTickets(f: TicketFilter): HTicket[] {
+    // A paged read asks for the same filter page after page: answer from the last result until a ticket changes.
+    const key = `${this.ticketVersion}|${JSON.stringify(f, (_k, v: unknown) => (v instanceof Set ? [...v] : v))}`;
+    if (this.lastQuery !== null && this.lastQuery.key === key) return this.lastQuery.rows;
+    const rows = this.scanTickets(f);
+    this.lastQuery = { key, rows };
+    return rows;
+  }
+
+  private scanTickets(f: TicketFilter): HTicket[] {
     const base = f.opportunitiesOnly ? this.opportunities() : this.tickets;
     const from = f.from ?? null;
     const to = f.to ?? null;
@@ -182,6 +196,7 @@ export class HaloStore {
     this.ticketById.set(t.id, t);
     if (t.id >= this.nextTicketId) this.nextTicketId = t.id + 1;
     this.cache.opps = undefined;
+    this.ticketVersion++;
   }
 
   /** Adds `count` random tickets (opened now) and/or the given ones. Returns the new ids. */
@@ -252,6 +267,7 @@ export class HaloStore {
         t.typeId = type.id;
         t.isOpportunity = type.isOpportunity;
         this.cache.opps = undefined;
+    this.ticketVersion++;
       }
     }
     if (patch.closed !== undefined && patch.closed !== t.closed) {
@@ -270,6 +286,7 @@ export class HaloStore {
     t.lastUpdate = parseHaloDate(patch.lastUpdate) ?? now;
     t.lastAction = t.lastUpdate;
     t.subMs = Math.floor(this.rng() * 10000);
+    this.ticketVersion++;
     return true;
   }
 
@@ -280,6 +297,7 @@ export class HaloStore {
     const i = this.tickets.indexOf(t);
     if (i >= 0) this.tickets.splice(i, 1);
     this.cache.opps = undefined;
+    this.ticketVersion++;
     return true;
   }
 
