@@ -1,5 +1,6 @@
-import { startItGlueSandbox } from './itglue/index.js';
+import { startItGlueSandbox, type StartItGlueSandboxOptions } from './itglue/index.js';
 import { HALO_SANDBOX_DEFAULTS, startHaloSandbox } from './halo/index.js';
+import type { HaloSandboxOptions } from './halo/types.js';
 
 export interface SandboxHints {
   itglue: { baseUrl: string; apiKey: string };
@@ -7,12 +8,18 @@ export interface SandboxHints {
   [key: string]: unknown;
 }
 
-/** Start both vendor imitations on fixed ports (the demo and `crosswalk sandbox`). */
-export async function startSandboxes(opts: { itgluePort: number; haloPort: number; host?: string }) {
+/** Start both vendor imitations (the demo and `crosswalk sandbox` on fixed ports; tests on port 0). */
+export async function startSandboxes(opts: { itgluePort: number; haloPort: number; host?: string; apiKey?: string; itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions }) {
   const host = opts.host ?? '127.0.0.1';
-  const apiKey = 'ITG.sandbox.demo-key';
-  const itglue = await startItGlueSandbox({ port: opts.itgluePort, host, apiKey });
-  const halo = await startHaloSandbox({ port: opts.haloPort, host });
+  const apiKey = opts.apiKey ?? 'ITG.sandbox.demo-key';
+  const itglue = await startItGlueSandbox({ ...opts.itglue, port: opts.itgluePort, host, apiKey });
+  let halo: Awaited<ReturnType<typeof startHaloSandbox>>;
+  try {
+    halo = await startHaloSandbox({ ...opts.halo, port: opts.haloPort, host });
+  } catch (e) {
+    await itglue.close();
+    throw e;
+  }
   const hints: SandboxHints = {
     itglue: { baseUrl: itglue.url, apiKey },
     halo: {
@@ -24,10 +31,11 @@ export async function startSandboxes(opts: { itgluePort: number; haloPort: numbe
     },
   };
   return {
+    itglue,
+    halo,
     hints,
     async close() {
-      await itglue.close();
-      await halo.close();
+      await Promise.allSettled([itglue.close(), halo.close()]);
     },
   };
 }

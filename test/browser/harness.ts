@@ -4,9 +4,9 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { startServer, ROOT, type Running } from '../../src/runtime.js';
-import { startItGlueSandbox, type ItGlueSandbox, type StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
-import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox, type HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
-import type { SandboxHints } from '../../src/sandbox/demo.js';
+import type { ItGlueSandbox, StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
+import type { HaloSandbox, HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
+import { startSandboxes as startDemoSandboxes, type SandboxHints } from '../../src/sandbox/demo.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -77,31 +77,13 @@ export interface Sandboxes {
  * Halo gets a small ticket set by default so its sync takes a moment, not minutes.
  */
 export async function startSandboxes(opts: { itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions } = {}): Promise<Sandboxes> {
-  const apiKey = opts.itglue?.apiKey ?? E2E_ITGLUE_KEY;
-  const itglue = await startItGlueSandbox({ rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue, port: 0, apiKey });
-  let halo: HaloSandbox;
-  try {
-    halo = await startHaloSandbox({ ticketCount: 1500, ...opts.halo, port: 0, rateLimit: null });
-  } catch (e) {
-    await itglue.close();
-    throw e;
-  }
-  const hints: SandboxHints = {
-    itglue: { baseUrl: itglue.url, apiKey },
-    halo: {
-      resourceServerUrl: halo.resourceUrl,
-      authorizationServerUrl: halo.authUrl,
-      tenant: '',
-      clientId: HALO_SANDBOX_DEFAULTS.clientId,
-      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
-    },
-  };
-  return {
-    itglue, halo, hints,
-    async close() {
-      await Promise.allSettled([itglue.close(), halo.close()]);
-    },
-  };
+  return startDemoSandboxes({
+    itgluePort: 0,
+    haloPort: 0,
+    apiKey: opts.itglue?.apiKey ?? E2E_ITGLUE_KEY,
+    itglue: { rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue },
+    halo: { ticketCount: 1500, ...opts.halo, rateLimit: null },
+  });
 }
 
 export interface ApiResult<T = unknown> {

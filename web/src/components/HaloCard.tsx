@@ -1,12 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Checkbox, Code, Divider, Group, List, PasswordInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconLink } from '@tabler/icons-react';
-import { useMutation } from '@tanstack/react-query';
-import { api, fieldErrors, type DemoHints, type HaloSettings, type HaloSettingsInput, type Integration } from '../api.js';
+import { api, type DemoHints, type HaloSettings, type HaloSettingsInput, type Integration } from '../api.js';
 import { navigate } from '../router.js';
 import { ErrorAlert } from './common.js';
 import { DemoHintBox } from './DemoHints.js';
-import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, useAfterSave } from './settings-shared.js';
+import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
 import { TestResultAlert } from './TestResultAlert.js';
 
@@ -52,7 +51,6 @@ export function HaloCard({ integration, hints }: { integration: Integration | un
   const [clientSecret, setClientSecret] = useState('');
   const [pullTickets, setPullTickets] = useState(settings.pullTickets ?? true);
   const [opportunityExport, setOpportunityExport] = useState(settings.opportunityExport ?? false);
-  const afterSave = useAfterSave();
 
   const body = (): HaloSettingsInput => ({
     resourceServerUrl: resourceServerUrl.trim(),
@@ -64,23 +62,8 @@ export function HaloCard({ integration, hints }: { integration: Integration | un
     opportunityExport,
   });
 
-  const test = useMutation({ mutationFn: () => api.testHalo(body()) });
-  const save = useMutation({
-    mutationFn: () => api.saveHalo(body()),
-    onSuccess: ({ integration: saved, syncRun }) => {
-      setClientSecret('');
-      afterSave(saved, syncRun);
-    },
-  });
-
-  const errors = { ...fieldErrors(test.error), ...fieldErrors(save.error) };
+  const { test, save, errors, onSubmit } = useSettingsForm({ body, test: api.testHalo, save: api.saveHalo, clearSecret: () => setClientSecret('') });
   const secretSet = settings.clientSecretSet === true;
-
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    test.reset();
-    save.mutate();
-  };
 
   const fill = () => {
     if (hints === undefined) return;

@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Divider, Group, NativeSelect, PasswordInput, Stack, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
-import { api, fieldErrors, type DemoHints, type Integration, type ItGlueSettings, type ItGlueSettingsInput } from '../api.js';
+import { api, type DemoHints, type Integration, type ItGlueSettings, type ItGlueSettingsInput } from '../api.js';
 import { ErrorAlert } from './common.js';
 import { DemoHintBox } from './DemoHints.js';
-import { IntegrationCard, parseList, SECRET_SAVED_PLACEHOLDER, useAfterSave } from './settings-shared.js';
+import { IntegrationCard, parseList, SECRET_SAVED_PLACEHOLDER, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
 import { TestResultAlert } from './TestResultAlert.js';
 
@@ -27,7 +26,6 @@ export function ItGlueCard({ integration, hints }: { integration: Integration | 
   const [region, setRegion] = useState(regionOf(settings.baseUrl ?? REGIONS[0].url));
   const [apiKey, setApiKey] = useState('');
   const [statuses, setStatuses] = useState((settings.activeStatusNames ?? ['Active']).join(', '));
-  const afterSave = useAfterSave();
 
   const body = (): ItGlueSettingsInput => {
     const names = parseList(statuses);
@@ -38,23 +36,8 @@ export function ItGlueCard({ integration, hints }: { integration: Integration | 
     };
   };
 
-  const test = useMutation({ mutationFn: () => api.testItGlue(body()) });
-  const save = useMutation({
-    mutationFn: () => api.saveItGlue(body()),
-    onSuccess: ({ integration: saved, syncRun }) => {
-      setApiKey('');
-      afterSave(saved, syncRun);
-    },
-  });
-
-  const errors = { ...fieldErrors(test.error), ...fieldErrors(save.error) };
+  const { test, save, errors, onSubmit } = useSettingsForm({ body, test: api.testItGlue, save: api.saveItGlue, clearSecret: () => setApiKey('') });
   const keySet = settings.apiKeySet === true;
-
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    test.reset();
-    save.mutate();
-  };
 
   const fill = () => {
     if (hints === undefined) return;

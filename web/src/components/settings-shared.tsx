@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
-import type { Integration, SyncRun } from '../api.js';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { fieldErrors, type Integration, type SyncRun } from '../api.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey } from '../hooks.js';
 import { INTEGRATION_NAMES } from '../sync-format.js';
 
@@ -78,4 +78,32 @@ export function parseList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/**
+ * The Test Settings / Save Settings pair every integration card has: both send the form's body, field
+ * errors from either land next to the inputs, and a save clears the secret input (it is never shown again).
+ */
+export function useSettingsForm<B, T>(opts: {
+  body: () => B;
+  test: (body: B) => Promise<T>;
+  save: (body: B) => Promise<{ integration: Integration; syncRun: SyncRun | null }>;
+  clearSecret: () => void;
+}) {
+  const afterSave = useAfterSave();
+  const test = useMutation({ mutationFn: () => opts.test(opts.body()) });
+  const save = useMutation({
+    mutationFn: () => opts.save(opts.body()),
+    onSuccess: ({ integration, syncRun }) => {
+      opts.clearSecret();
+      afterSave(integration, syncRun);
+    },
+  });
+  const errors = { ...fieldErrors(test.error), ...fieldErrors(save.error) };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    test.reset();
+    save.mutate();
+  };
+  return { test, save, errors, onSubmit };
 }
