@@ -3,11 +3,9 @@ import { Button, Checkbox, Code, Divider, Group, List, PasswordInput, SimpleGrid
 import { IconLink } from '@tabler/icons-react';
 import { api, type DemoHints, type HaloSettings, type HaloSettingsInput, type Integration } from '../api.js';
 import { navigate } from '../router.js';
-import { ErrorAlert } from './common.js';
 import { DemoHintBox } from './DemoHints.js';
-import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, useSettingsForm } from './settings-shared.js';
+import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, SettingsActions, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
-import { TestResultAlert } from './TestResultAlert.js';
 
 export const HALO_LINKS_PATH = '/integrations/halo/links';
 
@@ -166,17 +164,7 @@ export function HaloCard({ integration, hints }: { integration: Integration | un
               error={errors.opportunityExport}
             />
             <HaloPermissionsGuide />
-            {test.data !== undefined && <TestResultAlert result={test.data} />}
-            <ErrorAlert error={test.error} title="Could not test the settings" listIssues />
-            <ErrorAlert error={save.error} title="Could not save the settings" listIssues />
-            <Group gap="sm">
-              <Button variant="default" loading={test.isPending} onClick={() => { save.reset(); test.mutate(); }}>
-                Test Settings
-              </Button>
-              <Button type="submit" loading={save.isPending}>
-                Save Settings
-              </Button>
-            </Group>
+            <SettingsActions test={test} save={save} />
           </Stack>
         </form>
         <Divider />

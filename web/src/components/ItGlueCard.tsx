@@ -1,11 +1,9 @@
 import { useState } from 'react';
 import { Button, Divider, Group, NativeSelect, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { api, type DemoHints, type Integration, type ItGlueSettings, type ItGlueSettingsInput } from '../api.js';
-import { ErrorAlert } from './common.js';
 import { DemoHintBox } from './DemoHints.js';
-import { IntegrationCard, parseList, SECRET_SAVED_PLACEHOLDER, useSettingsForm } from './settings-shared.js';
+import { IntegrationCard, parseList, SECRET_SAVED_PLACEHOLDER, SettingsActions, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
-import { TestResultAlert } from './TestResultAlert.js';
 
 const REGIONS = [
   { value: 'us', label: 'US', url: 'https://api.itglue.com' },
@@ -102,17 +100,7 @@ export function ItGlueCard({ integration, hints }: { integration: Integration | 
               onChange={(e) => setStatuses(e.currentTarget.value)}
               error={errors.activeStatusNames}
             />
-            {test.data !== undefined && <TestResultAlert result={test.data} />}
-            <ErrorAlert error={test.error} title="Could not test the settings" listIssues />
-            <ErrorAlert error={save.error} title="Could not save the settings" listIssues />
-            <Group gap="sm">
-              <Button variant="default" loading={test.isPending} onClick={() => { save.reset(); test.mutate(); }}>
-                Test Settings
-              </Button>
-              <Button type="submit" loading={save.isPending}>
-                Save Settings
-              </Button>
-            </Group>
+            <SettingsActions test={test} save={save} />
           </Stack>
         </form>
         <Divider />

@@ -1,8 +1,10 @@
 import type { FormEvent, ReactNode } from 'react';
-import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { fieldErrors, type Integration, type SyncRun } from '../api.js';
+import { fieldErrors, type Integration, type SyncRun, type TestResult } from '../api.js';
+import { ErrorAlert } from './common.js';
+import { TestResultAlert } from './TestResultAlert.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey } from '../hooks.js';
 import { INTEGRATION_NAMES } from '../sync-format.js';
 
@@ -106,4 +108,23 @@ export function useSettingsForm<B, T>(opts: {
     save.mutate();
   };
   return { test, save, errors, onSubmit };
+}
+
+/** The result of the last test, errors of either call, and the two buttons the vendor guides name. */
+export function SettingsActions({ test, save }: Pick<ReturnType<typeof useSettingsForm<unknown, TestResult>>, 'test' | 'save'>) {
+  return (
+    <>
+      {test.data !== undefined && <TestResultAlert result={test.data} />}
+      <ErrorAlert error={test.error} title="Could not test the settings" listIssues />
+      <ErrorAlert error={save.error} title="Could not save the settings" listIssues />
+      <Group gap="sm">
+        <Button variant="default" loading={test.isPending} onClick={() => { save.reset(); test.mutate(); }}>
+          Test Settings
+        </Button>
+        <Button type="submit" loading={save.isPending}>
+          Save Settings
+        </Button>
+      </Group>
+    </>
+  );
 }
