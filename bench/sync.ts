@@ -29,9 +29,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createHaloConnector } from '../src/connectors/halo/index.js';
-import { createRateLimiter, type RateLimiter } from '../src/connectors/http/rate-limiter.js';
-import type { PsaStreams, Stream } from '../src/connectors/contract.js';
 import type { HaloSandboxStats } from '../src/sandbox/halo/types.js';
 import { createInProcessQueue } from '../src/sync/job-queue.js';
 import { createSyncService, type PlanContext, type RunPlan, type StreamStep, type SyncService } from '../src/sync/runner.js';
@@ -196,7 +193,7 @@ function benchSync(app: BenchApp, transform: (plan: RunPlan, ctx: PlanContext) =
   const queue = createInProcessQueue({ onError: (name, err) => log(`job ${name} failed: ${String(err)}`) });
   const integrations = app.services.integrations;
   const sync = createSyncService({
-    db: app.store.db,
+    repos: app.services.repos,
     queue,
     log: (msg, extra) => log(`[crosswalk] ${msg} ${JSON.stringify(extra ?? {})}`),
     plan: async (ctx) => transform(await integrations.plan(ctx), ctx),
@@ -211,32 +208,6 @@ function benchSync(app: BenchApp, transform: (plan: RunPlan, ctx: PlanContext) =
   };
 }
 
-/**
- * (a) The product's plan with each stream taken from a connector built as the integration service builds
- * it (src/integrations/service.ts haloConnector), except that its limiter runs at the compressed window.
- */
-async function compressStreams(app: BenchApp, plan: RunPlan, ctx: PlanContext, limiter: RateLimiter): Promise<RunPlan> {
-  const stored = await app.services.integrations.load(ctx.workspaceId, 'halo');
-  if (stored === null || stored.secrets.clientSecret === undefined) throw new Error('halo not configured');
-  const s = stored.settings as { resourceServerUrl: string; authorizationServerUrl: string; tenant: string | null; clientId: string };
-  const connector = createHaloConnector({
-    resourceServerUrl: s.resourceServerUrl, authorizationServerUrl: s.authorizationServerUrl, tenant: s.tenant, clientId: s.clientId,
-    clientSecret: stored.secrets.clientSecret, limiter, onEvent: ctx.onEvent,
-    // the 45 s default wait after a 429 without Retry-After, compressed like the window
-    retryAfterDefaultMs: Math.round((45_000 * WINDOW_MS) / HALO_WINDOW_MS),
-  });
-  const st: PsaStreams = connector.streams({ ticketMonths: app.config.ticketHistoryMonths });
-  const byProgress: Record<string, Stream<unknown> | undefined> = {
-    clients: st.companies as Stream<unknown>, sites: st.sites as Stream<unknown> | undefined,
-    ticketTypes: st.ticketTypes as Stream<unknown>, tickets: st.tickets as Stream<unknown>,
-  };
-  const steps: StreamStep[] = plan.steps.map((step) => {
-    const stream = step.progressName === null ? undefined : byProgress[step.progressName];
-    if (stream === undefined) throw new Error(`no compressed stream for step ${String(step.progressName)}`);
-    return { ...step, stream };
-  });
-  return { ...plan, steps, requestsPerSecond: limiter.limit / (WINDOW_MS / 1000), requestCount: () => connector.http.requestCount };
-}
 
 // ------------------------------------------------------------------------------------------------
 // worker: one scenario in this (fresh) process
@@ -288,19 +259,13 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
   let own: ReturnType<typeof benchSync> | null = null;
   try {
     const beforeApp = mb(process.memoryUsage.rss());
-    const a = await createBenchApp({ TICKET_HISTORY_MONTHS: String(TICKET_HISTORY_MONTHS) });
+    // (a): the integration's own limiter runs at the compressed window, and so does the wait after a 429 without Retry-After.
+    const a = await createBenchApp({ TICKET_HISTORY_MONTHS: String(TICKET_HISTORY_MONTHS) }, limited
+      ? { rateWindowMs: WINDOW_MS, connectorOptions: { retryAfterDefaultMs: Math.round((45_000 * WINDOW_MS) / HALO_WINDOW_MS) } }
+      : {});
     app = a;
     const trace: Trace | null = TRACE ? { upsertMs: 0, waitMs: 0, pages: 0 } : null;
-    const clientLimit = limited ? Math.max(1, Math.floor(LIMIT * INTEGRATION_HEADROOM)) : null;
-    if (limited) {
-      const limiter = createRateLimiter({ limit: clientLimit!, windowMs: WINDOW_MS });
-      own = benchSync(a, async (plan, ctx) => {
-        const p = await compressStreams(a, plan, ctx, limiter);
-        return trace === null ? p : instrument(p, trace);
-      });
-    } else if (trace !== null) {
-      own = benchSync(a, (plan) => instrument(plan, trace));
-    }
+    if (trace !== null) own = benchSync(a, (plan) => instrument(plan, trace));
     const sync = own?.sync ?? a.services.sync;
     const appReady = mb(process.memoryUsage.rss());
 
@@ -318,7 +283,7 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
         resourceServerUrl: sandbox.resourceUrl, authorizationServerUrl: sandbox.authUrl, tenant: '',
         clientId: 'crosswalk-sandbox', clientSecret: 'sandbox-secret', pullTickets: true, opportunityExport: false,
         // (b): effectively unlimited (the maximum the setting accepts: 97,000 per 5 min after headroom).
-        // (a): the vendor's 300; the streams run on the compressed limiter instead (compressStreams).
+        // (a): the vendor's 300, per the compressed window.
         rateLimitPer5Min: limited ? LIMIT : 100_000,
       },
     });
@@ -366,7 +331,7 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
       rss: { runPeak: mb(runPeak), beforeApp, appReady, processMax: process.resourceUsage().maxRSS / 1024 },
       childRssPeakMb: child === null ? null : child.peakKb / 1024,
       sandboxReadyMs: sandbox.readyMs,
-      clientLimit,
+      clientLimit: limited ? Math.max(1, Math.floor(LIMIT * INTEGRATION_HEADROOM)) : null,
       elu,
       cpuMs,
       childCpuMs: childCpu0 === null || childCpu1 === null ? null : childCpu1 - childCpu0,

@@ -1,14 +1,17 @@
 import type { Config } from './config.js';
 import type { Store } from './store/db.js';
 import type { Vault } from './store/secrets.js';
+import { createRepos, type Repos } from './store/repos/index.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { createNotifier, type Notifier } from './notify/notifier.js';
 import { createIntegrationService, type IntegrationService, type IntegrationServiceDeps } from './integrations/service.js';
+import { definitionOf } from './integrations/registry.js';
 import { createInProcessQueue, type JobQueue } from './sync/job-queue.js';
 import { createSyncService, type SyncRunView, type SyncService } from './sync/runner.js';
 import { startScheduler } from './sync/scheduler.js';
 
 export interface Services {
+  repos: Repos;
   mailer: Mailer;
   notifier: Notifier;
   integrations: IntegrationService;
@@ -20,18 +23,22 @@ export interface Services {
 
 export type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
-const NAMES: Record<string, string> = { itglue: 'IT Glue', halo: 'HaloPSA', syncro: 'Syncro' };
-
-export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; mailer?: Mailer; queue?: JobQueue } = {}): Services {
+export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; rateWindowMs?: number; mailer?: Mailer; queue?: JobQueue } = {}): Services {
+  const repos = createRepos(store.db);
   const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
-  const notifier = createNotifier(store.db, mailer, log);
-  const integrations = createIntegrationService({ db: store.db, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions });
+  const notifier = createNotifier(repos.notifications, mailer, log);
+  const integrations = createIntegrationService({
+    repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions,
+    ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
+  });
   const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
 
+  /** After an initial run every admin gets an email and an in-app notification with what was synced. */
   async function onFinished(run: SyncRunView, workspaceId: string): Promise<void> {
     if (run.mode !== 'initial') return;
-    const name = NAMES[run.integration] ?? run.integration;
-    const summary = await summarize(workspaceId, run.integration);
+    const def = definitionOf(run.integration);
+    const name = def?.displayName ?? run.integration;
+    const summary = await summarize(workspaceId, run);
     const took = run.startedAt !== null && run.finishedAt !== null ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : '';
     const ok = run.status === 'succeeded';
     const partial = run.status === 'partial';
@@ -39,7 +46,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
     const message = `${head}: ${summary}${took !== '' ? ` in ${took}` : ''}.${run.error !== null ? ` ${run.error.message}` : ''}`;
     const link = config.publicUrl !== null ? `\n\nOpen Crosswalk: ${config.publicUrl}/integrations` : '';
     const next = ok || partial
-      ? run.integration === 'itglue' ? 'Your IT Glue companies are now on the Companies page.' : 'Next step: open Link Companies and run Automap to attach PSA companies to your IT Glue companies.'
+      ? (def?.nextStep ?? '')
       : 'Data stored before the failure is kept. Fix the cause on the Integrations page and start the sync again.';
     await notifier.notifyAdmins(workspaceId, {
       kind: `sync.${run.status}`,
@@ -49,26 +56,24 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
     });
   }
 
-  async function summarize(workspaceId: string, kind: string): Promise<string> {
-    const db = store.db;
-    const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0).toLocaleString('en-US');
-    if (kind === 'itglue') {
-      const orgs = await count(db.selectFrom('itg_organizations').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirst() as never);
-      const cfg = await count(db.selectFrom('itg_configurations').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirst() as never);
-      const dom = await count(db.selectFrom('itg_domains').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirst() as never);
-      return `${orgs} organizations, ${cfg} configurations and ${dom} domains synced`;
+  /** "160 organizations, 1,200 configurations and 300 domains synced": what the store holds for each counted stream. */
+  async function summarize(workspaceId: string, run: SyncRunView): Promise<string> {
+    const parts: string[] = [];
+    for (const s of definitionOf(run.integration)?.streams ?? []) {
+      if (!s.summary) continue;
+      const n = await repos.synced[s.target].count({ workspaceId, kind: run.integration });
+      parts.push(`${n.toLocaleString('en-US')} ${n === 1 ? s.noun[0] : s.noun[1]}`);
     }
-    const companies = await count(db.selectFrom('psa_companies').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).where('kind', '=', kind).executeTakeFirst() as never);
-    const tickets = await count(db.selectFrom('psa_tickets').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).where('kind', '=', kind).executeTakeFirst() as never);
-    return `${companies} companies and ${tickets} tickets synced`;
+    const list = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+    return `${list === '' ? 'nothing' : list} synced`;
   }
 
-  const sync = createSyncService({ db: store.db, queue, plan: (ctx) => integrations.plan(ctx), onFinished, log });
+  const sync = createSyncService({ repos, queue, plan: (ctx) => integrations.plan(ctx), onFinished, log });
   integrations.attachSync(sync);
   let scheduler: { stop(): void } | null = null;
 
   return {
-    mailer, notifier, integrations, sync, queue,
+    repos, mailer, notifier, integrations, sync, queue,
     startScheduler() {
       scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
     },

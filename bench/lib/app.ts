@@ -13,6 +13,8 @@ import { createVault } from '../../src/store/secrets.js';
 import { buildApp } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/services.js';
 
+type ServiceOptions = Parameters<typeof createServices>[4];
+
 export interface BenchApp {
   app: FastifyInstance;
   store: Store;
@@ -25,7 +27,7 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-export async function createBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+export async function createBenchApp(env: Record<string, string> = {}, serviceOptions: ServiceOptions = {}): Promise<BenchApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosswalk-bench-'));
   const databaseUrl = path.join(dataDir, 'bench.db');
   const store = await openDatabase(databaseUrl);
@@ -34,7 +36,7 @@ export async function createBenchApp(env: Record<string, string> = {}): Promise<
   const log = (msg: string, extra?: Record<string, unknown>): void => {
     process.stderr.write(`[crosswalk] ${msg}${extra === undefined ? '' : ` ${JSON.stringify(extra)}`}\n`);
   };
-  const services = createServices(config, store, vault, log);
+  const services = createServices(config, store, vault, log, serviceOptions);
   const app = await buildApp({ config, store, vault, services, demoHints: null, webRoot: null });
   await app.ready();
   const setup = await app.inject({ method: 'POST', url: '/api/setup', payload: { email: 'bench@msp.example', password: 'bench password 123', name: 'Bench' } });

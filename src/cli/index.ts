@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
 import { hashPassword } from '../server/auth.js';
 import { onShutdown, startServer } from '../runtime.js';
+import { INTEGRATIONS, INTEGRATION_KINDS } from '../integrations/registry.js';
 
 function config(): Config {
   try {
@@ -70,26 +71,44 @@ user.command('create')
     process.stdout.write(`Created ${first ? 'admin' : o.role} ${email}.\n`);
   });
 
-program.command('sandbox')
-  .description('Start the local IT Glue and HaloPSA sandboxes (vendor imitations for demos and tests)')
-  .option('--itglue-port <port>', 'IT Glue sandbox port', '4010')
-  .option('--halo-port <port>', 'HaloPSA sandbox port', '4020')
-  .action(async (o: { itgluePort: string; haloPort: string }) => {
+/** `--<kind>-port <port>` for every integration with a sandbox (e.g. --halo-port 4020). */
+function withSandboxPorts(cmd: Command): Command {
+  for (const def of INTEGRATIONS) {
+    if (def.sandbox !== undefined) cmd.option(`--${def.kind}-port <port>`, `${def.displayName} sandbox port`, String(def.sandbox.defaultPort));
+  }
+  return cmd;
+}
+
+function sandboxPorts(o: Record<string, string>): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const def of INTEGRATIONS) {
+    if (def.sandbox === undefined) continue;
+    const raw = o[`${def.kind}Port`] ?? String(def.sandbox.defaultPort);
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--${def.kind}-port must be a port number (0–65535), not "${raw}"`);
+    ports[def.kind] = port;
+  }
+  return ports;
+}
+
+withSandboxPorts(program.command('sandbox'))
+  .description('Start the local vendor sandboxes (imitations of the vendor APIs for demos and tests)')
+  .action(async (o: Record<string, string>) => {
     const { startSandboxes, describeSandboxes } = await import('../sandbox/demo.js');
-    const s = await startSandboxes({ itgluePort: Number(o.itgluePort), haloPort: Number(o.haloPort) });
-    process.stdout.write(describeSandboxes(s.hints));
+    const s = await startSandboxes({ ports: sandboxPorts(o) });
+    process.stdout.write(describeSandboxes(s));
     onShutdown(() => s.close());
   });
 
-program.command('demo')
+withSandboxPorts(program.command('demo'))
   .description('Start the sandboxes and the app, with the sandbox connection values shown as hints')
-  .action(async () => {
+  .action(async (o: Record<string, string>) => {
     const { startSandboxes, describeSandboxes } = await import('../sandbox/demo.js');
     const cfg = config();
-    const sandboxes = await startSandboxes({ itgluePort: 4010, haloPort: 4020 });
+    const sandboxes = await startSandboxes({ ports: sandboxPorts(o) });
     // The demo keeps the terminal readable: warnings and errors only, unless LOG_LEVEL says otherwise.
     const running = await startServer({ ...cfg, allowInsecureHttp: true, logLevel: process.env.LOG_LEVEL ?? 'warn' }, { demoHints: sandboxes.hints });
-    process.stdout.write(describeSandboxes(sandboxes.hints));
+    process.stdout.write(describeSandboxes(sandboxes));
     process.stdout.write(`\nCrosswalk demo running at ${running.url}\nOpen it, create the administrator account, then go to Integrations: the sandbox values are offered there.\n`);
     onShutdown(async () => {
       await running.close();
@@ -99,18 +118,17 @@ program.command('demo')
 
 program.command('sync')
   .description('Run a sync now and wait for it')
-  .argument('<kind>', 'itglue or halo')
+  .argument('<kind>', INTEGRATION_KINDS.join(' or '))
   .option('--mode <mode>', 'incremental or full', 'incremental')
   .action(async (kind: string, o: { mode: string }) => {
-    if (kind !== 'itglue' && kind !== 'halo') fail('kind must be itglue or halo');
+    if (!INTEGRATION_KINDS.includes(kind)) fail(`kind must be one of: ${INTEGRATION_KINDS.join(', ')}`);
     if (o.mode !== 'incremental' && o.mode !== 'full') fail('--mode must be incremental or full');
     const { createServices } = await import('../services.js');
     const { createVault, loadOrCreateKey } = await import('../store/secrets.js');
     const cfg = config();
     const store = await openDatabase(cfg.databaseUrl);
     const services = createServices(cfg, store, createVault(loadOrCreateKey(cfg.secretKey, cfg.dataDir)), (m) => process.stderr.write(`${m}\n`));
-    const integrationRows = await services.integrations.configuredKinds();
-    const target = integrationRows.find((r) => r.kind === kind);
+    const target = (await services.integrations.configuredKinds()).find((r) => r.kind === kind);
     if (target === undefined) fail(`${kind} is not configured.`);
     const run = await services.sync.start(target.workspaceId, kind, o.mode as 'incremental' | 'full');
     const done = await services.sync.waitFor(run.id);

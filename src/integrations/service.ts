@@ -1,31 +1,21 @@
-import type { Kysely } from 'kysely';
-import type { CheckResult, ItGlueConnector, PsaConnector } from '../connectors/contract.js';
+import type { CheckResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
 import { createRateLimiter, type RateLimiter } from '../connectors/http/rate-limiter.js';
-import { createItGlueConnector } from '../connectors/itglue/index.js';
-import { createHaloConnector } from '../connectors/halo/index.js';
-import type { Database } from '../store/schema.js';
 import type { Vault } from '../store/secrets.js';
-import { nowIso } from '../store/db.js';
-import { createSyncedRepos } from '../store/repos/synced.js';
+import type { Repos } from '../store/repos/index.js';
+import type { ActiveCompany } from '../store/repos/companies.js';
 import type { PlanContext, RunPlan, StreamStep, SyncRunView, SyncService } from '../sync/runner.js';
 import { AppError } from '../server/errors.js';
-import {
-  INTEGRATION_KINDS, ROLE, type HaloBody, type HaloSettings, type IntegrationKind, type ItglueBody, type ItglueSettings,
-} from './specs.js';
+import type { IntegrationKindInfo } from '../shared/wire.js';
+import type { ConnectorOptions, IntegrationConnector, IntegrationDefinition, PsaActions, Secrets, StoredSettings } from './definition.js';
+import { definitionOf, INTEGRATIONS, primaryDefinition, supplementalDefinitions } from './registry.js';
+import { mergeSecrets, missingSecret, publicSettings, RATE_LIMIT_FIELD, toStoredSettings, type SettingsBody } from './settings.js';
 
-const WINDOW_MS = 5 * 60 * 1000;
-const DEFAULT_LIMITS: Record<IntegrationKind, number> = { itglue: 3000, halo: 300, syncro: 900 };
 /** Run a little under the vendor's limit so clock skew never earns a 429. */
 const HEADROOM = 0.97;
 
-interface Secrets {
-  apiKey?: string;
-  clientSecret?: string;
-}
-
 export interface IntegrationView {
-  kind: IntegrationKind;
+  kind: string;
   role: 'primary' | 'supplemental';
   configured: boolean;
   settings: Record<string, unknown>;
@@ -33,141 +23,116 @@ export interface IntegrationView {
 }
 
 export interface IntegrationServiceDeps {
-  db: Kysely<Database>;
+  repos: Repos;
   vault: Vault;
   ticketHistoryMonths: number;
   /** Options passed to every connector (tests shorten waits). */
-  connectorOptions?: { retryAfterDefaultMs?: number; timeoutMs?: number; backoffBaseMs?: number };
+  connectorOptions?: ConnectorOptions;
+  /** Overrides the vendor's rate-limit window (benchmarks compress it; production never sets it). */
+  rateWindowMs?: number;
+}
+
+/** What GET /api/integration-kinds says about one definition. */
+export function kindInfo(def: IntegrationDefinition): IntegrationKindInfo {
+  return {
+    kind: def.kind,
+    role: def.role,
+    displayName: def.displayName,
+    description: def.description,
+    fields: def.fields,
+    streams: def.streams.map((s) => s.name),
+    streamInfo: def.streams.map(({ name, label, noun }) => ({ name, label, noun })),
+    guide: def.guide ?? null,
+    nextStep: def.nextStep,
+  };
+}
+
+function definition(kind: string): IntegrationDefinition {
+  const def = definitionOf(kind);
+  if (def === undefined) throw new AppError(404, 'not_found', `No integration of kind ${kind}.`);
+  return def;
 }
 
 export function createIntegrationService(deps: IntegrationServiceDeps) {
-  const { db, vault } = deps;
-  const repos = createSyncedRepos(db);
+  const { repos, vault } = deps;
   /** One limiter per integration instance, shared by sync, test and export. */
   const limiters = new Map<string, RateLimiter>();
   let sync: SyncService | null = null;
+  const windowMs = (def: IntegrationDefinition): number => deps.rateWindowMs ?? def.rateLimit.windowMs;
 
-  function limiterFor(workspaceId: string, kind: IntegrationKind, perWindow: number): RateLimiter {
-    const key = `${workspaceId}:${kind}:${perWindow}`;
+  function limiterFor(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings): RateLimiter {
+    const perWindow = Number(settings[RATE_LIMIT_FIELD] ?? def.rateLimit.limit);
+    const key = `${workspaceId}:${def.kind}:${perWindow}`;
     let l = limiters.get(key);
     if (l === undefined) {
-      l = createRateLimiter({ limit: Math.max(1, Math.floor(perWindow * HEADROOM)), windowMs: WINDOW_MS });
+      l = createRateLimiter({ limit: Math.max(1, Math.floor(perWindow * HEADROOM)), windowMs: windowMs(def) });
       limiters.set(key, l);
     }
     return l;
   }
 
-  async function load(workspaceId: string, kind: IntegrationKind) {
-    const row = await db.selectFrom('integrations').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', kind).executeTakeFirst();
-    if (row === undefined) return null;
-    const settings = JSON.parse(row.settings_json) as Record<string, unknown>;
+  async function load(workspaceId: string, kind: string) {
+    const row = await repos.integrations.get(workspaceId, kind);
+    if (row === null) return null;
+    const settings = JSON.parse(row.settings_json) as StoredSettings;
     const secrets = row.secrets_enc === null ? {} : (JSON.parse(vault.decrypt(row.secrets_enc)) as Secrets);
-    return { row, settings, secrets, configured: row.configured === 1 };
+    return { settings, secrets, configured: row.configured === 1 };
   }
 
-  function publicSettings(kind: IntegrationKind, settings: Record<string, unknown>, secrets: Secrets): Record<string, unknown> {
-    if (kind === 'itglue') return { ...settings, apiKeySet: secrets.apiKey !== undefined };
-    if (kind === 'halo') return { ...settings, clientSecretSet: secrets.clientSecret !== undefined };
-    return { ...settings, apiTokenSet: false };
+  function connect(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, secrets: Secrets, onEvent?: (e: HttpEvent) => void): IntegrationConnector {
+    return def.connect({
+      settings, secrets, limiter: limiterFor(workspaceId, def, settings),
+      ...(onEvent !== undefined ? { onEvent } : {}),
+      ...(deps.connectorOptions !== undefined ? { options: deps.connectorOptions } : {}),
+    });
   }
 
-  async function list(workspaceId: string): Promise<IntegrationView[]> {
-    const out: IntegrationView[] = [];
-    for (const kind of INTEGRATION_KINDS) out.push(await view(workspaceId, kind));
-    return out;
-  }
-
-  async function view(workspaceId: string, kind: IntegrationKind): Promise<IntegrationView> {
+  async function view(workspaceId: string, kind: string): Promise<IntegrationView> {
+    const def = definition(kind);
     const s = await load(workspaceId, kind);
     return {
       kind,
-      role: ROLE[kind],
+      role: def.role,
       configured: s?.configured ?? false,
-      settings: s === null ? {} : publicSettings(kind, s.settings, s.secrets),
+      settings: s === null ? {} : publicSettings(def, s.settings, s.secrets),
       lastSyncRun: sync === null ? null : await sync.lastRun(workspaceId, kind),
     };
   }
 
-  function missingSecret(field: string): AppError {
-    return new AppError(400, 'invalid_request', `Invalid request: body.${field} is required (nothing is stored yet)`, {
-      issues: [{ path: `body.${field}`, message: 'is required (nothing is stored yet)' }],
-    });
+  async function list(workspaceId: string): Promise<IntegrationView[]> {
+    const out: IntegrationView[] = [];
+    for (const def of INTEGRATIONS) out.push(await view(workspaceId, def.kind));
+    return out;
   }
 
-  function itglueConnector(workspaceId: string, s: ItglueSettings, apiKey: string, onEvent?: (e: HttpEvent) => void): ItGlueConnector {
-    return createItGlueConnector({
-      baseUrl: s.baseUrl, apiKey, limiter: limiterFor(workspaceId, 'itglue', s.rateLimitPer5Min), onEvent, ...deps.connectorOptions,
-    });
+  function secretRequired(field: { name: string; label: string }): AppError {
+    const message = `Enter the ${field.label} (none is stored yet)`;
+    return new AppError(400, 'invalid_request', `Invalid request: ${message}`, { issues: [{ path: `body.${field.name}`, message }] });
   }
 
-  function haloConnector(workspaceId: string, s: HaloSettings, clientSecret: string, onEvent?: (e: HttpEvent) => void): PsaConnector {
-    return createHaloConnector({
-      resourceServerUrl: s.resourceServerUrl, authorizationServerUrl: s.authorizationServerUrl, tenant: s.tenant, clientId: s.clientId, clientSecret,
-      limiter: limiterFor(workspaceId, 'halo', s.rateLimitPer5Min), onEvent, ...deps.connectorOptions,
-    });
+  /** Settings and secrets a body describes, completed from what is stored. */
+  async function resolve(workspaceId: string, def: IntegrationDefinition, body: SettingsBody) {
+    const stored = await load(workspaceId, def.kind);
+    const settings = toStoredSettings(def, body, stored?.settings ?? null);
+    const secrets = mergeSecrets(def, body, stored?.secrets ?? {});
+    const missing = missingSecret(def, secrets);
+    if (missing !== null) throw secretRequired(missing);
+    return { stored, settings, secrets };
   }
 
-  function itglueSettings(body: ItglueBody, prev: Record<string, unknown> | undefined): ItglueSettings {
-    return {
-      baseUrl: body.baseUrl,
-      activeStatusNames: body.activeStatusNames ?? (prev?.activeStatusNames as string[] | undefined) ?? ['Active'],
-      rateLimitPer5Min: body.rateLimitPer5Min ?? (prev?.rateLimitPer5Min as number | undefined) ?? DEFAULT_LIMITS.itglue,
-    };
-  }
-
-  function haloSettings(body: HaloBody, prev: Record<string, unknown> | undefined): HaloSettings {
-    const tenant = body.tenant === undefined || body.tenant === null || body.tenant === '' ? null : body.tenant;
-    return {
-      resourceServerUrl: body.resourceServerUrl, authorizationServerUrl: body.authorizationServerUrl, tenant, clientId: body.clientId,
-      pullTickets: body.pullTickets, opportunityExport: body.opportunityExport,
-      rateLimitPer5Min: body.rateLimitPer5Min ?? (prev?.rateLimitPer5Min as number | undefined) ?? DEFAULT_LIMITS.halo,
-    };
-  }
-
-  async function test(workspaceId: string, kind: IntegrationKind, body: ItglueBody | HaloBody): Promise<CheckResult> {
-    const stored = await load(workspaceId, kind);
-    if (kind === 'itglue') {
-      const b = body as ItglueBody;
-      const key = b.apiKey ?? stored?.secrets.apiKey;
-      if (key === undefined) throw missingSecret('apiKey');
-      return itglueConnector(workspaceId, itglueSettings(b, stored?.settings), key).check();
-    }
-    if (kind === 'halo') {
-      const b = body as HaloBody;
-      const secret = b.clientSecret ?? stored?.secrets.clientSecret;
-      if (secret === undefined) throw missingSecret('clientSecret');
-      return haloConnector(workspaceId, haloSettings(b, stored?.settings), secret).check({ pullTickets: b.pullTickets, opportunityExport: b.opportunityExport });
-    }
-    throw new AppError(409, 'not_available', 'Syncro is not available yet.');
+  async function test(workspaceId: string, kind: string, body: SettingsBody): Promise<CheckResult> {
+    const def = definition(kind);
+    const { settings, secrets } = await resolve(workspaceId, def, body);
+    return connect(workspaceId, def, settings, secrets).check();
   }
 
   /** Save settings; the first successful save starts the initial sync. */
-  async function save(workspaceId: string, kind: IntegrationKind, body: ItglueBody | HaloBody): Promise<{ integration: IntegrationView; syncRun: SyncRunView | null }> {
-    const stored = await load(workspaceId, kind);
-    let settings: Record<string, unknown>;
-    const secrets: Secrets = { ...(stored?.secrets ?? {}) };
-    if (kind === 'itglue') {
-      const b = body as ItglueBody;
-      if (b.apiKey !== undefined) secrets.apiKey = b.apiKey;
-      if (secrets.apiKey === undefined) throw missingSecret('apiKey');
-      settings = { ...itglueSettings(b, stored?.settings) };
-    } else if (kind === 'halo') {
-      const b = body as HaloBody;
-      if (b.clientSecret !== undefined) secrets.clientSecret = b.clientSecret;
-      if (secrets.clientSecret === undefined) throw missingSecret('clientSecret');
-      settings = { ...haloSettings(b, stored?.settings) };
-    } else {
-      throw new AppError(409, 'not_available', 'Syncro is not available yet.');
-    }
-    const now = nowIso();
-    const values = { settings_json: JSON.stringify(settings), secrets_enc: vault.encrypt(JSON.stringify(secrets)), configured: 1, updated_at: now };
-    const firstSave = stored === null || !stored.configured;
-    await db.insertInto('integrations')
-      .values({ workspace_id: workspaceId, kind, ...values, state_json: '{}', created_at: now })
-      .onConflict((oc) => oc.columns(['workspace_id', 'kind']).doUpdateSet(values))
-      .execute();
+  async function save(workspaceId: string, kind: string, body: SettingsBody): Promise<{ integration: IntegrationView; syncRun: SyncRunView | null }> {
+    const def = definition(kind);
+    const { stored, settings, secrets } = await resolve(workspaceId, def, body);
+    await repos.integrations.save(workspaceId, kind, JSON.stringify(settings), vault.encrypt(JSON.stringify(secrets)));
     let syncRun: SyncRunView | null = null;
-    if (firstSave && sync !== null) {
+    if ((stored === null || !stored.configured) && sync !== null) {
       const hadRun = await sync.lastRun(workspaceId, kind);
       syncRun = await sync.start(workspaceId, kind, hadRun === null ? 'initial' : 'full');
     }
@@ -175,56 +140,46 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   }
 
   /** Remove credentials and stop syncing; synced data and links stay. */
-  async function remove(workspaceId: string, kind: IntegrationKind): Promise<void> {
-    await db.updateTable('integrations').set({ secrets_enc: null, configured: 0, updated_at: nowIso() })
-      .where('workspace_id', '=', workspaceId).where('kind', '=', kind).execute();
+  async function remove(workspaceId: string, kind: string): Promise<void> {
+    definition(kind);
+    await repos.integrations.unconfigure(workspaceId, kind);
   }
 
-  async function psaConnector(workspaceId: string, kind: IntegrationKind, onEvent?: (e: HttpEvent) => void): Promise<{ connector: PsaConnector; settings: HaloSettings }> {
+  async function configured(workspaceId: string, kind: string, onEvent?: (e: HttpEvent) => void) {
+    const def = definition(kind);
     const s = await load(workspaceId, kind);
-    if (s === null || !s.configured || kind !== 'halo' || s.secrets.clientSecret === undefined) {
-      throw new AppError(409, 'integration_not_configured', `The ${kind} integration is not configured.`);
+    if (s === null || !s.configured) {
+      throw new AppError(409, 'integration_not_configured', `The ${def.displayName} integration is not configured.`);
     }
-    const settings = s.settings as unknown as HaloSettings;
-    return { connector: haloConnector(workspaceId, settings, s.secrets.clientSecret, onEvent), settings };
+    return { def, settings: s.settings, connector: connect(workspaceId, def, s.settings, s.secrets, onEvent) };
+  }
+
+  /** A configured PSA's actions (opportunity export). */
+  async function psaActions(workspaceId: string, kind: string): Promise<{ actions: PsaActions; settings: StoredSettings; def: IntegrationDefinition }> {
+    const { def, settings, connector } = await configured(workspaceId, kind);
+    if (connector.psa === undefined) throw new AppError(409, 'not_a_psa', `${def.displayName} is not a PSA.`);
+    return { actions: connector.psa, settings, def };
   }
 
   /** The sync engine asks for a plan: which streams go into which tables. */
   async function plan(ctx: PlanContext): Promise<RunPlan> {
-    const kind = ctx.kind as IntegrationKind;
-    const s = await load(ctx.workspaceId, kind);
-    if (s === null || !s.configured) throw Object.assign(new Error('not configured'), { code: 'integration_not_configured', userMessage: 'The integration is not configured (its credentials were removed).' });
-    const step = (progressName: string | null, stream: unknown, writer: unknown, sweepOnFull = true): StreamStep =>
-      ({ progressName, stream, writer, sweepOnFull }) as StreamStep;
-    if (kind === 'itglue') {
-      const settings = s.settings as unknown as ItglueSettings;
-      const c = itglueConnector(ctx.workspaceId, settings, s.secrets.apiKey ?? '', ctx.onEvent);
-      const st = c.streams();
-      return {
-        steps: [
-          step(null, st.organizationStatuses, repos.itgStatuses),
-          step(null, st.organizationTypes, repos.itgTypes),
-          step('organizations', st.organizations, repos.itgOrganizations),
-          step('configurations', st.configurations, repos.itgConfigurations),
-          step('domains', st.domains, repos.itgDomains),
-        ],
-        requestsPerSecond: (settings.rateLimitPer5Min * HEADROOM) / 300,
-        pageSize: 1000,
-        requestCount: () => c.http.requestCount,
-      };
+    let c: Awaited<ReturnType<typeof configured>>;
+    try {
+      c = await configured(ctx.workspaceId, ctx.kind, ctx.onEvent);
+    } catch (e) {
+      if (e instanceof AppError) throw Object.assign(new Error('not configured'), { code: 'integration_not_configured', userMessage: 'The integration is not configured (its credentials were removed).' });
+      throw e;
     }
-    const { connector: c, settings } = await psaConnector(ctx.workspaceId, kind, ctx.onEvent);
-    const st = c.streams({ ticketMonths: deps.ticketHistoryMonths });
-    const steps: StreamStep[] = [step('clients', st.companies, repos.psaCompanies)];
-    if (st.sites !== undefined) steps.push(step('sites', st.sites, repos.psaSites));
-    steps.push(step('ticketTypes', st.ticketTypes, repos.psaTicketTypes));
-    // A "full" ticket pull is a window (open + last N months): never sweep older tickets away.
-    if (settings.pullTickets) steps.push(step('tickets', st.tickets, repos.psaTickets, false));
+    const { def, settings, connector } = c;
+    const steps: StreamStep[] = connector.plan({ ticketHistoryMonths: deps.ticketHistoryMonths }).map((s) => ({
+      progressName: s.progressName, stream: s.stream, writer: repos.synced[s.target], sweepOnFull: s.sweepOnFull,
+    }));
+    const perWindow = Number(settings[RATE_LIMIT_FIELD] ?? def.rateLimit.limit);
     return {
       steps,
-      requestsPerSecond: (settings.rateLimitPer5Min * HEADROOM) / 300,
-      pageSize: 100,
-      requestCount: () => c.http.requestCount,
+      requestsPerSecond: (perWindow * HEADROOM) / (windowMs(def) / 1000),
+      pageSize: def.pageSize,
+      requestCount: () => connector.http.requestCount,
     };
   }
 
@@ -232,12 +187,25 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     sync = s;
   }
 
-  async function configuredKinds(): Promise<{ workspaceId: string; kind: IntegrationKind }[]> {
-    const rows = await db.selectFrom('integrations').select(['workspace_id', 'kind']).where('configured', '=', 1).execute();
-    return rows.map((r) => ({ workspaceId: r.workspace_id, kind: r.kind }));
+  async function configuredKinds(): Promise<{ workspaceId: string; kind: string }[]> {
+    return (await repos.integrations.configured()).filter((r) => definitionOf(r.kind) !== undefined);
   }
 
-  return { list, view, test, save, remove, plan, attachSync, psaConnector, configuredKinds, load };
+  /** Active companies of the primary integration (its `activeStatusNames` setting, default ["Active"]). */
+  async function activeCompanies(workspaceId: string): Promise<ActiveCompany[]> {
+    const settings = await repos.integrations.settings(workspaceId, primaryDefinition().kind);
+    const names = settings?.activeStatusNames;
+    return repos.companies.active(workspaceId, Array.isArray(names) ? (names as string[]) : ['Active']);
+  }
+
+  /** The PSA the workspace links against: the first configured supplemental integration, else any with synced data. */
+  async function currentPsaKind(workspaceId: string): Promise<string | null> {
+    const rows = await repos.integrations.kinds(workspaceId);
+    for (const def of supplementalDefinitions()) if (rows.some((r) => r.kind === def.kind && r.configured)) return def.kind;
+    return repos.psa.anyKind(workspaceId);
+  }
+
+  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, activeCompanies, currentPsaKind };
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;

@@ -1,52 +1,52 @@
-import { startItGlueSandbox, type StartItGlueSandboxOptions } from './itglue/index.js';
-import { HALO_SANDBOX_DEFAULTS, startHaloSandbox } from './halo/index.js';
-import type { HaloSandboxOptions } from './halo/types.js';
+import { INTEGRATIONS } from '../integrations/registry.js';
+import type { SandboxInstance } from '../integrations/definition.js';
+import type { DemoHints } from '../shared/wire.js';
 
-export interface SandboxHints {
-  itglue: { baseUrl: string; apiKey: string };
-  halo: { resourceServerUrl: string; authorizationServerUrl: string; tenant: string; clientId: string; clientSecret: string };
-  [key: string]: unknown;
+export interface RunningSandboxes {
+  /** By integration kind. */
+  instances: Record<string, SandboxInstance>;
+  /** Settings-form values per kind, as the demo passes them to the server (`demoHints`). */
+  hints: DemoHints;
+  close(): Promise<void>;
 }
 
-/** Start both vendor imitations (the demo and `crosswalk sandbox` on fixed ports; tests on port 0). */
-export async function startSandboxes(opts: { itgluePort: number; haloPort: number; host?: string; apiKey?: string; itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions }) {
+/**
+ * Start the sandbox of every integration that has one (the demo and `crosswalk sandbox` on their default or
+ * given ports; tests on port 0). `options` are passed to each vendor's sandbox by kind.
+ */
+export async function startSandboxes(opts: { ports?: Record<string, number>; host?: string; options?: Record<string, Record<string, unknown>> } = {}): Promise<RunningSandboxes> {
   const host = opts.host ?? '127.0.0.1';
-  const apiKey = opts.apiKey ?? 'ITG.sandbox.demo-key';
-  const itglue = await startItGlueSandbox({ ...opts.itglue, port: opts.itgluePort, host, apiKey });
-  let halo: Awaited<ReturnType<typeof startHaloSandbox>>;
+  const instances: Record<string, SandboxInstance> = {};
+  const close = async () => {
+    await Promise.allSettled(Object.values(instances).map((s) => s.close()));
+  };
   try {
-    halo = await startHaloSandbox({ ...opts.halo, port: opts.haloPort, host });
+    for (const def of INTEGRATIONS) {
+      if (def.sandbox === undefined) continue;
+      instances[def.kind] = await def.sandbox.start({ port: opts.ports?.[def.kind] ?? def.sandbox.defaultPort, host, options: opts.options?.[def.kind] });
+    }
   } catch (e) {
-    await itglue.close();
+    await close();
     throw e;
   }
-  const hints: SandboxHints = {
-    itglue: { baseUrl: itglue.url, apiKey },
-    halo: {
-      resourceServerUrl: halo.resourceUrl,
-      authorizationServerUrl: halo.authUrl,
-      tenant: '',
-      clientId: HALO_SANDBOX_DEFAULTS.clientId,
-      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
-    },
-  };
-  return {
-    itglue,
-    halo,
-    hints,
-    async close() {
-      await Promise.allSettled([itglue.close(), halo.close()]);
-    },
-  };
+  const hints: DemoHints = Object.fromEntries(Object.entries(instances).map(([kind, s]) => [kind, s.values]));
+  return { instances, hints, close };
 }
 
-export function describeSandboxes(h: SandboxHints): string {
-  return [
-    'Sandboxes running (local imitations of the vendor APIs):',
-    `  IT Glue   API URL ${h.itglue.baseUrl}   API key ${h.itglue.apiKey}`,
-    `  HaloPSA   Resource Server URL ${h.halo.resourceServerUrl}   Authorization Server URL ${h.halo.authorizationServerUrl}`,
-    `            Client ID ${h.halo.clientId}   Client Secret ${h.halo.clientSecret}   (Tenant Name: leave empty)`,
-    `  Fault injection and data changes: ${h.itglue.baseUrl}/_sandbox and ${h.halo.resourceServerUrl.replace(/\/api$/, '')}/_sandbox`,
-    '',
-  ].join('\n');
+/** What the terminal shows: each sandbox's URL and the values to type into its settings form. */
+export function describeSandboxes(running: RunningSandboxes): string {
+  const lines = ['Sandboxes running (local imitations of the vendor APIs):'];
+  for (const def of INTEGRATIONS) {
+    const s = running.instances[def.kind];
+    if (s === undefined) continue;
+    lines.push(`  ${def.displayName} (${s.url})`);
+    for (const f of def.fields) {
+      const v = s.values[f.name];
+      if (v === undefined) continue;
+      lines.push(`      ${f.label}: ${v === '' ? '(leave empty)' : String(v)}`);
+    }
+    lines.push(`      Fault injection and data changes: ${s.url}/_sandbox`);
+  }
+  lines.push('');
+  return lines.join('\n');
 }

@@ -20,6 +20,7 @@ import { createAuth, type Access, type Auth } from './auth.js';
 import { AppError, envelope } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import type { Services } from '../services.js';
+import type { DemoHints } from '../shared/wire.js';
 import { registerFeatureRoutes } from './routes/index.js';
 
 export interface AppDeps {
@@ -28,7 +29,7 @@ export interface AppDeps {
   vault: Vault;
   services: Services;
   /** Shown on the Integrations page by the demo (sandbox URLs and credentials). */
-  demoHints?: Record<string, unknown> | null;
+  demoHints?: DemoHints | null;
   logger?: FastifyServerOptions['logger'];
   /** A ready pino instance (the server's), used instead of `logger`. */
   loggerInstance?: FastifyBaseLogger;
@@ -164,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: path.resolve(webRoot), wildcard: false, index: ['index.html'] });
   } else {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-      reply.type('text/html').send('<!doctype html><title>Crosswalk</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),
+      reply.type('text/html').send('<!doctype html><title>Crosswalk</title><p>The web UI is not built. Run <code>npm run build</code>, then restart Crosswalk.</p>'),
     );
   }
   return app;

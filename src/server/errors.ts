@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { errorEnvelope, type ErrorEnvelope } from '../shared/wire.js';
 
 /** An error meant for the caller: its message is shown as is. */
 export class AppError extends Error {
@@ -12,17 +12,7 @@ export class AppError extends Error {
   }
 }
 
-export const errorEnvelope = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .describe('Error envelope');
-
-export type ErrorEnvelope = z.infer<typeof errorEnvelope>;
+export { errorEnvelope, type ErrorEnvelope };
 
 export function envelope(code: string, message: string, details?: Record<string, unknown>): ErrorEnvelope {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };

@@ -19,7 +19,7 @@ export interface ApiTokenTable {
 export interface LoginAttemptTable { key: string; failures: number; window_start: string; locked_until: string | null }
 
 export interface IntegrationTable {
-  workspace_id: string; kind: 'itglue' | 'halo' | 'syncro';
+  workspace_id: string; kind: string;
   settings_json: string; /* no secrets */
   secrets_enc: string | null; /* vault ciphertext of a JSON object */
   configured: number; state_json: string; /* per-stream watermarks and checkpoints */

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Page, Stream, StreamResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
-import type { Database, SyncRunTable } from '../store/schema.js';
+import type { SyncRunTable } from '../store/schema.js';
 import type { SyncedWriter } from '../store/repos/synced.js';
+import type { Repos } from '../store/repos/index.js';
+import type { StreamState } from '../store/repos/integrations.js';
 import type { JobQueue } from './job-queue.js';
 
 export type SyncMode = 'initial' | 'incremental' | 'full';
@@ -60,18 +61,13 @@ export interface PlanContext {
 }
 
 export interface SyncServiceDeps {
-  db: Kysely<Database>;
+  repos: Pick<Repos, 'syncRuns' | 'integrations'>;
   queue: JobQueue;
   plan: (ctx: PlanContext) => Promise<RunPlan>;
   /** Called when a run ends; the service notifies admins after initial runs. */
   onFinished?: (run: SyncRunView, workspaceId: string) => Promise<void>;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
   overlapMs?: number;
-}
-
-interface StreamState {
-  watermark?: string;
-  checkpoint?: { fetched: number; lastId: string | null; at: string };
 }
 
 const OVERLAP_MS = 10 * 60 * 1000;
@@ -107,7 +103,7 @@ export function toView(row: SyncRunTable): SyncRunView {
 }
 
 export function createSyncService(deps: SyncServiceDeps) {
-  const { db } = deps;
+  const { syncRuns, integrations } = deps.repos;
   const log = deps.log ?? (() => {});
   const overlapMs = deps.overlapMs ?? OVERLAP_MS;
   const controllers = new Map<string, AbortController>();
@@ -125,17 +121,12 @@ export function createSyncService(deps: SyncServiceDeps) {
   });
 
   async function getRun(id: string, workspaceId?: string): Promise<SyncRunView | null> {
-    let q = db.selectFrom('sync_runs').selectAll().where('id', '=', id);
-    if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
-    const row = await q.executeTakeFirst();
-    return row === undefined ? null : toView(row);
+    const row = await syncRuns.get(id, workspaceId);
+    return row === null ? null : toView(row);
   }
 
   async function listRuns(workspaceId: string, integration?: string, limit = 50): Promise<SyncRunView[]> {
-    let q = db.selectFrom('sync_runs').selectAll().where('workspace_id', '=', workspaceId);
-    if (integration !== undefined) q = q.where('integration', '=', integration);
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map(toView);
+    return (await syncRuns.list(workspaceId, integration, limit)).map(toView);
   }
 
   async function lastRun(workspaceId: string, integration: string): Promise<SyncRunView | null> {
@@ -143,10 +134,8 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   async function activeRun(workspaceId: string, integration: string): Promise<SyncRunView | null> {
-    const row = await db.selectFrom('sync_runs').selectAll()
-      .where('workspace_id', '=', workspaceId).where('integration', '=', integration)
-      .where('status', 'in', ['queued', 'running']).executeTakeFirst();
-    return row === undefined ? null : toView(row);
+    const row = await syncRuns.active(workspaceId, integration);
+    return row === null ? null : toView(row);
   }
 
   /** Queue a run; throws SyncInProgressError when one of this integration is queued or running. */
@@ -158,7 +147,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       progress_json: '{}', error_json: null, events_json: '{}', request_count: 0, heartbeat_at: now,
     };
     try {
-      await db.insertInto('sync_runs').values(row).execute();
+      await syncRuns.insert(row);
     } catch (err) {
       // The unique index on (workspace, integration) over active runs refuses a second one, whichever worker asks.
       const busy = await activeRun(workspaceId, integration);
@@ -182,21 +171,9 @@ export function createSyncService(deps: SyncServiceDeps) {
     }
   }
 
-  async function readState(workspaceId: string, kind: string): Promise<Record<string, StreamState>> {
-    const row = await db.selectFrom('integrations').select('state_json').where('workspace_id', '=', workspaceId).where('kind', '=', kind as 'itglue').executeTakeFirst();
-    if (row === undefined) return {};
-    const parsed = JSON.parse(row.state_json) as { streams?: Record<string, StreamState> };
-    return parsed.streams ?? {};
-  }
-
-  async function writeState(workspaceId: string, kind: string, streams: Record<string, StreamState>): Promise<void> {
-    await db.updateTable('integrations').set({ state_json: JSON.stringify({ streams }) })
-      .where('workspace_id', '=', workspaceId).where('kind', '=', kind as 'itglue').execute();
-  }
-
   async function execute(runId: string): Promise<void> {
-    const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-    if (row === undefined || row.status !== 'queued') return;
+    const row = await syncRuns.get(runId);
+    if (row === null || row.status !== 'queued') return;
     const { workspace_id: workspaceId, integration: kind, mode } = row;
     const controller = new AbortController();
     controllers.set(runId, controller);
@@ -214,19 +191,19 @@ export function createSyncService(deps: SyncServiceDeps) {
     };
     const eventsJson = () => JSON.stringify({ retries: counters.retries, rateLimited: counters.rateLimited, eta: counters.eta, notes: counters.notes, events: counters.log });
     const save = async (extra: Partial<SyncRunTable> = {}) => {
-      await db.updateTable('sync_runs').set({
+      await syncRuns.update(runId, {
         progress_json: JSON.stringify(progress), events_json: eventsJson(), request_count: plan?.requestCount() ?? 0,
         heartbeat_at: new Date().toISOString(), ...extra,
-      }).where('id', '=', runId).execute();
+      });
     };
 
-    await db.updateTable('sync_runs').set({ status: 'running', started_at: startedAt.toISOString() }).where('id', '=', runId).execute();
+    await syncRuns.update(runId, { status: 'running', started_at: startedAt.toISOString() });
     let status: SyncStatus = 'succeeded';
     let error: { code: string; message: string } | null = null;
     try {
       const thePlan = await deps.plan({ workspaceId, kind, mode, runId, onEvent });
       plan = thePlan;
-      const state = await readState(workspaceId, kind);
+      const state = await integrations.readState(workspaceId, kind);
       for (const step of plan.steps) if (step.progressName !== null) progress[step.progressName] = { fetched: 0, total: null, done: false };
       await save();
       for (const step of plan.steps) {
@@ -293,7 +270,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         }
         delete st.checkpoint;
         state[name] = st;
-        await writeState(workspaceId, kind, state);
+        await integrations.writeState(workspaceId, kind, state);
         await save();
       }
     } catch (err) {
@@ -313,10 +290,7 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   /** Runs left queued or running by a previous process cannot finish: mark them failed (data already stored stays). */
   async function recoverStale(): Promise<number> {
-    const res = await db.updateTable('sync_runs')
-      .set({ status: 'failed', finished_at: new Date().toISOString(), error_json: JSON.stringify({ code: 'interrupted', message: 'The server stopped during this run. Data stored so far is kept; start the sync again.' }) })
-      .where('status', 'in', ['queued', 'running']).executeTakeFirst();
-    return Number(res.numUpdatedRows);
+    return syncRuns.failActive({ code: 'interrupted', message: 'The server stopped during this run. Data stored so far is kept; start the sync again.' }, new Date().toISOString());
   }
 
   async function stop(): Promise<void> {

@@ -6,7 +6,8 @@ import { loadConfig } from '../../src/config.js';
 import { startServer, ROOT, type Running } from '../../src/runtime.js';
 import type { ItGlueSandbox, StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
 import type { HaloSandbox, HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
-import { startSandboxes as startDemoSandboxes, type SandboxHints } from '../../src/sandbox/demo.js';
+import { startSandboxes as startDemoSandboxes } from '../../src/sandbox/demo.js';
+import type { DemoHints } from '../../src/shared/wire.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -34,7 +35,7 @@ export interface Stack {
 }
 
 /** The real server (SQLite in a temp folder) on a random port, serving the built web UI. */
-export async function startStack(opts: { demoHints?: Record<string, unknown> | null; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(opts: { demoHints?: DemoHints | null; env?: Record<string, string> } = {}): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosswalk-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ALLOW_INSECURE_HTTP: '1', LOG_LEVEL: 'silent', SYNC_INTERVAL_MINUTES: '0', ...opts.env });
   const running = await startServer(config, { demoHints: opts.demoHints ?? null, scheduler: false });
@@ -68,7 +69,7 @@ export interface Sandboxes {
   itglue: ItGlueSandbox;
   halo: HaloSandbox;
   /** the same shape the demo passes to the server as `demoHints` */
-  hints: SandboxHints;
+  hints: DemoHints;
   close(): Promise<void>;
 }
 
@@ -77,13 +78,14 @@ export interface Sandboxes {
  * Halo gets a small ticket set by default so its sync takes a moment, not minutes.
  */
 export async function startSandboxes(opts: { itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions } = {}): Promise<Sandboxes> {
-  return startDemoSandboxes({
-    itgluePort: 0,
-    haloPort: 0,
-    apiKey: opts.itglue?.apiKey ?? E2E_ITGLUE_KEY,
-    itglue: { rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue },
-    halo: { ticketCount: 1500, ...opts.halo, rateLimit: null },
+  const s = await startDemoSandboxes({
+    ports: { itglue: 0, halo: 0 },
+    options: {
+      itglue: { apiKey: E2E_ITGLUE_KEY, rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue },
+      halo: { ticketCount: 1500, ...opts.halo, rateLimit: null },
+    },
   });
+  return { itglue: s.instances.itglue!.handle as ItGlueSandbox, halo: s.instances.halo!.handle as HaloSandbox, hints: s.hints, close: s.close };
 }
 
 export interface ApiResult<T = unknown> {

@@ -57,7 +57,7 @@ test('IT Glue: test and save settings, watch the initial sync, then browse compa
 
     await card.getByLabel('API URL').fill(sb.itglue.url);
     assert.equal(await card.getByLabel('Region').inputValue(), 'custom', 'a non-preset URL selects the Custom region');
-    await card.getByLabel('API Key').fill(sb.hints.itglue.apiKey);
+    await card.getByLabel('API Key').fill(String(sb.hints.itglue!.apiKey));
     assert.equal(await card.getByLabel('Active status names').inputValue(), 'Active');
 
     await card.getByRole('button', { name: 'Test Settings' }).click();

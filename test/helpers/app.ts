@@ -10,6 +10,7 @@ import { createVault } from '../../src/store/secrets.js';
 import { buildApp } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Mailer } from '../../src/notify/mailer.js';
+import type { DemoHints } from '../../src/shared/wire.js';
 import { createPgBossQueue } from '../../src/sync/pg-boss-queue.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -69,7 +70,7 @@ export interface TestApp {
   inject: FastifyInstance['inject'];
 }
 
-export async function createTestApp(opts: { dialect?: DialectName; env?: Record<string, string>; mailer?: Mailer; demoHints?: Record<string, unknown>; pgBoss?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { dialect?: DialectName; env?: Record<string, string>; mailer?: Mailer; demoHints?: DemoHints; pgBoss?: boolean } = {}): Promise<TestApp> {
   const ts = await openTestStore(opts.dialect ?? 'sqlite');
   const jobsSchema = `jobs_${crypto.randomBytes(5).toString('hex')}`;
   const queue = opts.pgBoss === true ? await createPgBossQueue({ connectionString: ts.databaseUrl, schema: jobsSchema, pollingIntervalSeconds: 0.5 }) : undefined;

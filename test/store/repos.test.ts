@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { dialects, openTestStore, type TestStore } from '../helpers/app.js';
 import { createSyncedRepos } from '../../src/store/repos/synced.js';
-import { activeCompanies } from '../../src/store/repos/companies.js';
+import { createCompaniesRepo } from '../../src/store/repos/companies.js';
 import { migrateToLatest } from '../../src/store/db.js';
 import { createVault } from '../../src/store/secrets.js';
 import type { ItgOrganization } from '../../src/connectors/contract.js';
@@ -31,13 +31,13 @@ for (const dialect of dialects()) {
     test('synced upsert inserts, updates in batches, and sweeps rows a full run did not see', async () => {
       const repos = createSyncedRepos(ts.store.db);
       const many = Array.from({ length: 1234 }, (_, i) => org(String(1000 + i), `Org ${i}`, '68'));
-      await repos.itgOrganizations.upsert(many, { workspaceId: 'w1', runId: 'r1' });
+      await repos.organizations.upsert(many, { workspaceId: 'w1', runId: 'r1' });
       let count = await ts.store.db.selectFrom('itg_organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 1234);
       // Second run sees all but the first 34, and renames one.
       const seen = many.slice(34).map((o) => (o.id === '1100' ? { ...o, name: 'Renamed' } : o));
-      await repos.itgOrganizations.upsert(seen, { workspaceId: 'w1', runId: 'r2' });
-      const removed = await repos.itgOrganizations.sweep({ workspaceId: 'w1', runId: 'r2' });
+      await repos.organizations.upsert(seen, { workspaceId: 'w1', runId: 'r2' });
+      const removed = await repos.organizations.sweep({ workspaceId: 'w1', runId: 'r2' });
       assert.equal(removed, 34);
       count = await ts.store.db.selectFrom('itg_organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 1200);
@@ -59,15 +59,15 @@ for (const dialect of dialects()) {
 
     test('active companies: status joined by id, names compared case-insensitively, primary excluded', async () => {
       const repos = createSyncedRepos(ts.store.db);
-      await repos.itgStatuses.upsert([{ id: '68', name: 'Active' }, { id: '69', name: 'Inactive' }, { id: '70', name: ' managed ' }], { workspaceId: 'w1', runId: 'r3' });
+      await repos.organizationStatuses.upsert([{ id: '68', name: 'Active' }, { id: '69', name: 'Inactive' }, { id: '70', name: ' managed ' }], { workspaceId: 'w1', runId: 'r3' });
       await ts.store.db.deleteFrom('itg_organizations').execute();
-      await repos.itgOrganizations.upsert([
+      await repos.organizations.upsert([
         org('1', 'Alpha', '68', { statusName: 'Stale name' }),
         org('2', 'Beta', '69', { statusName: 'Active' /* lagging denormalised name */ }),
         org('3', 'Gamma', '70'),
         org('4', 'Us', '68', { primary: true }),
       ], { workspaceId: 'w1', runId: 'r3' });
-      const active = await activeCompanies(ts.store.db, 'w1', ['ACTIVE', 'Managed']);
+      const active = await createCompaniesRepo(ts.store.db).active('w1', ['ACTIVE', 'Managed']);
       assert.deepEqual(active.map((c) => c.id), ['1', '3']);
     });
 

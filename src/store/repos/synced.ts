@@ -22,6 +22,8 @@ export interface SyncedWriter<T> {
   upsert(records: T[], scope: Scope): Promise<void>;
   /** Delete rows not seen by this run (mark and sweep); returns the count removed. */
   sweep(scope: Scope): Promise<number>;
+  /** Rows stored for the scope's workspace (and PSA kind). */
+  count(scope: Omit<Scope, 'runId'>): Promise<number>;
 }
 
 function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow: (r: T) => Record<string, unknown>): SyncedWriter<T> {
@@ -60,23 +62,31 @@ function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow
       const res = await q.executeTakeFirst();
       return Number(res?.numDeletedRows ?? 0);
     },
+    async count(scope) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      let q = (db.selectFrom(table) as any).select((eb: any) => eb.fn.countAll().as('n')).where('workspace_id', '=', scope.workspaceId);
+      if (psa) q = q.where('kind', '=', scope.kind);
+      const row = (await q.executeTakeFirst()) as { n: number | string | bigint } | undefined;
+      return Number(row?.n ?? 0);
+    },
   };
 }
 
+/** One writer per sync target (see SyncTarget in src/integrations/definition.ts). */
 export function createSyncedRepos(db: Kysely<Database>) {
   return {
-    itgOrganizations: writer<ItgOrganization>(db, 'itg_organizations', false, (o) => ({
+    organizations: writer<ItgOrganization>(db, 'itg_organizations', false, (o) => ({
       id: o.id, name: o.name, status_id: o.statusId, status_name: o.statusName, type_id: o.typeId, type_name: o.typeName,
       primary_org: b(o.primary), short_name: o.shortName, psa_id: o.psaId, created_at: o.createdAt, updated_at: o.updatedAt,
     })),
-    itgStatuses: writer<ItgNamed>(db, 'itg_statuses', false, (s) => ({ id: s.id, name: s.name })),
-    itgTypes: writer<ItgNamed>(db, 'itg_types', false, (s) => ({ id: s.id, name: s.name })),
-    itgConfigurations: writer<ItgConfiguration>(db, 'itg_configurations', false, (c) => ({
+    organizationStatuses: writer<ItgNamed>(db, 'itg_statuses', false, (s) => ({ id: s.id, name: s.name })),
+    organizationTypes: writer<ItgNamed>(db, 'itg_types', false, (s) => ({ id: s.id, name: s.name })),
+    configurations: writer<ItgConfiguration>(db, 'itg_configurations', false, (c) => ({
       id: c.id, organization_id: c.organizationId, name: c.name, hostname: c.hostname, type_name: c.typeName, serial_number: c.serialNumber,
       asset_tag: c.assetTag, manufacturer_name: c.manufacturerName, model_name: c.modelName, warranty_expires_at: c.warrantyExpiresAt,
       archived: b(c.archived), updated_at: c.updatedAt,
     })),
-    itgDomains: writer<ItgDomain>(db, 'itg_domains', false, (d) => ({
+    domains: writer<ItgDomain>(db, 'itg_domains', false, (d) => ({
       id: d.id, organization_id: d.organizationId, name: d.name, registrar_name: d.registrarName, expires_on: d.expiresOn, updated_at: d.updatedAt,
     })),
     psaCompanies: writer<PsaCompany>(db, 'psa_companies', true, (c) => ({

@@ -1,0 +1,99 @@
+/** HaloPSA as Crosswalk sees it: the supplemental (PSA) integration's settings form, connector and sync plan. */
+import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
+import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
+import { createHaloConnector } from './index.js';
+
+export interface HaloStoredSettings extends Record<string, unknown> {
+  resourceServerUrl: string;
+  authorizationServerUrl: string;
+  tenant: string | null;
+  clientId: string;
+  pullTickets: boolean;
+  opportunityExport: boolean;
+  rateLimitPer5Min: number;
+}
+
+export const halo = defineIntegration<HaloStoredSettings>({
+  kind: 'halo',
+  role: 'supplemental',
+  displayName: 'HaloPSA',
+  description: 'PSA: clients, ticket types and tickets; opportunities go back as tickets.',
+  fields: [
+    { name: 'resourceServerUrl', label: 'Resource Server URL', type: 'url', required: true, help: 'e.g. https://yourcompany.halopsa.com/api' },
+    { name: 'authorizationServerUrl', label: 'Authorization Server URL', type: 'url', required: true, help: 'e.g. https://yourcompany.halopsa.com/auth' },
+    { name: 'tenant', label: 'Tenant Name', type: 'text', required: false, help: 'Needed for Halo-hosted instances' },
+    { name: 'clientId', label: 'Client ID', type: 'text', required: true },
+    { name: 'clientSecret', label: 'Client Secret', type: 'secret', required: true },
+    { name: 'pullTickets', label: 'Pull Tickets from Halo', type: 'boolean', required: true, default: true, help: "Show each company's Halo tickets in Crosswalk" },
+    {
+      name: 'opportunityExport', label: 'Enable Halo Opportunity Integration', type: 'boolean', required: true, default: false,
+      help: 'Export opportunities to Halo as tickets of an opportunity type',
+    },
+  ],
+  guide: {
+    title: 'Permissions to grant the Halo API application',
+    where: 'Halo → Configuration → Integrations → Halo API → View Applications → your application → Permissions.',
+    items: [
+      { terms: ['read:customers'], text: 'clients and sites' },
+      { terms: ['read:tickets'], text: 'ticket history (Pull Tickets from Halo)' },
+      { terms: ['edit:tickets', 'read:crm'], text: 'opportunity export' },
+      { terms: ['all'], text: 'covers everything above' },
+    ],
+    footer: 'Use an application with the “Client ID and Secret (Services)” authentication method.',
+  },
+  // Hosted Halo: 300 requests per rolling 5 minutes (halo.md §10).
+  rateLimit: { limit: 300, windowMs: 300_000 },
+  streams: [
+    { name: 'clients', label: 'Clients', noun: ['company', 'companies'], target: 'psaCompanies', summary: true },
+    { name: 'sites', label: 'Sites', noun: ['site', 'sites'], target: 'psaSites', summary: false },
+    { name: 'ticketTypes', label: 'Ticket types', noun: ['ticket type', 'ticket types'], target: 'psaTicketTypes', summary: false },
+    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
+  ],
+  pageSize: 100,
+  nextStep: 'Next step: open Link Companies and run Automap to attach PSA companies to your IT Glue companies.',
+  connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
+    const c = createHaloConnector({
+      resourceServerUrl: settings.resourceServerUrl,
+      authorizationServerUrl: settings.authorizationServerUrl,
+      tenant: settings.tenant,
+      clientId: settings.clientId,
+      clientSecret: secrets.clientSecret ?? '',
+      limiter,
+      ...(onEvent !== undefined ? { onEvent } : {}),
+      ...options,
+    });
+    return {
+      http: c.http,
+      psa: c,
+      check: () => c.check({ pullTickets: settings.pullTickets, opportunityExport: settings.opportunityExport }),
+      plan({ ticketHistoryMonths }) {
+        const st = c.streams({ ticketMonths: ticketHistoryMonths });
+        const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
+        if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
+        steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
+        // A "full" ticket pull is a window (open + last N months): never sweep older tickets away.
+        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: false });
+        return steps;
+      },
+    };
+  },
+  sandbox: {
+    defaultPort: 4020,
+    async start({ port, host, options }) {
+      const { startHaloSandbox, HALO_SANDBOX_DEFAULTS } = await import('../../sandbox/halo/index.js');
+      const s = await startHaloSandbox({ ...(options as HaloSandboxOptions | undefined), port, host });
+      return {
+        url: s.url,
+        handle: s,
+        values: {
+          resourceServerUrl: s.resourceUrl,
+          authorizationServerUrl: s.authUrl,
+          tenant: '',
+          clientId: HALO_SANDBOX_DEFAULTS.clientId,
+          clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
+        },
+        close: () => s.close(),
+      };
+    },
+  },
+});

@@ -1,0 +1,74 @@
+/** IT Glue as Crosswalk sees it: the primary integration's settings form, connector and sync plan. */
+import { defineIntegration, type IntegrationConnector } from '../../integrations/definition.js';
+import type { StartItGlueSandboxOptions } from '../../sandbox/itglue/index.js';
+import { createItGlueConnector } from './index.js';
+import { ITGLUE_REGIONS } from './spec.js';
+
+export interface ItGlueStoredSettings extends Record<string, unknown> {
+  baseUrl: string;
+  activeStatusNames: string[];
+  rateLimitPer5Min: number;
+}
+
+const SANDBOX_API_KEY = 'ITG.sandbox.demo-key';
+
+export const itglue = defineIntegration<ItGlueStoredSettings>({
+  kind: 'itglue',
+  role: 'primary',
+  displayName: 'IT Glue',
+  description: 'Documentation: organizations (companies), configurations and domains.',
+  fields: [
+    {
+      name: 'baseUrl', label: 'API URL', type: 'url', required: true, default: ITGLUE_REGIONS.us,
+      help: 'Base URL of the IT Glue API for your region',
+      presetsLabel: 'Region',
+      presets: [
+        { label: 'US', value: ITGLUE_REGIONS.us },
+        { label: 'EU', value: ITGLUE_REGIONS.eu },
+        { label: 'AU', value: ITGLUE_REGIONS.au },
+      ],
+    },
+    { name: 'apiKey', label: 'API Key', type: 'secret', required: true, placeholder: 'ITG.…', help: 'IT Glue → Account → Settings → API Keys' },
+    {
+      name: 'activeStatusNames', label: 'Active status names', type: 'list', required: false, default: ['Active'],
+      help: 'Organization statuses that count as active companies, separated by commas',
+    },
+  ],
+  // 3000 requests per 5 minutes per account (itglue.md §9).
+  rateLimit: { limit: 3000, windowMs: 300_000 },
+  streams: [
+    { name: 'organizations', label: 'Organizations', noun: ['organization', 'organizations'], target: 'organizations', summary: true },
+    { name: 'configurations', label: 'Configurations', noun: ['configuration', 'configurations'], target: 'configurations', summary: true },
+    { name: 'domains', label: 'Domains', noun: ['domain', 'domains'], target: 'domains', summary: true },
+  ],
+  pageSize: 1000,
+  nextStep: 'Your IT Glue companies are now on the Companies page.',
+  connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
+    const c = createItGlueConnector({ baseUrl: settings.baseUrl, apiKey: secrets.apiKey ?? '', limiter, ...(onEvent !== undefined ? { onEvent } : {}), ...options });
+    return {
+      http: c.http,
+      check: () => c.check(),
+      plan() {
+        const st = c.streams();
+        return [
+          // Statuses and types are re-pulled fully every run (itglue.md §5).
+          { progressName: null, stream: st.organizationStatuses, target: 'organizationStatuses', sweepOnFull: true },
+          { progressName: null, stream: st.organizationTypes, target: 'organizationTypes', sweepOnFull: true },
+          { progressName: 'organizations', stream: st.organizations, target: 'organizations', sweepOnFull: true },
+          { progressName: 'configurations', stream: st.configurations, target: 'configurations', sweepOnFull: true },
+          { progressName: 'domains', stream: st.domains, target: 'domains', sweepOnFull: true },
+        ];
+      },
+    };
+  },
+  sandbox: {
+    defaultPort: 4010,
+    async start({ port, host, options }) {
+      const { startItGlueSandbox } = await import('../../sandbox/itglue/index.js');
+      const opts = (options ?? {}) as StartItGlueSandboxOptions;
+      const apiKey = opts.apiKey ?? SANDBOX_API_KEY;
+      const s = await startItGlueSandbox({ ...opts, apiKey, port, host });
+      return { url: s.url, handle: s, values: { baseUrl: s.url, apiKey }, close: () => s.close() };
+    },
+  },
+});

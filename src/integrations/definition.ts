@@ -1,0 +1,128 @@
+/**
+ * What the core knows about an integration: one `IntegrationDefinition` per vendor, exported from the vendor's
+ * folder and listed once in `registry.ts`. Routes, the integration service, the sync engine, the CLI, the
+ * scheduler, notifications and (through GET /api/integration-kinds) the web UI work from definitions only.
+ */
+import type { CheckResult, CreateOpportunityInput, PsaTicketType, Stream } from '../connectors/contract.js';
+import type { HttpClient, HttpEvent } from '../connectors/http/client.js';
+import type { RateLimiter } from '../connectors/http/rate-limiter.js';
+import type { IntegrationRole, SettingsField, SettingsGuide, StreamInfo } from '../shared/wire.js';
+
+export type { IntegrationRole, SettingsField, SettingsGuide, StreamInfo };
+
+/** Stored (non-secret) settings of one integration, as saved by the settings form. */
+export type StoredSettings = Record<string, unknown>;
+/** Decrypted secret fields (type `secret`) of one integration. */
+export type Secrets = Record<string, string>;
+
+/** Options every connector takes from the service (tests shorten waits). */
+export interface ConnectorOptions {
+  retryAfterDefaultMs?: number;
+  timeoutMs?: number;
+  backoffBaseMs?: number;
+}
+
+export interface ConnectContext<S> {
+  settings: S;
+  secrets: Secrets;
+  /** One limiter per integration instance, shared by sync, Test Settings and export. */
+  limiter: RateLimiter;
+  onEvent?: (e: HttpEvent) => void;
+  options?: ConnectorOptions;
+}
+
+/** What a PSA can do beyond syncing: the opportunity export. */
+export interface PsaActions {
+  allowedTicketTypes(companyId: string): Promise<PsaTicketType[]>;
+  createOpportunityTicket(input: CreateOpportunityInput): Promise<{ ticketId: string }>;
+  findTicketByMarker(companyId: string, marker: string): Promise<string | null>;
+}
+
+/** A live connection to one vendor account, built from saved (or tested) settings. */
+export interface IntegrationConnector {
+  /** Test Settings: never throws. */
+  check(): Promise<CheckResult>;
+  /** Which streams go into which store tables. */
+  plan(ctx: PlanContext): PlanStep[];
+  readonly http: HttpClient;
+  /** Present on supplemental (PSA) integrations. */
+  readonly psa?: PsaActions;
+}
+
+/**
+ * Where a stream's canonical records are stored. Primary integrations fill the documentation tables
+ * (organizations and what hangs off them); supplemental ones the PSA tables (keyed by integration kind).
+ */
+export type SyncTarget =
+  | 'organizationStatuses'
+  | 'organizationTypes'
+  | 'organizations'
+  | 'configurations'
+  | 'domains'
+  | 'psaCompanies'
+  | 'psaSites'
+  | 'psaTicketTypes'
+  | 'psaTickets';
+
+export interface PlanStep {
+  /** Progress key (a contract stream name); null = read but not shown (e.g. organization statuses). */
+  progressName: string | null;
+  stream: Stream<unknown>;
+  target: SyncTarget;
+  /** Full pulls find deletions by mark and sweep; false where a "full" pull is only a window. */
+  sweepOnFull: boolean;
+}
+
+/** A stream as the core shows it: its progress name and label, where it is stored, whether summaries count it. */
+export interface StreamSpec extends StreamInfo {
+  target: SyncTarget;
+  /** Counted in the initial-sync notice ("160 companies and 12,000 tickets synced"). */
+  summary: boolean;
+}
+
+export interface PlanContext {
+  /** The initial PSA sync pulls open tickets and those updated in the last N months. */
+  ticketHistoryMonths: number;
+}
+
+export interface SandboxInstance {
+  url: string;
+  /** The vendor sandbox itself (its control interface), for tests that know the vendor. */
+  handle: unknown;
+  /** Values for the settings form (field name → value), offered by the demo as hints. */
+  values: Record<string, string | boolean>;
+  close(): Promise<void>;
+}
+
+export interface SandboxLauncher {
+  /** Port the demo and `crosswalk sandbox` use unless told otherwise. */
+  defaultPort: number;
+  start(opts: { port: number; host: string; options?: Record<string, unknown> }): Promise<SandboxInstance>;
+}
+
+export interface IntegrationDefinition<S extends StoredSettings = StoredSettings> {
+  kind: string;
+  role: IntegrationRole;
+  displayName: string;
+  /** One line under the card title. */
+  description: string;
+  /** The settings form, in order. Fields of type `secret` are stored encrypted and never returned. */
+  fields: SettingsField[];
+  guide?: SettingsGuide;
+  /** The vendor's own limit per account (requests per window); admins may lower it (`rateLimitPer5Min`). */
+  rateLimit: { limit: number; windowMs: number };
+  /** Sync streams in the order a run reads them, as shown in progress and summaries. */
+  streams: StreamSpec[];
+  /** Records per request of the slowest stream (for the time-left estimate). */
+  pageSize: number;
+  /** Shown after the initial sync: what to do next. */
+  nextStep: string;
+  connect(ctx: ConnectContext<S>): IntegrationConnector;
+  /** A local imitation of the vendor API for the demo and the tests. */
+  sandbox?: SandboxLauncher;
+}
+
+/** Erases the settings type so definitions of different vendors fit one list. */
+export function defineIntegration<S extends StoredSettings>(def: IntegrationDefinition<S>): IntegrationDefinition {
+  return def as unknown as IntegrationDefinition;
+}

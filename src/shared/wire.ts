@@ -1,0 +1,242 @@
+/**
+ * Wire schemas: the shapes of the public HTTP API (../shared/api-contract.md plus our documented extras).
+ * Routes declare their responses with these; the web UI imports their inferred types. Pure zod, no Node
+ * imports, so the browser bundle can use it too. Vendor kinds are plain strings: the list of integration
+ * kinds comes from the registry at run time (`GET /api/integration-kinds`).
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export const errorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .describe('Error envelope');
+export type ErrorEnvelope = z.infer<typeof errorEnvelope>;
+
+export const fieldIssue = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssue>;
+
+// ---------------------------------------------------------------------------------------------
+// Integrations
+
+export const integrationRole = z.enum(['primary', 'supplemental']);
+export type IntegrationRole = z.infer<typeof integrationRole>;
+
+export const fieldType = z.enum(['url', 'text', 'secret', 'boolean', 'list']);
+export type FieldType = z.infer<typeof fieldType>;
+
+/** One input of an integration's settings form. */
+export const settingsField = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: fieldType,
+  required: z.boolean(),
+  help: z.string().optional(),
+  /** Shown inside an empty input. */
+  placeholder: z.string().optional(),
+  /** Value of a new form (booleans and lists mostly). */
+  default: z.union([z.string(), z.boolean(), z.array(z.string())]).optional(),
+  /** Named choices for a URL (e.g. regions); the UI offers them next to the input. */
+  presets: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+  /** The label of the preset picker ("Region"). */
+  presetsLabel: z.string().optional(),
+});
+export type SettingsField = z.infer<typeof settingsField>;
+
+export const streamInfo = z.object({
+  /** Progress key of sync runs (contract stream name). */
+  name: z.string(),
+  label: z.string(),
+  /** What one record is called in summaries: ["organization", "organizations"]. */
+  noun: z.tuple([z.string(), z.string()]),
+});
+export type StreamInfo = z.infer<typeof streamInfo>;
+
+/** A short how-to shown on the settings card (e.g. the permissions to grant in the vendor's admin). */
+export const settingsGuide = z.object({
+  title: z.string(),
+  where: z.string().optional(),
+  items: z.array(z.object({ terms: z.array(z.string()), text: z.string() })),
+  footer: z.string().optional(),
+});
+export type SettingsGuide = z.infer<typeof settingsGuide>;
+
+/** What the UI needs to draw one integration's settings card (GET /api/integration-kinds). */
+export const integrationKindInfo = z.object({
+  kind: z.string(),
+  role: integrationRole,
+  displayName: z.string(),
+  description: z.string(),
+  fields: z.array(settingsField),
+  /** Stream names, as in a sync run's `progress`. */
+  streams: z.array(z.string()),
+  streamInfo: z.array(streamInfo),
+  guide: settingsGuide.nullable(),
+  /** What to do once the initial sync is done. */
+  nextStep: z.string(),
+});
+export type IntegrationKindInfo = z.infer<typeof integrationKindInfo>;
+
+export const streamProgress = z.object({ fetched: z.number(), total: z.number().nullable(), done: z.boolean() });
+export type StreamProgress = z.infer<typeof streamProgress>;
+
+export const syncMode = z.enum(['initial', 'incremental', 'full']);
+export type SyncMode = z.infer<typeof syncMode>;
+export const syncStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']);
+export type SyncStatus = z.infer<typeof syncStatus>;
+
+export const syncRun = z.object({
+  id: z.string(),
+  integration: z.string(),
+  mode: syncMode,
+  status: syncStatus,
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  progress: z.record(z.string(), streamProgress),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  // Extras beyond the contract.
+  requestCount: z.number(),
+  retries: z.number(),
+  rateLimited: z.number(),
+  estimatedSecondsLeft: z.number().nullable(),
+  notes: z.array(z.string()),
+});
+export type SyncRun = z.infer<typeof syncRun>;
+
+export const integration = z.object({
+  kind: z.string(),
+  role: integrationRole,
+  configured: z.boolean(),
+  /** Stored settings without secrets; each secret field `x` shows as `xSet: boolean`. */
+  settings: z.record(z.string(), z.unknown()),
+  lastSyncRun: syncRun.nullable(),
+});
+export type Integration = z.infer<typeof integration>;
+
+export const checkErrorCode = z.enum([
+  'unreachable', 'tls_error', 'not_found', 'invalid_credentials', 'invalid_tenant', 'missing_permissions', 'rate_limited', 'unexpected_response',
+]);
+export type CheckErrorCode = z.infer<typeof checkErrorCode>;
+
+export const checkResult = z.union([
+  z.object({ ok: z.literal(true), message: z.literal('Connection Successful'), details: z.record(z.string(), z.unknown()) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      code: checkErrorCode,
+      message: z.string(),
+      hint: z.string().optional(),
+      missingPermissions: z.array(z.string()).optional(),
+    }),
+  }),
+]);
+export type CheckResult = z.infer<typeof checkResult>;
+
+export const saveIntegrationResponse = z.object({ integration, syncRun: syncRun.nullable() });
+export type SaveIntegrationResponse = z.infer<typeof saveIntegrationResponse>;
+
+/** Form values the demo offers per integration kind (sandbox URLs and credentials). */
+export const demoHints = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()])));
+export type DemoHints = z.infer<typeof demoHints>;
+
+// ---------------------------------------------------------------------------------------------
+// Companies, tickets, links
+
+export const psaRef = z.object({ kind: z.string(), id: z.string(), name: z.string() });
+export type PsaRef = z.infer<typeof psaRef>;
+
+export const companySummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string().nullable(),
+  type: z.string().nullable(),
+  psa: psaRef.nullable(),
+  openTickets: z.number(),
+});
+export type CompanySummary = z.infer<typeof companySummary>;
+
+export const configuration = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string().nullable(),
+  typeName: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  assetTag: z.string().nullable(),
+  manufacturerName: z.string().nullable(),
+  modelName: z.string().nullable(),
+  warrantyExpiresAt: z.string().nullable(),
+  archived: z.boolean(),
+});
+export type Configuration = z.infer<typeof configuration>;
+
+export const domain = z.object({ id: z.string(), name: z.string(), registrarName: z.string().nullable(), expiresOn: z.string().nullable() });
+export type Domain = z.infer<typeof domain>;
+
+export const companyDetail = z.object({ company: companySummary, configurations: z.array(configuration), domains: z.array(domain) });
+export type CompanyDetail = z.infer<typeof companyDetail>;
+
+export const ticket = z.object({
+  id: z.string(),
+  psaId: z.string(),
+  summary: z.string(),
+  status: z.string(),
+  closed: z.boolean(),
+  type: z.string().nullable(),
+  openedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type Ticket = z.infer<typeof ticket>;
+
+export const ticketPage = z.object({ tickets: z.array(ticket), nextCursor: z.string().nullable() });
+export type TicketPage = z.infer<typeof ticketPage>;
+
+export const psaCompany = z.object({ id: z.string(), name: z.string(), inactive: z.boolean() });
+export type PsaCompany = z.infer<typeof psaCompany>;
+
+export const linkSource = z.enum(['manual', 'automap']);
+export type LinkSource = z.infer<typeof linkSource>;
+
+export const linkRow = z.object({
+  itglueId: z.string(),
+  itglueName: z.string(),
+  psaId: z.string().nullable(),
+  psaName: z.string().nullable(),
+  source: linkSource.nullable(),
+});
+export type LinkRow = z.infer<typeof linkRow>;
+
+export const linksResponse = z.object({ rows: z.array(linkRow), counts: z.object({ linked: z.number(), unlinked: z.number() }) });
+export type LinksResponse = z.infer<typeof linksResponse>;
+
+export const proposalTier = z.enum(['exact', 'near-exact']);
+export type ProposalTier = z.infer<typeof proposalTier>;
+
+export const proposal = z.object({ itglueId: z.string(), psaId: z.string(), score: z.number(), tier: proposalTier, reasons: z.array(z.string()) });
+export type Proposal = z.infer<typeof proposal>;
+
+export const suggestion = z.object({ itglueId: z.string(), psaId: z.string(), score: z.number(), reasons: z.array(z.string()) });
+export type Suggestion = z.infer<typeof suggestion>;
+
+export const automapResponse = z.object({
+  proposals: z.array(proposal),
+  suggestions: z.array(suggestion),
+  counts: z.object({ proposed: z.number(), alreadyLinked: z.number(), ambiguous: z.number(), unmatched: z.number() }),
+});
+export type AutomapResponse = z.infer<typeof automapResponse>;
+
+export const linkChange = z.object({ itglueId: z.string(), psaId: z.string().nullable(), source: linkSource.optional() });
+export type LinkChange = z.infer<typeof linkChange>;
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export const notification = z.object({ id: z.string(), kind: z.string(), message: z.string(), createdAt: z.string(), read: z.boolean() });
+export type Notification = z.infer<typeof notification>;
