@@ -376,7 +376,7 @@ keyOwner.clear(); // the generator's own bookkeeping is not part of what we meas
 // The service gets its companies as plain rows from the store: hand automap the same kind of
 // objects (a JSON round trip), not the generator's own.
 const input = JSON.parse(
-  JSON.stringify({ itglue, psa, existingLinks: [], rejected: [], aliases: [], ownDomains: ['our-msp.com'] }),
+  JSON.stringify({ primary: itglue, psa, existingLinks: [], rejected: [], aliases: [], ownDomains: ['our-msp.com'] }),
 ) as AutomapInput;
 const loadBefore = loadavg()[0];
 const times: number[] = [];

@@ -71,7 +71,7 @@ user.command('create')
     process.stdout.write(`Created ${first ? 'admin' : o.role} ${email}.\n`);
   });
 
-/** `--<kind>-port <port>` for every integration with a sandbox (e.g. --halo-port 4020). */
+/** `--<kind>-port <port>` for every integration with a sandbox. */
 function withSandboxPorts(cmd: Command): Command {
   for (const def of INTEGRATIONS) {
     if (def.sandbox !== undefined) cmd.option(`--${def.kind}-port <port>`, `${def.displayName} sandbox port`, String(def.sandbox.defaultPort));

@@ -130,7 +130,8 @@ export interface PsaTicket {
   updatedAt: string | null;
 }
 
-export interface ItGlueStreams {
+/** Streams of the primary (documentation) integration. */
+export interface PrimaryStreams {
   organizationStatuses: Stream<ItgNamed>;
   organizationTypes: Stream<ItgNamed>;
   organizations: Stream<ItgOrganization>;
@@ -138,10 +139,10 @@ export interface ItGlueStreams {
   domains: Stream<ItgDomain>;
 }
 
-export interface ItGlueConnector {
-  kind: 'itglue';
+export interface PrimaryConnector {
+  kind: string;
   check(): Promise<CheckResult>;
-  streams(): ItGlueStreams;
+  streams(): PrimaryStreams;
   readonly http: HttpClient;
 }
 
@@ -163,7 +164,7 @@ export interface CreateOpportunityInput {
 }
 
 export interface PsaConnector {
-  kind: 'halo' | 'syncro';
+  kind: string;
   check(opts: { pullTickets: boolean; opportunityExport: boolean }): Promise<CheckResult>;
   streams(opts: { ticketMonths: number }): PsaStreams;
   allowedTicketTypes(companyId: string): Promise<PsaTicketType[]>;

@@ -40,7 +40,7 @@ const byId = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 /** Like `automap`, plus blocking statistics (bench, diagnostics). */
 export function automapWithStats(input: AutomapInput): { result: AutomapResult; stats: AutomapStats } {
   const t0 = performance.now();
-  const corpus = buildCorpus(input.itglue ?? [], input.psa ?? [], input.ownDomains ?? []);
+  const corpus = buildCorpus(input.primary ?? [], input.psa ?? [], input.ownDomains ?? []);
   const t1 = performance.now();
   const index = buildPsaIndex(corpus);
   const t2 = performance.now();

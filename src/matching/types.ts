@@ -13,8 +13,8 @@ export interface MatchCompany {
 }
 
 export interface AutomapInput {
-  /** Active IT Glue companies (the primary org already excluded). */
-  itglue: MatchCompany[];
+  /** Active companies of the primary integration (the MSP's own organization already excluded). */
+  primary: MatchCompany[];
   /** PSA companies, inactive ones allowed (marked `inactive`). */
   psa: MatchCompany[];
   /** Existing links: never overwritten, never re-proposed (both ends dropped). */

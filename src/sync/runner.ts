@@ -39,7 +39,7 @@ export interface StreamStep {
   progressName: string | null;
   stream: Stream<unknown>;
   writer: SyncedWriter<unknown>;
-  /** Full pulls find deletions by mark and sweep; false where a "full" pull is a window (Halo tickets). */
+  /** Full pulls find deletions by mark and sweep; false where a "full" pull is only a window (e.g. recent PSA tickets). */
   sweepOnFull: boolean;
 }
 

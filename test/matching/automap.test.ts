@@ -8,7 +8,7 @@ import { automap, type AutomapInput, type MatchCompany } from '../../src/matchin
 
 const co = (id: string, name: string, extra: Partial<MatchCompany> = {}): MatchCompany => ({ id, name, ...extra });
 const input = (itglue: MatchCompany[], psa: MatchCompany[], more: Partial<AutomapInput> = {}): AutomapInput => ({
-  itglue,
+  primary: itglue,
   psa,
   existingLinks: [],
   rejected: [],

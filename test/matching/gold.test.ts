@@ -114,7 +114,7 @@ function printTable(title: string, rows: [string, ReturnType<typeof evaluate>][]
 test('gold set: precision ≥ 99.5 % (each auto tier) and recall ≥ 95 %', () => {
   const { itglue, psa } = buildLists();
   const t0 = performance.now();
-  const result = automap({ itglue, psa, existingLinks: [], rejected: [], aliases: [] });
+  const result = automap({ primary: itglue, psa, existingLinks: [], rejected: [], aliases: [] });
   const ms = performance.now() - t0;
   const tuned = items.filter(isTuned);
   const holdout = items.filter(isHoldout);

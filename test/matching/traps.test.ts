@@ -8,7 +8,7 @@ import { automap, type MatchCompany } from '../../src/matching/index.js';
 
 const run = (itg: string[], psa: string[]) =>
   automap({
-    itglue: itg.map((name, k): MatchCompany => ({ id: `i${k + 1}`, name })),
+    primary: itg.map((name, k): MatchCompany => ({ id: `i${k + 1}`, name })),
     psa: psa.map((name, k): MatchCompany => ({ id: `p${k + 1}`, name })),
     existingLinks: [],
     rejected: [],

@@ -1,5 +1,5 @@
 /** IT Glue connector: one HTTP client (x-api-key, shared limiter), the streams and check(). */
-import type { ItGlueConnector } from '../contract.js';
+import type { PrimaryConnector } from '../contract.js';
 import { createHttpClient, type HttpClientOptions } from '../http/client.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import { checkItGlue } from './check.js';
@@ -15,7 +15,7 @@ export { checkItGlue } from './check.js';
 
 const ACCEPT = 'application/vnd.api+json, application/json;q=0.9, */*;q=0.5';
 
-export function createItGlueConnector(opts: ItGlueConnectorOptions): ItGlueConnector {
+export function createItGlueConnector(opts: ItGlueConnectorOptions): PrimaryConnector {
   const baseUrl = opts.baseUrl.trim().replace(/\/+$/, '');
   const limiter = opts.limiter ?? createRateLimiter(opts.rateLimit ?? ITGLUE_DEFAULT_RATE_LIMIT);
   const apiKey = opts.apiKey.trim();

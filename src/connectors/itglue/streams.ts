@@ -5,7 +5,7 @@
  * get older than it; offset paging over a changing set can repeat rows, which the runner de-duplicates.
  */
 import type {
-  ItGlueStreams,
+  PrimaryStreams,
   ItgConfiguration,
   ItgDomain,
   ItgNamed,
@@ -98,7 +98,7 @@ function newestFirstStream<T extends { updatedAt: string | null }>(
   };
 }
 
-export function createItGlueStreams(http: HttpClient, s: StreamSettings): ItGlueStreams {
+export function createItGlueStreams(http: HttpClient, s: StreamSettings): PrimaryStreams {
   return {
     organizationStatuses: fullPullStream<ItgNamed>(http, s, 'organizationStatuses', '/organization_statuses', mapNamed, 'id'),
     organizationTypes: fullPullStream<ItgNamed>(http, s, 'organizationTypes', '/organization_types', mapNamed, 'id'),

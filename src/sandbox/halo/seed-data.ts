@@ -167,7 +167,7 @@ function padTo(list: SeedBusiness[], min: number | undefined, seed: number): See
     const name = `${pick(rng, LAST)} ${pick(rng, ['Holdings', 'Trading', 'Supplies', 'Studios', 'Logistics'])} ${i + 1}`;
     out.push({
       key: `halo-only-${i + 1}`, itglueName: name, psaName: name, variant: 'psa-only', domain: null, phone: null, city: 'Denver',
-      itglueStatus: 'Active', itglueType: 'Customer', inItglue: false, inPsa: true, psaInactive: false,
+      primaryStatus: 'Active', primaryType: 'Customer', inPrimary: false, inPsa: true, psaInactive: false,
     });
   }
   return out;

@@ -223,7 +223,7 @@ export function buildStore(opts: ItgSeedOptions): ItgStore {
   });
 
   let nextOrgId = 2;
-  const itgBusinesses = businesses.filter((b) => b.inItglue);
+  const itgBusinesses = businesses.filter((b) => b.inPrimary);
   itgBusinesses.forEach((b, i) => {
     // a few long ids (16 digits, like AU organizations; still below 2^53)
     const id = i % 97 === 50 ? 4_503_599_627_370_000 + i : nextOrgId;
@@ -231,8 +231,8 @@ export function buildStore(opts: ItgSeedOptions): ItgStore {
     const createdAt = between(EPOCH_START + DAY, now - 60 * DAY);
     const r = rng();
     const updatedAt = r < 0.1 ? between(now - 7 * DAY, now - 60_000) : r < 0.2 ? createdAt : between(createdAt, now - 7 * DAY);
-    const statusId = STATUS_IDS[b.itglueStatus];
-    const typeId = TYPE_IDS[b.itglueType];
+    const statusId = STATUS_IDS[b.primaryStatus];
+    const typeId = TYPE_IDS[b.primaryType];
     const longNote = rng() < 0.05;
     organizations.push({
       id,

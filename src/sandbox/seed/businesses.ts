@@ -1,5 +1,5 @@
 /**
- * Deterministic seed: the same businesses as IT Glue and a PSA (Halo, Syncro) know them,
+ * Deterministic seed: the same businesses as the documentation system and a PSA know them,
  * under realistically different names (see shared/matching.md §2).
  *
  * Each SeedBusiness is one real-world business. Records with the same `key` are the same
@@ -43,9 +43,9 @@ export interface SeedBusiness {
   domain: string | null;
   phone: string | null;
   city: string;
-  itglueStatus: 'Active' | 'Inactive' | 'Testing Only';
-  itglueType: 'Customer' | 'Prospect' | 'Vendor' | 'Partner';
-  inItglue: boolean;
+  primaryStatus: 'Active' | 'Inactive' | 'Testing Only';
+  primaryType: 'Customer' | 'Prospect' | 'Vendor' | 'Partner';
+  inPrimary: boolean;
   inPsa: boolean;
   psaInactive: boolean;
 }
@@ -439,9 +439,9 @@ function twoDistinct<T>(ctx: Ctx, xs: readonly T[]): [T, T] {
 }
 
 /** Two different businesses: the first only in IT Glue, the second only in the PSA. */
-function pair(_ctx: Ctx, variant: string, country: Country, itglueOnly: string, psaOnly: string): NameDraft[] {
+function pair(_ctx: Ctx, variant: string, country: Country, primaryOnly: string, psaOnly: string): NameDraft[] {
   return [
-    { itglueName: itglueOnly, psaName: itglueOnly, variant, base: itglueOnly, country },
+    { itglueName: primaryOnly, psaName: primaryOnly, variant, base: primaryOnly, country },
     { itglueName: psaOnly, psaName: psaOnly, variant, base: psaOnly, country },
   ];
 }
@@ -506,10 +506,10 @@ export function generateBusinesses(opts: { count?: number; seed?: number } = {})
     drafts.forEach((d, idx) => {
       if (out.length >= count) return;
       const key = `b${String(out.length + 1).padStart(4, '0')}`;
-      let inItglue = true;
+      let inPrimary = true;
       let inPsa = true;
       if (pairKind && variant !== 'duplicate-name') {
-        inItglue = idx === 0;
+        inPrimary = idx === 0;
         inPsa = idx === 1;
       } else if (variant === 'duplicate-name') {
         inPsa = idx === 0;
@@ -517,15 +517,15 @@ export function generateBusinesses(opts: { count?: number; seed?: number } = {})
         // only plain ('identical') businesses go missing on one side; the name-variant cases stay on both
         const r = ctx.rng();
         if (variant === 'identical' && r < 0.1) inPsa = false;
-        else if (variant === 'identical' && r < 0.2) inItglue = false;
+        else if (variant === 'identical' && r < 0.2) inPrimary = false;
       }
       const st = ctx.rng();
-      let itglueStatus: SeedBusiness['itglueStatus'] = st < 0.86 ? 'Active' : st < 0.97 ? 'Inactive' : 'Testing Only';
-      if (variant === 'flagged' && idx === 0) itglueStatus = ctx.chance(0.5) ? 'Active' : 'Inactive';
-      if (variant === 'duplicate-name' || variant.startsWith('neighbour-')) itglueStatus = 'Active';
+      let primaryStatus: SeedBusiness['primaryStatus'] = st < 0.86 ? 'Active' : st < 0.97 ? 'Inactive' : 'Testing Only';
+      if (variant === 'flagged' && idx === 0) primaryStatus = ctx.chance(0.5) ? 'Active' : 'Inactive';
+      if (variant === 'duplicate-name' || variant.startsWith('neighbour-')) primaryStatus = 'Active';
       const ty = ctx.rng();
-      const itglueType: SeedBusiness['itglueType'] = ty < 0.84 ? 'Customer' : ty < 0.93 ? 'Prospect' : ty < 0.98 ? 'Vendor' : 'Partner';
-      const psaInactive = itglueStatus === 'Inactive' ? ctx.chance(0.6) : ctx.chance(0.03);
+      const primaryType: SeedBusiness['primaryType'] = ty < 0.84 ? 'Customer' : ty < 0.93 ? 'Prospect' : ty < 0.98 ? 'Vendor' : 'Partner';
+      const psaInactive = primaryStatus === 'Inactive' ? ctx.chance(0.6) : ctx.chance(0.03);
       const domain = variant === 'renamed' || ctx.chance(0.85) ? domainFor(ctx, d.base, d.country) : null;
       const phone = ctx.chance(0.75) ? phoneFor(ctx, d.country) : null;
       out.push({
@@ -536,9 +536,9 @@ export function generateBusinesses(opts: { count?: number; seed?: number } = {})
         domain,
         phone,
         city: ctx.pick(CITIES[d.country]),
-        itglueStatus,
-        itglueType,
-        inItglue,
+        primaryStatus,
+        primaryType,
+        inPrimary,
         inPsa,
         psaInactive,
       });

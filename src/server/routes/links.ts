@@ -54,13 +54,13 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
     const psa = await repos.psa.companies(ws, kind);
     const links = await repos.links.list(ws, kind);
     const feedback = await repos.links.feedback(ws, kind);
-    const itglue: MatchCompany[] = companies.map((c) => ({ id: c.id, name: c.name, domains: domains.get(c.id) ?? [], psaId: c.psaId }));
+    const primary: MatchCompany[] = companies.map((c) => ({ id: c.id, name: c.name, domains: domains.get(c.id) ?? [], psaId: c.psaId }));
     const psaList: MatchCompany[] = psa.map((p) => ({
       id: p.id, name: p.name, inactive: p.inactive === 1, phone: p.phone,
       domains: [p.domain, p.website].filter((d): d is string => d !== null && d !== ''),
     }));
     const result = automap({
-      itglue, psa: psaList,
+      primary, psa: psaList,
       existingLinks: links.map((l) => ({ itglueId: l.itglue_id, psaId: l.psa_id })),
       rejected: feedback.filter((f) => f.verdict === 'rejected').map((f) => ({ itglueId: f.itglue_id, psaId: f.psa_id })),
       aliases: feedback.filter((f) => f.verdict === 'confirmed' && f.itglue_name !== null).map((f) => ({ itglueId: f.itglue_id, name: f.itglue_name!, psaId: f.psa_id })),
