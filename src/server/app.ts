@@ -13,7 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from '../config.js';
+import type { Config, TrustProxy } from '../config.js';
 import type { Store } from '../store/db.js';
 import type { Vault } from '../store/secrets.js';
 import { createAuth, type Access, type Auth } from './auth.js';
@@ -70,10 +70,16 @@ export function installRouteTable(app: FastifyInstance): void {
   });
 }
 
+/** TRUST_PROXY → Fastify's trustProxy (a hop count becomes "trust the first N hops", as proxy-addr reads numbers). */
+function trustProxyOption(value: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.loggerInstance !== undefined ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
-    trustProxy: false,
+    // Client addresses (login throttling) come from X-Forwarded-For only as far as TRUST_PROXY allows.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
 
