@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unusableTextReason, usableText } from '../validation/text.js';
 
 export type IntegrationKind = 'itglue' | 'halo' | 'syncro';
 export const INTEGRATION_KINDS = ['itglue', 'halo', 'syncro'] as const;
@@ -11,6 +12,8 @@ export function integrationUrl(allowInsecure: boolean) {
     .trim()
     .min(1, 'is required')
     .superRefine((v, ctx) => {
+      const unusable = unusableTextReason(v);
+      if (unusable !== null) return ctx.addIssue({ code: 'custom', message: unusable });
       let u: URL;
       try {
         u = new URL(v);
@@ -29,7 +32,7 @@ export function integrationUrl(allowInsecure: boolean) {
     .transform((v) => v.replace(/\/+$/, ''));
 }
 
-const secret = z.string().trim().min(1, 'must not be empty').max(4096);
+const secret = usableText(z.string().trim().min(1, 'must not be empty').max(4096));
 const rateLimit = z.number().int().min(1).max(100000);
 
 export function itglueBody(allowInsecure: boolean) {

@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import {
-  hasZodFastifySchemaValidationErrors,
-  isResponseSerializationError,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
@@ -18,6 +17,9 @@ import type { Store } from '../store/db.js';
 import type { Vault } from '../store/secrets.js';
 import { createAuth, type Access, type Auth } from './auth.js';
 import { AppError, envelope } from './errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.js';
+import { installInputHygiene } from './input-hygiene.js';
+import { securityHeaders } from './security-headers.js';
 import { accountRoutes } from './routes/accounts.js';
 import type { Services } from '../services.js';
 import { registerFeatureRoutes } from './routes/index.js';
@@ -81,6 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Client addresses (login throttling) come from X-Forwarded-For only as far as TRUST_PROXY allows.
     trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
+    // Every error, Fastify's own and Node's HTTP parser's included, answers the contract's envelope.
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -89,9 +96,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('auth', createAuth(deps.store.db, { secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false }));
   app.decorateRequest('user', null);
 
+  installErrorHandling(app);
+  await app.register(helmet, securityHeaders({ https: deps.config.publicUrl?.startsWith('https://') ?? false }));
   // Cookies are parsed before the auth hook runs.
   await app.register(cookie);
   installRouteTable(app);
+  installInputHygiene(app);
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
@@ -106,36 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw new AppError(403, 'forbidden', 'Only administrators can do this.');
     }
     request.user = user;
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const context = (error as { validationContext?: string }).validationContext ?? 'body';
-      const issues = error.validation.map((v) => ({
-        path: [context, ...v.instancePath.split('/').filter((p) => p !== '')].join('.'),
-        message: v.message ?? 'invalid',
-      }));
-      return reply.status(400).send(envelope('invalid_request', `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues }));
-    }
-    if (error instanceof AppError) {
-      if (error.statusCode === 429 && typeof error.details?.retryAfterSeconds === 'number') {
-        void reply.header('retry-after', String(error.details.retryAfterSeconds));
-      }
-      return reply.status(error.statusCode).send(envelope(error.code, error.message, error.details));
-    }
-    if (isResponseSerializationError(error)) {
-      request.log.error({ err: error }, 'response did not match its schema');
-      return reply.status(500).send(envelope('internal_error', 'Something went wrong on our side. The error was logged.'));
-    }
-    const err = error as { statusCode?: unknown; message?: string };
-    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status < 500) {
-      const code = status === 400 ? 'invalid_request' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'request_error';
-      const issues = status === 400 ? [{ path: 'body', message: err.message ?? 'invalid' }] : undefined;
-      return reply.status(status).send(envelope(code, err.message ?? 'Bad request', issues === undefined ? undefined : { issues }));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(envelope('internal_error', `Something went wrong on our side. Reference: ${request.id}`));
   });
 
   const webRoot = deps.webRoot;
