@@ -61,7 +61,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
   } else {
     dialect = 'sqlite';
     const file = sqliteFile(url);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') restrictFileModes(file);
     const database = new SQLite(file);
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
@@ -79,6 +79,24 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     }
   }
   return store;
+}
+
+/**
+ * The SQLite database holds password hashes and encrypted secrets: its folder is created 0700, and the
+ * database file is created (or tightened to) 0600 before SQLite opens it. SQLite creates the -wal and
+ * -shm files with the database file's permissions; existing ones are tightened too.
+ */
+function restrictFileModes(file: string): void {
+  const full = path.resolve(file);
+  fs.mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(full, fs.constants.O_CREAT | fs.constants.O_RDWR, 0o600));
+  for (const f of [full, `${full}-wal`, `${full}-shm`, `${full}-journal`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /** Runs every pending migration; returns a result instead of throwing. */
