@@ -13,6 +13,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL schema the store lives in when opened with one (tests). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
   let closed: Promise<void> | null = null;
-  const store: Store = { db, dialect, close: () => (closed ??= db.destroy()) };
+  const store: Store = { db, dialect, ...(opts.schema !== undefined && dialect === 'postgres' ? { schema: opts.schema } : {}), close: () => (closed ??= db.destroy()) };
   if (opts.migrate !== false) {
     const result = await migrateToLatest(store);
     if (result.error !== undefined) {
@@ -101,7 +103,9 @@ function restrictFileModes(file: string): void {
 
 /** Runs every pending migration; returns a result instead of throwing. */
 export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string }> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  // With a schema, Kysely must look for its own tables there: it otherwise finds them in any schema
+  // (another test's) and skips creating them.
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error) };
