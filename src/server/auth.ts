@@ -8,7 +8,7 @@ import { createSessionsRepo, type CredentialOwner } from '../store/repos/session
 import { createTokensRepo } from '../store/repos/tokens.js';
 import { createUsersRepo, type Role, type UserRecord } from '../store/repos/users.js';
 import { AppError } from './errors.js';
-import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 
 // The CLI hashes passwords through this module; the cap on concurrent hashing lives in passwords.ts.
 export { hashPassword, verifyPassword } from './passwords.js';
@@ -189,6 +189,7 @@ export function createAuth(db: Kysely<Database>, opts: { secureCookies: boolean 
     if (!ok || found === null) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
     if (found.disabled) throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator to enable it.');
     await users.recordLogin(found.id, new Date().toISOString());
+    if (needsRehash(found.passwordHash)) await users.setPassword(found.id, await hashPassword(password));
     return found;
   }
 

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import argon2 from 'argon2';
 import type { LightMyRequestResponse } from 'fastify';
 import { ADMIN, bearer, createTestApp, dialects, setupAdmin, type TestApp } from '../helpers/app.js';
 
@@ -191,6 +192,16 @@ for (const dialect of dialects()) {
       assert.equal((await api('GET', '/api/users', admin)).statusCode, 403, 'the demoted admin is a member now');
       assert.equal(code(await api('DELETE', `/api/users/${second.id}`, secondToken)), 'last_admin');
       assert.equal((await api('PATCH', `/api/users/${adminId}`, secondToken, { role: 'admin' })).statusCode, 200);
+    });
+
+    test('a password hashed with older argon2 parameters still signs in and is rehashed with the current ones', async () => {
+      const u = await createUser('legacy.hash@msp.example', 'member');
+      const legacy = await argon2.hash('legacy password', { type: argon2.argon2id, memoryCost: 65536, timeCost: 3, parallelism: 4 });
+      await t.store.db.updateTable('users').set({ password_hash: legacy }).where('id', '=', u.id).execute();
+      assert.equal((await signIn(u.email, 'legacy password')).statusCode, 200);
+      const row = await t.store.db.selectFrom('users').select('password_hash').where('id', '=', u.id).executeTakeFirstOrThrow();
+      assert.match(row.password_hash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      assert.equal((await signIn(u.email, 'legacy password')).statusCode, 200);
     });
 
     test('DELETE /api/users/:id removes the user, their sessions and tokens; the email can be used again', async () => {
