@@ -211,6 +211,54 @@ describe('error envelope for what Fastify and Node raise themselves', () => {
   });
 });
 
+test('a request arriving while the server shuts down gets 503 in the envelope', async () => {
+  // A vendor that holds its answer until released keeps request 1 in flight while the server closes.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrived: () => void = () => {};
+  const reached = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const vendor = http.createServer((_req, res) => {
+    arrived();
+    void held.then(() => res.writeHead(401, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
+  const t = await createTestApp();
+  try {
+    const admin = await setupAdmin(t);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as net.AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    let out = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      out += d;
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = JSON.stringify({ baseUrl: `http://127.0.0.1:${(vendor.address() as net.AddressInfo).port}`, apiKey: 'k' });
+    socket.write(`POST /api/integrations/itglue/test HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await reached;
+    const closing = t.app.close();
+    // server.close() runs after the preClose hooks: from then on new requests are refused.
+    while (t.app.server.listening) await new Promise((resolve) => setImmediate(resolve));
+    socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    release();
+    await closing;
+    await new Promise((resolve) => (socket.destroyed ? resolve(null) : socket.once('close', resolve)));
+    const statuses = [...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+    assert.deepEqual(statuses, [200, 503], out);
+    const last = JSON.parse(out.slice(out.lastIndexOf('\r\n\r\n') + 4)) as Envelope;
+    assert.equal(last.error.code, 'shutting_down');
+  } finally {
+    release();
+    await t.close();
+    await new Promise((resolve) => vendor.close(resolve));
+  }
+});
+
 describe('security headers, cookies, tokens, files', () => {
   test('every response carries CSP (frame-ancestors none), X-Frame-Options, nosniff and Referrer-Policy; HSTS only on https', async () => {
     const t = await createTestApp();
