@@ -153,8 +153,10 @@ export function createAuth(db: Kysely<Database>, opts: { secureCookies: boolean 
     ];
     const now = new Date();
     if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
+      // Housekeeping at sign-in, at most every 10 minutes: ended throttle streaks and expired sessions.
       lastPrune = now.getTime();
       await attempts.prune(BACKOFF.decayMs, now);
+      await sessions.removeExpired(now.toISOString());
     }
     for (const [key, rule] of keys) {
       const r = await attempts.reserve(key, rule, now);
