@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const boolFlag = z
@@ -18,6 +19,38 @@ const databaseUrl = z
       ctx.addIssue({ code: 'custom', message: `unsupported scheme "${scheme}"; use a file path or postgres://` });
     }
   });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: off by default (the client address is the TCP peer). `1`/`true` = one reverse proxy in
+ * front (the client is the last X-Forwarded-For entry; earlier entries, which a client can forge, are
+ * ignored), `N` = N proxies, or a comma-separated list of proxy addresses/CIDRs (`10.0.0.0/8,loopback`).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .superRefine((v, ctx) => {
+    const flag = v.toLowerCase();
+    if (['0', 'false', 'no', '1', 'true', 'yes'].includes(flag) || /^\d{1,2}$/.test(v)) return;
+    for (const entry of v.split(',').map((e) => e.trim())) {
+      const [addr = '', bits, extra] = entry.split('/');
+      const family = isIP(addr);
+      const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      if (!(PROXY_NAMES.has(entry) || (family !== 0 && bitsOk && extra === undefined))) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not a proxy address, CIDR range or loopback/linklocal/uniquelocal; or use 0, 1 or a hop count` });
+      }
+    }
+  })
+  .transform((v): TrustProxy => {
+    const flag = v.toLowerCase();
+    if (flag === '0' || flag === 'false' || flag === 'no') return false;
+    if (flag === 'true' || flag === 'yes') return 1;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((e) => e.trim());
+  });
+
+export type TrustProxy = false | number | string[];
 
 const intInRange = (min: number, max: number) =>
   z
@@ -48,6 +81,7 @@ const envSchema = z.object({
   TICKET_HISTORY_MONTHS: intInRange(1, 240).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().trim().url().optional(),
+  TRUST_PROXY: trustProxy.default(false),
 });
 
 export interface Config {
@@ -64,6 +98,8 @@ export interface Config {
   ticketHistoryMonths: number;
   logLevel: string;
   publicUrl: string | null;
+  /** Which peers may set X-Forwarded-For (client addresses for login throttling); false = none. */
+  trustProxy: TrustProxy;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -104,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketHistoryMonths: e.TICKET_HISTORY_MONTHS,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ?? null,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 
@@ -121,4 +158,5 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'TICKET_HISTORY_MONTHS', default: '24', meaning: 'Initial sync pulls open tickets and those updated in the last N months' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
+  { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },
 ];

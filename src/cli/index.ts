@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
-import { hashPassword } from '../server/auth.js';
+import { hashPassword } from '../server/passwords.js';
+import { createUsersRepo } from '../store/repos/users.js';
 import { onShutdown, startServer } from '../runtime.js';
 import { INTEGRATIONS, INTEGRATION_KINDS } from '../integrations/registry.js';
 
@@ -50,24 +50,19 @@ user.command('create')
     if (o.role !== 'admin' && o.role !== 'member') fail('--role must be admin or member');
     if (o.password.length < 8) fail('--password must be at least 8 characters');
     const store = await openDatabase(config().databaseUrl);
-    const { db } = store;
+    const users = createUsersRepo(store.db);
     const email = o.email.trim().toLowerCase();
-    if ((await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined) {
-      await store.close();
-      fail(`A user with the email ${email} already exists.`);
+    const name = o.name ?? email.split('@')[0] ?? email;
+    const passwordHash = await hashPassword(o.password);
+    // The first user creates the workspace and is its admin; the unique email index decides a taken email.
+    let created = await users.createFirstAdmin({ email, name, passwordHash });
+    const first = created !== null;
+    if (created === null) {
+      const workspaceId = await users.defaultWorkspaceId();
+      created = workspaceId === null ? null : await users.create({ workspaceId, email, name, role: o.role as 'admin' | 'member', passwordHash });
     }
-    let ws = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
-    const now = new Date().toISOString();
-    const first = ws === undefined;
-    if (ws === undefined) {
-      ws = { id: crypto.randomUUID() };
-      await db.insertInto('workspaces').values({ id: ws.id, name: 'Default', created_at: now }).execute();
-    }
-    await db.insertInto('users').values({
-      id: crypto.randomUUID(), workspace_id: ws.id, email, name: o.name ?? email.split('@')[0] ?? email,
-      role: first ? 'admin' : (o.role as 'admin' | 'member'), password_hash: await hashPassword(o.password), created_at: now,
-    }).execute();
     await store.close();
+    if (created === null) fail(`A user with the email ${email} already exists.`);
     process.stdout.write(`Created ${first ? 'admin' : o.role} ${email}.\n`);
   });
 

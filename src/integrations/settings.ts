@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { SettingsField } from '../shared/wire.js';
+import { unusableTextReason, usableText } from '../validation/text.js';
 import type { IntegrationDefinition, Secrets, StoredSettings } from './definition.js';
 
 /** Requests per 5 minutes an admin may set below the vendor's limit (not on the form). */
@@ -16,6 +17,8 @@ export function integrationUrl(allowInsecure: boolean, label = 'URL') {
     .trim()
     .min(1, `Enter the ${label}`)
     .superRefine((v, ctx) => {
+      const unusable = unusableTextReason(v);
+      if (unusable !== null) return ctx.addIssue({ code: 'custom', message: `The ${label} ${unusable}` });
       let u: URL;
       try {
         u = new URL(v);
@@ -41,9 +44,9 @@ function fieldSchema(f: SettingsField, allowInsecure: boolean): z.ZodType {
       return f.required ? integrationUrl(allowInsecure, f.label) : integrationUrl(allowInsecure, f.label).nullish();
     case 'secret':
       // Omitting a secret keeps the stored one; the service asks for it when none is stored yet.
-      return z.string({ error: enter }).trim().min(1, enter).max(4096, `The ${f.label} is too long`).optional();
+      return usableText(z.string({ error: enter }).trim().min(1, enter).max(4096, `The ${f.label} is too long`)).optional();
     case 'text': {
-      const s = z.string({ error: enter }).trim().max(500, `The ${f.label} is too long (500 characters at most)`);
+      const s = usableText(z.string({ error: enter }).trim().max(500, `The ${f.label} is too long (500 characters at most)`));
       return f.required ? s.min(1, enter) : s.nullish();
     }
     case 'boolean': {
@@ -52,7 +55,7 @@ function fieldSchema(f: SettingsField, allowInsecure: boolean): z.ZodType {
     }
     case 'list': {
       const l = z
-        .array(z.string().trim().min(1, `${f.label}: entries must not be empty`).max(100, `${f.label}: entries are 100 characters at most`), {
+        .array(usableText(z.string().trim().min(1, `${f.label}: entries must not be empty`).max(100, `${f.label}: entries are 100 characters at most`)), {
           error: `${f.label}: a list of names`,
         })
         .min(1, `Enter at least one of the ${f.label}`)

@@ -2,22 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import {
-  hasZodFastifySchemaValidationErrors,
-  isResponseSerializationError,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from '../config.js';
+import type { Config, TrustProxy } from '../config.js';
 import type { Store } from '../store/db.js';
 import type { Vault } from '../store/secrets.js';
 import { createAuth, type Access, type Auth } from './auth.js';
 import { AppError, envelope } from './errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.js';
+import { installInputHygiene } from './input-hygiene.js';
+import { securityHeaders } from './security-headers.js';
 import { accountRoutes } from './routes/accounts.js';
 import type { Services } from '../services.js';
 import type { DemoHints } from '../shared/wire.js';
@@ -71,11 +73,22 @@ export function installRouteTable(app: FastifyInstance): void {
   });
 }
 
+/** TRUST_PROXY → Fastify's trustProxy (a hop count becomes "trust the first N hops", as proxy-addr reads numbers). */
+function trustProxyOption(value: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.loggerInstance !== undefined ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
-    trustProxy: false,
+    // Client addresses (login throttling) come from X-Forwarded-For only as far as TRUST_PROXY allows.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
+    // Every error, Fastify's own and Node's HTTP parser's included, answers the contract's envelope.
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -84,9 +97,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('auth', createAuth(deps.store.db, { secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false }));
   app.decorateRequest('user', null);
 
+  installErrorHandling(app);
+  await app.register(helmet, securityHeaders({ https: deps.config.publicUrl?.startsWith('https://') ?? false }));
   // Cookies are parsed before the auth hook runs.
   await app.register(cookie);
   installRouteTable(app);
+  installInputHygiene(app);
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
@@ -101,36 +117,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw new AppError(403, 'forbidden', 'Only administrators can do this.');
     }
     request.user = user;
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const context = (error as { validationContext?: string }).validationContext ?? 'body';
-      const issues = error.validation.map((v) => ({
-        path: [context, ...v.instancePath.split('/').filter((p) => p !== '')].join('.'),
-        message: v.message ?? 'invalid',
-      }));
-      return reply.status(400).send(envelope('invalid_request', `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues }));
-    }
-    if (error instanceof AppError) {
-      if (error.statusCode === 429 && typeof error.details?.retryAfterSeconds === 'number') {
-        void reply.header('retry-after', String(error.details.retryAfterSeconds));
-      }
-      return reply.status(error.statusCode).send(envelope(error.code, error.message, error.details));
-    }
-    if (isResponseSerializationError(error)) {
-      request.log.error({ err: error }, 'response did not match its schema');
-      return reply.status(500).send(envelope('internal_error', 'Something went wrong on our side. The error was logged.'));
-    }
-    const err = error as { statusCode?: unknown; message?: string };
-    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status < 500) {
-      const code = status === 400 ? 'invalid_request' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'request_error';
-      const issues = status === 400 ? [{ path: 'body', message: err.message ?? 'invalid' }] : undefined;
-      return reply.status(status).send(envelope(code, err.message ?? 'Bad request', issues === undefined ? undefined : { issues }));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(envelope('internal_error', `Something went wrong on our side. Reference: ${request.id}`));
   });
 
   const webRoot = deps.webRoot;

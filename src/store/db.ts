@@ -6,18 +6,22 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-one-active-run.js';
+import * as m003 from './migrations/003-accounts-hardening.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL schema the store lives in when opened with one (tests). */
+  schema?: string;
   close(): Promise<void>;
 }
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-one-active-run': m002,
+  '003-accounts-hardening': m003,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -59,7 +63,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
   } else {
     dialect = 'sqlite';
     const file = sqliteFile(url);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') restrictFileModes(file);
     const database = new SQLite(file);
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
@@ -68,7 +72,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
   let closed: Promise<void> | null = null;
-  const store: Store = { db, dialect, close: () => (closed ??= db.destroy()) };
+  const store: Store = { db, dialect, ...(opts.schema !== undefined && dialect === 'postgres' ? { schema: opts.schema } : {}), close: () => (closed ??= db.destroy()) };
   if (opts.migrate !== false) {
     const result = await migrateToLatest(store);
     if (result.error !== undefined) {
@@ -79,9 +83,29 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
   return store;
 }
 
+/**
+ * The SQLite database holds password hashes and encrypted secrets: its folder is created 0700, and the
+ * database file is created (or tightened to) 0600 before SQLite opens it. SQLite creates the -wal and
+ * -shm files with the database file's permissions; existing ones are tightened too.
+ */
+function restrictFileModes(file: string): void {
+  const full = path.resolve(file);
+  fs.mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(full, fs.constants.O_CREAT | fs.constants.O_RDWR, 0o600));
+  for (const f of [full, `${full}-wal`, `${full}-shm`, `${full}-journal`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+}
+
 /** Runs every pending migration; returns a result instead of throwing. */
 export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string }> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  // With a schema, Kysely must look for its own tables there: it otherwise finds them in any schema
+  // (another test's) and skips creating them.
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error) };

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 text,
  * booleans are integers 0/1, ids are text. Every tenant table carries workspace_id.
@@ -7,6 +9,8 @@ export interface WorkspaceTable { id: string; name: string; created_at: string }
 export interface UserTable {
   id: string; workspace_id: string; email: string; name: string; role: 'admin' | 'member';
   password_hash: string; created_at: string;
+  /** 0/1: a disabled user cannot sign in; their sessions and tokens stop working. */
+  disabled: Generated<number>; last_login_at: string | null;
 }
 export interface SessionTable {
   id: string /* sha256 of the cookie value */; user_id: string; workspace_id: string; csrf_token: string;
@@ -14,9 +18,12 @@ export interface SessionTable {
 }
 export interface ApiTokenTable {
   id: string; user_id: string; workspace_id: string; name: string; token_hash: string; created_at: string;
-  last_used_at: string | null;
+  last_used_at: string | null; expires_at: string | null;
 }
-export interface LoginAttemptTable { key: string; failures: number; window_start: string; locked_until: string | null }
+/** Login throttle counters, one row per key (`ip:…`, `user:…`, `user:…@ip:…`). */
+export interface LoginAttemptTable { key: string; failures: number; last_failure_at: string; blocked_until: string | null }
+/** One row (id 1) once first-run setup is done. */
+export interface SetupStateTable { id: number; done_at: string }
 
 export interface IntegrationTable {
   workspace_id: string; kind: string;
@@ -91,6 +98,7 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   login_attempts: LoginAttemptTable;
+  setup_state: SetupStateTable;
   integrations: IntegrationTable;
   sync_runs: SyncRunTable;
   itg_organizations: ItgOrganizationTable;

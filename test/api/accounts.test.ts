@@ -109,7 +109,7 @@ describe('Process and Accounts', () => {
     assert.ok((badRole.json() as { error: { details: { issues: { path: string }[] } } }).error.details.issues.some((i) => i.path === 'body.role'));
   });
 
-  test('login throttling: 5 failures lock the account for this client with 429', async () => {
+  test('login throttling: after 5 failures from one address the account pauses there (429 + Retry-After)', async () => {
     for (let i = 0; i < 5; i++) {
       const r = await t.inject({ method: 'POST', url: '/api/session', payload: { email: 'member@msp.example', password: `wrong ${i}` } });
       assert.equal(r.statusCode, 401);

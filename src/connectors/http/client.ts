@@ -337,7 +337,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       userMessage =
         c.reason === 'host_not_found'
           ? `The host ${host} could not be found; check the URL.`
-          : `Could not connect to ${host}; check the URL and that the service is up.`;
+          : c.reason === 'blocked_port'
+            ? `${host} uses a port that web clients are not allowed to connect to; check the URL's port.`
+            : `Could not connect to ${host}; check the URL and that the service is up.`;
     } else if (code === 'tls_error') {
       userMessage = `The secure (TLS) connection to ${host} failed; check the URL and the server's certificate.`;
     } else if (c.reason === 'timeout' || c.reason === 'connect_timeout') {

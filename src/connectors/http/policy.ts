@@ -143,6 +143,10 @@ export function classifyNetworkError(err: unknown): NetworkClassification {
       errorCode: unreachable,
     };
   }
+  // fetch refuses ports on the Fetch standard's block list (1, 6000, …) before connecting: "bad port".
+  if (messages.some((m) => /^bad port$/i.test(m))) {
+    return { action: 'fail', kind: 'config', code: 'unreachable', reason: 'blocked_port', notSent: true, errorCode: 'BAD_PORT' };
+  }
   if (names.includes('TimeoutError')) {
     return { action: 'retry', kind: 'transient', code: 'http_error', reason: 'timeout', notSent: false, errorCode: 'TIMEOUT' };
   }

@@ -1,21 +1,37 @@
-import crypto from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { nowIso } from '../../store/db.js';
-import { hashPassword, verifyPassword } from '../auth.js';
-import { AppError, errors } from '../errors.js';
+import { createSessionsRepo } from '../../store/repos/sessions.js';
+import { createTokensRepo } from '../../store/repos/tokens.js';
+import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
+import { hashPassword } from '../passwords.js';
+import { AppError, errors, notFound } from '../errors.js';
 
 const email = z.string().trim().toLowerCase().email().max(254);
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
 const name = z.string().trim().min(1).max(120);
 const role = z.enum(['admin', 'member']);
+/** Our own ids are UUIDs: anything else is malformed (400), a well-formed unknown id is 404. */
+const ownId = (what: string) => z.uuid(`must be a ${what} id (a UUID)`);
 
 export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role });
-type UserRow = { id: string; email: string; name: string; role: 'admin' | 'member' };
-const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+const accountSchema = userSchema.extend({
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), expiresAt: z.string().nullable() });
+
+const toUser = (u: UserRecord) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+const toAccount = (u: UserRecord) => ({ ...toUser(u), disabled: u.disabled, createdAt: u.createdAt, lastLoginAt: u.lastLoginAt });
+const defaultName = (mail: string): string => mail.split('@')[0] || mail;
+
+const lastAdmin = (): AppError => new AppError(409, 'last_admin', 'This is the last enabled administrator: make another user an administrator first.');
 
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps.store;
+  const users = createUsersRepo(db);
+  const sessions = createSessionsRepo(db);
+  const tokens = createTokensRepo(db);
 
   app.get('/api/health', {
     config: { access: 'public' },
@@ -25,13 +41,14 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/setup', {
     config: { access: 'public' },
     schema: { tags: ['accounts'], description: 'Whether first-run setup is still needed.', response: { 200: z.object({ needed: z.boolean() }) } },
-  }, async () => {
-    const one = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-    return { needed: one === undefined };
-  });
+  }, async () => ({ needed: !(await users.setupDone()) }));
 
   app.post('/api/setup', {
     config: { access: 'public' },
+    // Answers 409 before reading the body (whatever it is) and before any password hashing.
+    onRequest: async () => {
+      if (await users.setupDone()) throw new AppError(409, 'setup_already_done', 'Setup is already done: sign in instead.');
+    },
     schema: {
       tags: ['accounts'],
       description: 'First-run setup: creates the workspace and its first administrator. Only while no user exists.',
@@ -40,18 +57,9 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { email: mail, password: pw, name: display } = request.body;
-    const hash = await hashPassword(pw);
-    const now = nowIso();
-    const user = await db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-      if (existing !== undefined) throw new AppError(409, 'setup_already_done', 'Setup is already done: sign in instead.');
-      const workspaceId = crypto.randomUUID();
-      await trx.insertInto('workspaces').values({ id: workspaceId, name: 'Default', created_at: now }).execute();
-      const row = { id: crypto.randomUUID(), workspace_id: workspaceId, email: mail, name: display ?? mail.split('@')[0] ?? mail, role: 'admin' as const, password_hash: hash, created_at: now };
-      await trx.insertInto('users').values(row).execute();
-      return row;
-    });
-    const token = await app.auth.createApiToken({ id: user.id, workspaceId: user.workspace_id }, 'setup');
+    const user = await users.createFirstAdmin({ email: mail, name: display ?? defaultName(mail), passwordHash: await hashPassword(pw) });
+    if (user === null) throw new AppError(409, 'setup_already_done', 'Setup is already done: sign in instead.');
+    const { token } = await app.auth.createApiToken(user, 'setup');
     return reply.status(201).send({ user: toUser(user), token });
   });
 
@@ -59,22 +67,13 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: 'public' },
     schema: {
       tags: ['accounts'],
-      description: 'Sign in: sets an httpOnly session cookie and a readable CSRF cookie (send it back as x-csrf-token on writes).',
+      description: 'Sign in: sets an httpOnly session cookie and a readable CSRF cookie (send it back as x-csrf-token on writes). '
+        + 'Repeated failures pause further attempts (429 with Retry-After) for that account from that address, and for the address.',
       body: z.object({ email: z.string().trim().toLowerCase().min(1).max(254), password: z.string().min(1).max(200) }),
-      response: { 200: z.object({ user: userSchema, csrfToken: z.string().optional() }), ...errors(400, 401, 429) },
+      response: { 200: z.object({ user: userSchema, csrfToken: z.string().optional() }), ...errors(400, 401, 403, 429, 503) },
     },
   }, async (request, reply) => {
-    const { email: mail, password: pw } = request.body;
-    const key = `${mail}|${request.ip}`;
-    await app.auth.checkThrottle(key);
-    const user = await db.selectFrom('users').selectAll().where('email', '=', mail).executeTakeFirst();
-    // Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
-    const ok = user !== undefined ? await verifyPassword(user.password_hash, pw) : (await verifyPassword(DUMMY_HASH, pw), false);
-    if (user === undefined || !ok) {
-      await app.auth.recordFailure(key);
-      throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
-    }
-    await app.auth.clearFailures(key);
+    const user = await app.auth.login(request.body.email, request.body.password, request);
     await app.auth.createSession(reply, user);
     return { user: toUser(user) };
   });
@@ -95,51 +94,118 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     return { user: { id: u.id, email: u.email, name: u.name, role: u.role } };
   });
 
+  app.post('/api/me/password', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['accounts'],
+      description: 'Change your own password. Your other sessions are signed out; API tokens keep working.',
+      body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: password }),
+      response: { 204: z.null().describe('Password changed'), ...errors(400, 429, 503) },
+    },
+  }, async (request, reply) => {
+    const u = request.user!;
+    if (!(await app.auth.checkOwnPassword(u, request.body.currentPassword, request))) {
+      throw new AppError(400, 'invalid_request', 'Invalid request: body.currentPassword is not your current password', {
+        issues: [{ path: 'body.currentPassword', message: 'is not your current password' }],
+      });
+    }
+    await users.setPassword(u.id, await hashPassword(request.body.newPassword));
+    await sessions.removeForUser(u.id, u.sessionId);
+    return reply.status(204).send(null);
+  });
+
   app.post('/api/tokens', {
     config: { access: 'user' },
     schema: {
       tags: ['accounts'],
-      description: 'Create an API token for the calling user. The token is shown once and stored hashed.',
-      body: z.object({ name: name }),
-      response: { 201: z.object({ token: z.string() }), ...errors(400) },
+      description: 'Create an API token for the calling user (any role). The token is shown once and stored hashed.',
+      body: z.object({
+        name,
+        expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2030-01-31T00:00:00Z' })
+          .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+          .transform((v) => new Date(v).toISOString())
+          .nullish(),
+      }),
+      response: { 201: z.object({ token: z.string(), id: z.string() }), ...errors(400) },
     },
   }, async (request, reply) => {
-    const token = await app.auth.createApiToken(request.user!, request.body.name);
-    return reply.status(201).send({ token });
+    const created = await app.auth.createApiToken(request.user!, request.body.name, request.body.expiresAt ?? null);
+    return reply.status(201).send({ token: created.token, id: created.id });
+  });
+
+  app.get('/api/tokens', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['accounts'],
+      description: 'The calling user\'s API tokens (never the tokens themselves), newest first.',
+      response: { 200: z.object({ tokens: z.array(tokenSchema) }) },
+    },
+  }, async (request) => ({ tokens: await tokens.listForUser(request.user!.id) }));
+
+  app.delete('/api/tokens/:id', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['accounts'],
+      description: 'Revoke one of your API tokens.',
+      params: z.object({ id: ownId('token') }),
+      response: { 204: z.null().describe('Revoked'), ...errors(400, 404) },
+    },
+  }, async (request, reply) => {
+    if (!(await tokens.revoke(request.user!.id, request.params.id))) throw notFound('Token');
+    return reply.status(204).send(null);
   });
 
   app.get('/api/users', {
     config: { access: 'admin' },
-    schema: { tags: ['accounts'], response: { 200: z.object({ users: z.array(userSchema) }) } },
-  }, async (request) => {
-    const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'role']).where('workspace_id', '=', request.user!.workspaceId).orderBy('created_at').execute();
-    return { users: rows.map(toUser) };
-  });
+    schema: { tags: ['accounts'], response: { 200: z.object({ users: z.array(accountSchema) }) } },
+  }, async (request) => ({ users: (await users.list(request.user!.workspaceId)).map(toAccount) }));
 
   app.post('/api/users', {
     config: { access: 'admin' },
     schema: {
       tags: ['accounts'],
       body: z.object({ email, password, name: name.optional(), role }),
-      response: { 201: z.object({ user: userSchema }), ...errors(400, 409) },
+      response: { 201: z.object({ user: accountSchema }), ...errors(400, 409, 503) },
     },
   }, async (request, reply) => {
     const { email: mail, password: pw, name: display, role: r } = request.body;
-    const exists = await db.selectFrom('users').select('id').where('email', '=', mail).executeTakeFirst();
-    if (exists !== undefined) throw new AppError(409, 'email_taken', `A user with the email ${mail} already exists.`);
-    const row = { id: crypto.randomUUID(), workspace_id: request.user!.workspaceId, email: mail, name: display ?? mail.split('@')[0] ?? mail, role: r, password_hash: await hashPassword(pw), created_at: nowIso() };
-    await db.insertInto('users').values(row).execute();
-    return reply.status(201).send({ user: toUser(row) });
+    // The unique index decides: of parallel creations with one email exactly one succeeds.
+    const user = await users.create({ workspaceId: request.user!.workspaceId, email: mail, name: display ?? defaultName(mail), role: r, passwordHash: await hashPassword(pw) });
+    if (user === null) throw new AppError(409, 'email_taken', `A user with the email ${mail} already exists.`);
+    return reply.status(201).send({ user: toAccount(user) });
   });
 
-  app.get('/api/demo-hints', {
-    config: { access: 'user' },
-    schema: { tags: ['process'], description: 'Sandbox connection values, only when started by the demo.', response: { 200: z.record(z.string(), z.unknown()), ...errors(404) } },
-  }, async () => {
-    const hints = app.deps.demoHints;
-    if (hints == null) throw new AppError(404, 'not_found', 'Not running as a demo.');
-    return hints;
+  app.patch('/api/users/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['accounts'],
+      description: 'Change a user\'s name, role, enabled state or password (a new password or disabling signs them out). '
+        + 'The last enabled administrator cannot be demoted or disabled (409 last_admin).',
+      params: z.object({ id: ownId('user') }),
+      body: z.object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional(), password: password.optional() })
+        .refine((b) => Object.values(b).some((v) => v !== undefined), 'name, role, disabled or password is required'),
+      response: { 200: z.object({ user: accountSchema }), ...errors(400, 404, 409, 503) },
+    },
+  }, async (request) => {
+    const { password: pw, ...rest } = request.body;
+    const result = await users.update(request.user!.workspaceId, request.params.id, { ...rest, ...(pw !== undefined ? { passwordHash: await hashPassword(pw) } : {}) });
+    if (result === 'not_found') throw notFound('User');
+    if (result === 'last_admin') throw lastAdmin();
+    return { user: toAccount(result) };
+  });
+
+  app.delete('/api/users/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['accounts'],
+      description: 'Delete a user with their sessions and API tokens. The last enabled administrator cannot be deleted (409 last_admin).',
+      params: z.object({ id: ownId('user') }),
+      response: { 204: z.null().describe('Deleted'), ...errors(400, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const result = await users.remove(request.user!.workspaceId, request.params.id);
+    if (result === 'not_found') throw notFound('User');
+    if (result === 'last_admin') throw lastAdmin();
+    return reply.status(204).send(null);
   });
 };
-
-const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$2u6Yr0Bq0mX7lEXo3XW1mD9V0pQbB8m5B1vZbO7eY1M';

@@ -4,7 +4,7 @@ import { INTEGRATIONS, INTEGRATION_KINDS } from '../../integrations/registry.js'
 import { kindInfo } from '../../integrations/service.js';
 import { settingsBodySchema } from '../../integrations/settings.js';
 import { SyncInProgressError } from '../../sync/runner.js';
-import { checkResult, integration, integrationKindInfo, saveIntegrationResponse, syncRun } from '../../shared/wire.js';
+import { checkResult, demoHints, integration, integrationKindInfo, saveIntegrationResponse, syncRun } from '../../shared/wire.js';
 import { AppError, errors, notFound } from '../errors.js';
 
 /** A kind from the registry, as a path parameter or filter. */
@@ -22,6 +22,15 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ kinds: z.array(integrationKindInfo) }) },
     },
   }, async () => ({ kinds: INTEGRATIONS.map(kindInfo) }));
+
+  app.get('/api/demo-hints', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['integrations'],
+      description: 'Settings-form values of the local sandboxes by integration kind when the app runs as the demo; {} otherwise.',
+      response: { 200: demoHints },
+    },
+  }, async () => app.deps.demoHints ?? {});
 
   app.get('/api/integrations', {
     config: { access: 'admin' },

@@ -3,14 +3,22 @@ import type { Database } from '../schema.js';
 import { createCompaniesRepo } from './companies.js';
 import { createIntegrationsRepo } from './integrations.js';
 import { createLinksRepo } from './links.js';
+import { createLoginAttemptsRepo } from './login-attempts.js';
 import { createNotificationsRepo } from './notifications.js';
 import { createPsaRepo } from './psa.js';
+import { createSessionsRepo } from './sessions.js';
 import { createSyncRunsRepo } from './sync-runs.js';
 import { createSyncedRepos } from './synced.js';
+import { createTokensRepo } from './tokens.js';
+import { createUsersRepo } from './users.js';
 
 /** Every repository over one database. All SQL lives in this folder. */
 export function createRepos(db: Kysely<Database>) {
   return {
+    users: createUsersRepo(db),
+    sessions: createSessionsRepo(db),
+    tokens: createTokensRepo(db),
+    loginAttempts: createLoginAttemptsRepo(db),
     integrations: createIntegrationsRepo(db),
     syncRuns: createSyncRunsRepo(db),
     synced: createSyncedRepos(db),

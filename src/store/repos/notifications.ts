@@ -24,8 +24,9 @@ export function createNotificationsRepo(db: Kysely<Database>) {
       return Number(res.numUpdatedRows) > 0;
     },
 
+    /** Enabled admins of the workspace: who hears about syncs. */
     async adminEmails(workspaceId: string): Promise<string[]> {
-      return (await db.selectFrom('users').select('email').where('workspace_id', '=', workspaceId).where('role', '=', 'admin').execute()).map((a) => a.email);
+      return (await db.selectFrom('users').select('email').where('workspace_id', '=', workspaceId).where('role', '=', 'admin').where('disabled', '=', 0).execute()).map((a) => a.email);
     },
 
     async logMail(workspaceId: string, m: Pick<OutboxMailTable, 'to_addr' | 'subject' | 'body' | 'status' | 'error'>): Promise<void> {
