@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { nowIso } from '../../store/db.js';
 import { hashPassword, verifyPassword } from '../auth.js';
+import { demoHints, setupStatus } from '../../shared/wire.js';
 import { AppError, errors } from '../errors.js';
 
 const email = z.string().trim().toLowerCase().email().max(254);
@@ -24,7 +25,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/setup', {
     config: { access: 'public' },
-    schema: { tags: ['accounts'], description: 'Whether first-run setup is still needed.', response: { 200: z.object({ needed: z.boolean() }) } },
+    schema: { tags: ['accounts'], description: 'Whether first-run setup is still needed.', response: { 200: setupStatus } },
   }, async () => {
     const one = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
     return { needed: one === undefined };
@@ -134,7 +135,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/demo-hints', {
     config: { access: 'user' },
-    schema: { tags: ['process'], description: 'Sandbox connection values, only when started by the demo.', response: { 200: z.record(z.string(), z.unknown()), ...errors(404) } },
+    schema: { tags: ['process'], description: 'Sandbox connection values, only when started by the demo.', response: { 200: demoHints, ...errors(404) } },
   }, async () => {
     const hints = app.deps.demoHints;
     if (hints == null) throw new AppError(404, 'not_found', 'Not running as a demo.');
