@@ -3,9 +3,10 @@ import { Alert, Badge, Button, Group, List, Progress, Stack, Table, Text, Title,
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, errorMessage, isActive, type IntegrationKind, type SyncRun } from '../api.js';
+import { api, ApiError, errorMessage, isActive, type SyncRun } from '../api.js';
 import { formatDateTime, formatDuration, formatNumber, secondsBetween } from '../format.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey, useNow, useSyncRun } from '../hooks.js';
+import { useKinds } from '../integration-kinds.js';
 import {
   estimateSecondsLeft,
   modeLabel,
@@ -29,8 +30,9 @@ export function SyncProgress({ run }: { run: SyncRun }) {
   const active = isActive(run);
   const now = useNow(active);
   const elapsed = secondsBetween(run.startedAt, active ? null : run.finishedAt, now);
-  const left = active ? estimateSecondsLeft(run, elapsed, now) : null;
-  const streams = Object.entries(run.progress ?? {});
+  const left = active ? estimateSecondsLeft(run, elapsed) : null;
+  const streams = Object.entries(run.progress);
+  const kinds = useKinds();
 
   return (
     <Stack gap="xs" aria-live="polite" aria-label={`${modeLabel(run.mode)} progress`}>
@@ -52,17 +54,17 @@ export function SyncProgress({ run }: { run: SyncRun }) {
             About {formatDuration(left)} left
           </Text>
         )}
-        {run.requestCount !== undefined && run.requestCount > 0 && (
+        {run.requestCount > 0 && (
           <Text size="sm" c="dimmed">
             {formatNumber(run.requestCount)} {run.requestCount === 1 ? 'request' : 'requests'}
           </Text>
         )}
-        {run.retries !== undefined && run.retries > 0 && (
+        {run.retries > 0 && (
           <Text size="sm" c="dimmed">
             {formatNumber(run.retries)} {run.retries === 1 ? 'retry' : 'retries'}
           </Text>
         )}
-        {run.rateLimited !== undefined && run.rateLimited > 0 && (
+        {run.rateLimited > 0 && (
           <Text size="sm" c="orange">
             Rate-limited {formatNumber(run.rateLimited)} {run.rateLimited === 1 ? 'time' : 'times'} (waiting as the vendor asks)
           </Text>
@@ -74,7 +76,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
       {streams.map(([name, p]) => {
         const known = p.total !== null && p.total > 0;
         const pct = p.done ? 100 : known ? Math.min(100, (p.fetched / (p.total as number)) * 100) : 100;
-        const label = streamLabel(name);
+        const label = streamLabel(kinds, run.integration, name);
         return (
           <div key={name}>
             <Group justify="space-between" gap="xs">
@@ -95,7 +97,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
           </div>
         );
       })}
-      {run.notes !== undefined && run.notes.length > 0 && (
+      {run.notes.length > 0 && (
         <List size="sm" c="dimmed" aria-label="Sync notes">
           {run.notes.map((n, i) => (
             <List.Item key={i}>{n}</List.Item>
@@ -111,7 +113,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
   );
 }
 
-export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind; configured: boolean; lastRun: SyncRun | null }) {
+export function SyncPanel({ kind, configured, lastRun }: { kind: string; configured: boolean; lastRun: SyncRun | null }) {
   const queryClient = useQueryClient();
   const [startedId, setStartedId] = useState<string | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
@@ -135,7 +137,7 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
     onError: (e) => {
       if (e instanceof ApiError && e.status === 409) {
         setConflict('A sync is already running');
-        const running = (e.details?.syncRun ?? e.details?.run) as SyncRun | undefined;
+        const running = e.details?.syncRun as SyncRun | undefined;
         if (running !== undefined && typeof running.id === 'string') {
           queryClient.setQueryData(syncRunKey(running.id), running);
           setStartedId(running.id);
@@ -204,12 +206,12 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
   );
 }
 
-export function SyncHistory({ kind }: { kind: IntegrationKind }) {
+export function SyncHistory({ kind }: { kind: string }) {
+  const kinds = useKinds();
   const [showAll, setShowAll] = useState(false);
   const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some((r) => r.status === 'running' || r.status === 'queued') === true ? 1500 : 15_000) });
   const runs = history.data?.syncRuns ?? [];
   const shown = showAll ? runs : runs.slice(0, 10);
-  const withRetries = runs.some((r) => r.retries !== undefined);
 
   return (
     <div>
@@ -235,7 +237,7 @@ export function SyncHistory({ kind }: { kind: IntegrationKind }) {
                   <Table.Th>Started</Table.Th>
                   <Table.Th>Duration</Table.Th>
                   <Table.Th>Counts</Table.Th>
-                  {withRetries && <Table.Th>Retries</Table.Th>}
+                  <Table.Th>Retries</Table.Th>
                   <Table.Th>Error</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -250,8 +252,8 @@ export function SyncHistory({ kind }: { kind: IntegrationKind }) {
                       </Table.Td>
                       <Table.Td>{formatDateTime(r.startedAt)}</Table.Td>
                       <Table.Td>{d === null ? '—' : isActive(r) ? `${formatDuration(d)} so far` : formatDuration(d)}</Table.Td>
-                      <Table.Td>{runCounts(r) || '—'}</Table.Td>
-                      {withRetries && <Table.Td>{r.retries === undefined ? '—' : formatNumber(r.retries)}</Table.Td>}
+                      <Table.Td>{runCounts(r, kinds) || '—'}</Table.Td>
+                      <Table.Td>{formatNumber(r.retries)}</Table.Td>
                       <Table.Td>{r.error?.message ?? '—'}</Table.Td>
                     </Table.Tr>
                   );

@@ -32,7 +32,7 @@ export function ErrorAlert({ error, title = 'Something went wrong', listIssues =
         <List size="sm" mt={4}>
           {issues.map((i, n) => (
             <List.Item key={n}>
-              {(Array.isArray(i.path) ? i.path.join('.') : i.path) || 'request'}: {i.message}
+              {i.path || 'request'}: {i.message}
             </List.Item>
           ))}
         </List>

@@ -6,7 +6,7 @@ import { api, type CompanySummary } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
+import { companyNoun, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
 import { compareValues, SortableTh, type SortState } from '../components/SortableTh.js';
 
@@ -30,6 +30,8 @@ function sortValue(c: CompanySummary, key: SortKey): string | number | null {
 
 export function CompaniesPage() {
   const admin = useIsAdmin();
+  const kinds = useKinds();
+  const primary = primaryName(kinds);
   const query = useQuery({ queryKey: ['companies'], queryFn: api.companies });
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
@@ -69,7 +71,7 @@ export function CompaniesPage() {
 
   return (
     <>
-      <PageHeader title="Companies" description="Active IT Glue organizations and their PSA counterparts." />
+      <PageHeader title="Companies" description={`Active ${primary} ${companyNoun(kinds)[1]} and their PSA counterparts.`} />
       {query.isPending ? (
         <TableSkeleton rows={10} label="Loading companies" />
       ) : query.isError ? (
@@ -77,11 +79,11 @@ export function CompaniesPage() {
       ) : all.length === 0 ? (
         <Empty
           icon={<IconBuildingSkyscraper size={28} aria-hidden />}
-          title="No companies yet — connect IT Glue on the Integrations page"
+          title={`No companies yet — connect ${primary} on the Integrations page`}
           description={
             admin
-              ? 'Once IT Glue is connected and the first sync finishes, your active organizations appear here.'
-              : 'Ask an administrator to connect IT Glue.'
+              ? `Once ${primary} is connected and the first sync finishes, your active ${companyNoun(kinds)[1]} appear here.`
+              : `Ask an administrator to connect ${primary}.`
           }
           action={<Button onClick={() => navigate('/integrations')}>Go to Integrations</Button>}
         />
@@ -150,7 +152,7 @@ export function CompaniesPage() {
                             <Group gap={6} wrap="nowrap">
                               <Text size="sm">{c.psa.name}</Text>
                               <Badge size="xs" variant="light" color="gray">
-                                {INTEGRATION_NAMES[c.psa.kind] ?? c.psa.kind}
+                                {kinds.displayName(c.psa.kind)}
                               </Badge>
                             </Group>
                           )}

@@ -6,9 +6,10 @@ import { api, ApiError, type Configuration, type Domain, type TicketStatusFilter
 import { useIsAdmin } from '../auth.js';
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
+import { useIntegrations } from '../hooks.js';
+import { companyNoun, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
-import { HALO_LINKS_PATH } from '../components/HaloCard.js';
+import { linksPath } from '../components/integration-settings-card.js';
 
 const DAY = 86_400_000;
 
@@ -49,6 +50,7 @@ function ExpiryCell({ date }: { date: string | null }) {
 
 export function CompanyDetailPage({ id }: { id: string }) {
   const query = useQuery({ queryKey: ['company', id], queryFn: () => api.company(id) });
+  const kinds = useKinds();
   const [tab, setTab] = useState<string | null>('configurations');
 
   const breadcrumbs = (
@@ -77,7 +79,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
         {notFound ? (
           <Empty
             title="Company not found"
-            description="It may have been archived in IT Glue or is no longer active."
+            description={`It may have been archived in ${primaryName(kinds)} or is no longer active.`}
             action={<Button onClick={() => navigate('/companies')}>Back to Companies</Button>}
           />
         ) : (
@@ -105,7 +107,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
             <Text span size="sm" c="dimmed">
               {company.psa === null
                 ? 'Not linked to a PSA company'
-                : `${INTEGRATION_NAMES[company.psa.kind] ?? company.psa.kind}: ${company.psa.name}`}
+                : `${kinds.displayName(company.psa.kind)}: ${company.psa.name}`}
             </Text>
           </Group>
         }
@@ -136,14 +138,24 @@ export function CompanyDetailPage({ id }: { id: string }) {
   );
 }
 
+/** Where "Link Companies" leads: the PSA that is configured, else the first the server offers. */
+function useLinkKind(): string | null {
+  const admin = useIsAdmin();
+  const kinds = useKinds();
+  const integrations = useIntegrations(admin);
+  const configured = kinds.supplemental.find((k) => integrations.data?.integrations.some((i) => i.kind === k.kind && i.configured) === true);
+  return (configured ?? kinds.supplemental[0])?.kind ?? null;
+}
+
 function NotLinked() {
   const admin = useIsAdmin();
+  const kind = useLinkKind();
   return (
     <Empty
       icon={<IconLink size={28} aria-hidden />}
       title="Not linked to a PSA company — link it on Link Companies"
       description={admin ? undefined : 'Ask an administrator to link this company.'}
-      action={admin ? <Button onClick={() => navigate(HALO_LINKS_PATH)}>Link Companies</Button> : undefined}
+      action={admin && kind !== null ? <Button onClick={() => navigate(linksPath(kind))}>Link Companies</Button> : undefined}
     />
   );
 }

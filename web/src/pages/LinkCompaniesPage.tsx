@@ -1,4 +1,4 @@
-// Link Companies: map each active IT Glue company to a PSA company.
+// Link Companies: map each active company of the primary integration to a company of one PSA (a supplemental kind).
 // Local edits stay unsaved until "Save changes"; Automap proposals are applied locally for review.
 // The table body is virtualized (only visible rows, and so only visible Selects, are rendered).
 import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
@@ -32,13 +32,13 @@ import {
   type LinkSource,
   type Proposal,
   type PsaCompany,
-  type PsaKind,
 } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatNumber } from '../format.js';
 import { navigate, onLinkClick, useBlocker } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
+import { companyNoun, primaryName, useIntegrationKinds, useKinds } from '../integration-kinds.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
+import { NotFoundPage } from './NotFoundPage.js';
 
 type Filter = 'all' | 'unlinked' | 'linked' | 'proposed';
 
@@ -68,18 +68,27 @@ const OPTION_LIMIT = 100;
 const LEAVE_MESSAGE = 'You have unsaved link changes. Leave without saving them?';
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-export function LinkCompaniesPage({ kind }: { kind: PsaKind }) {
+/** `/integrations/<kind>/links` for any supplemental kind the server lists. */
+export function LinkCompaniesPage({ kind }: { kind: string }) {
   const admin = useIsAdmin();
-  const psaName = INTEGRATION_NAMES[kind];
+  const kinds = useIntegrationKinds();
+  const info = kinds.data?.get(kind);
+  if (kinds.isSuccess && info?.role !== 'supplemental') return <NotFoundPage />;
+  const settingsPath = `/integrations/${encodeURIComponent(kind)}`;
   return (
     <>
       <Breadcrumbs mb="sm" aria-label="Breadcrumb">
-        <Anchor href="/integrations/halo" onClick={(e) => onLinkClick(e, '/integrations/halo')} size="sm">
+        <Anchor href={settingsPath} onClick={(e) => onLinkClick(e, settingsPath)} size="sm">
           Integrations
         </Anchor>
-        <Text size="sm">{psaName}</Text>
+        <Text size="sm">{info?.displayName ?? '…'}</Text>
       </Breadcrumbs>
-      {admin ? (
+      {admin && info === undefined ? (
+        <>
+          <PageHeader title="Link Companies" />
+          {kinds.isError ? <ErrorAlert error={kinds.error} title="Could not load the integrations" /> : <TableSkeleton rows={12} label="Loading companies to link" />}
+        </>
+      ) : admin ? (
         <LinkEditor kind={kind} />
       ) : (
         <>
@@ -91,9 +100,11 @@ export function LinkCompaniesPage({ kind }: { kind: PsaKind }) {
   );
 }
 
-function LinkEditor({ kind }: { kind: PsaKind }) {
+function LinkEditor({ kind }: { kind: string }) {
   const queryClient = useQueryClient();
-  const psaLabel = INTEGRATION_NAMES[kind];
+  const kinds = useKinds();
+  const psaLabel = kinds.displayName(kind);
+  const primary = primaryName(kinds);
   const linksQuery = useQuery({ queryKey: ['links', kind], queryFn: () => api.links(kind), staleTime: 0 });
   const psaQuery = useQuery({ queryKey: ['psa-companies', kind], queryFn: () => api.psaCompanies(kind), staleTime: 60_000 });
 
@@ -121,14 +132,6 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
         .map((c) => ({ value: c.id, label: optionLabel(c) })),
     [psaCompanies],
   );
-  const rowSuggestions = useMemo(() => {
-    const m = new Map<string, string[]>();
-    for (const r of rows) {
-      if (r.suggestions !== undefined && r.suggestions.length > 0) m.set(r.itglueId, r.suggestions.map((s) => s.psaId));
-    }
-    for (const [k, v] of automapSuggestions) m.set(k, v);
-    return m;
-  }, [rows, automapSuggestions]);
 
   // --- derived local state -------------------------------------------------------------------
   const valueOf = useCallback(
@@ -260,8 +263,7 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
         applied++;
       }
       const sugg = new Map<string, string[]>();
-      for (const s of res.suggestions ?? []) {
-        if (s.itglueId === undefined) continue;
+      for (const s of res.suggestions) {
         const list = sugg.get(s.itglueId) ?? [];
         if (!list.includes(s.psaId)) list.push(s.psaId);
         sugg.set(s.itglueId, list);
@@ -295,7 +297,7 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
   const header = (
     <PageHeader
       title="Link Companies"
-      description={`Connect each active IT Glue company to its ${psaLabel} company. Nothing changes until you save.`}
+      description={`Connect each active ${primary} company to its ${psaLabel} company. Nothing changes until you save.`}
     />
   );
 
@@ -320,9 +322,9 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
       <>
         {header}
         <Empty
-          title="Run the Halo sync first"
+          title={`Run the ${psaLabel} sync first`}
           description={`There are no ${psaLabel} companies yet. Connect ${psaLabel} and let its first sync finish, then come back to link companies.`}
-          action={<Button onClick={() => navigate('/integrations/halo')}>Go to {psaLabel} settings</Button>}
+          action={<Button onClick={() => navigate(`/integrations/${encodeURIComponent(kind)}`)}>Go to {psaLabel} settings</Button>}
         />
       </>
     );
@@ -332,8 +334,8 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
       <>
         {header}
         <Empty
-          title="No IT Glue companies yet"
-          description="Connect IT Glue and let its first sync finish; active organizations appear here."
+          title={`No ${primary} companies yet`}
+          description={`Connect ${primary} and let its first sync finish; active ${companyNoun(kinds)[1]} appear here.`}
           action={<Button onClick={() => navigate('/integrations')}>Go to Integrations</Button>}
         />
       </>
@@ -411,15 +413,16 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
             rows={visibleRows}
             edits={edits}
             proposals={proposals}
-            suggestions={rowSuggestions}
+            suggestions={automapSuggestions}
             baseOptions={baseOptions}
             psaById={psaById}
             onChoose={choose}
             psaLabel={psaLabel}
+            primaryLabel={primary}
           />
         )}
         <Text size="xs" c="dimmed">
-          Showing {formatNumber(visibleRows.length)} of {formatNumber(rows.length)} IT Glue companies. Each dropdown lists up to{' '}
+          Showing {formatNumber(visibleRows.length)} of {formatNumber(rows.length)} {primary} companies. Each dropdown lists up to{' '}
           {OPTION_LIMIT} {psaLabel} companies at a time — type to search all {formatNumber(baseOptions.length)}.
         </Text>
       </Stack>
@@ -491,6 +494,7 @@ function VirtualLinkTable({
   psaById,
   onChoose,
   psaLabel,
+  primaryLabel,
 }: {
   rows: LinkRow[];
   edits: ReadonlyMap<string, Edit>;
@@ -500,6 +504,7 @@ function VirtualLinkTable({
   psaById: ReadonlyMap<string, PsaCompany>;
   onChoose: (itglueId: string, psaId: string | null) => void;
   psaLabel: string;
+  primaryLabel: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollState] = useState<ScrollState>(() => ({ scrolling: false, listeners: new Set() }));
@@ -531,7 +536,7 @@ function VirtualLinkTable({
       >
         <Table.Thead>
           <Table.Tr aria-rowindex={1}>
-            <Table.Th style={{ width: '42%' }}>IT Glue Company (Active)</Table.Th>
+            <Table.Th style={{ width: '42%' }}>{primaryLabel} Company (Active)</Table.Th>
             <Table.Th>PSA Company (Link)</Table.Th>
           </Table.Tr>
         </Table.Thead>
