@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Group, List, Progress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Progress, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -15,12 +15,13 @@ import {
   STATUS_LABELS,
   streamLabel,
 } from '../sync-format.js';
-import { ErrorAlert, TableSkeleton } from './common.js';
+import { QueryView, TableSkeleton, UNCLIPPED } from './common.js';
+import { DataTable, type Column } from './data-table.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant={status === 'running' ? 'filled' : 'light'} style={{ flexShrink: 0, overflow: 'visible' }} miw="fit-content">
-      {STATUS_LABELS[status] ?? status}
+    <Badge color={STATUS_COLORS[status]} variant={status === 'running' ? 'filled' : 'light'} style={{ flexShrink: 0 }} styles={UNCLIPPED}>
+      {STATUS_LABELS[status]}
     </Badge>
   );
 }
@@ -209,65 +210,47 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: string; configu
 export function SyncHistory({ kind }: { kind: string }) {
   const kinds = useKinds();
   const [showAll, setShowAll] = useState(false);
-  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some((r) => r.status === 'running' || r.status === 'queued') === true ? 1500 : 15_000) });
-  const runs = history.data?.syncRuns ?? [];
-  const shown = showAll ? runs : runs.slice(0, 10);
+  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some(isActive) === true ? 1500 : 15_000) });
+  const titleId = `history-${kind}`;
+  const columns: Column<SyncRun>[] = [
+    { header: 'Mode', cell: (r) => modeLabel(r.mode) },
+    { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+    { header: 'Started', cell: (r) => formatDateTime(r.startedAt) },
+    {
+      header: 'Duration',
+      cell: (r) => {
+        const d = secondsBetween(r.startedAt, r.finishedAt);
+        return d === null ? '—' : isActive(r) ? `${formatDuration(d)} so far` : formatDuration(d);
+      },
+    },
+    { header: 'Counts', cell: (r) => runCounts(r, kinds) || '—' },
+    { header: 'Retries', cell: (r) => formatNumber(r.retries) },
+    { header: 'Error', cell: (r) => r.error?.message ?? '—' },
+  ];
 
   return (
     <div>
-      <Title order={4} size="h5" mb="xs" id={`history-${kind}`}>
+      <Title order={4} size="h5" mb="xs" id={titleId}>
         Sync history
       </Title>
-      {history.isPending ? (
-        <TableSkeleton rows={3} label="Loading sync history" />
-      ) : history.isError ? (
-        <ErrorAlert error={history.error} title="Could not load the sync history" />
-      ) : runs.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No syncs yet.
-        </Text>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover fz="sm" aria-labelledby={`history-${kind}`}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Mode</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Duration</Table.Th>
-                  <Table.Th>Counts</Table.Th>
-                  <Table.Th>Retries</Table.Th>
-                  <Table.Th>Error</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {shown.map((r) => {
-                  const d = secondsBetween(r.startedAt, r.finishedAt);
-                  return (
-                    <Table.Tr key={r.id}>
-                      <Table.Td>{modeLabel(r.mode)}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={r.status} />
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(r.startedAt)}</Table.Td>
-                      <Table.Td>{d === null ? '—' : isActive(r) ? `${formatDuration(d)} so far` : formatDuration(d)}</Table.Td>
-                      <Table.Td>{runCounts(r, kinds) || '—'}</Table.Td>
-                      <Table.Td>{formatNumber(r.retries)}</Table.Td>
-                      <Table.Td>{r.error?.message ?? '—'}</Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {runs.length > 10 && (
-            <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
-              {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}
-            </Button>
-          )}
-        </>
-      )}
+      <QueryView
+        query={history}
+        loadingLabel="Loading sync history"
+        loadingRows={3}
+        errorTitle="Could not load the sync history"
+        empty={{ when: (d) => d.syncRuns.length === 0, show: <Text size="sm" c="dimmed">No syncs yet.</Text> }}
+      >
+        {({ syncRuns: runs }) => (
+          <>
+            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} />
+            {runs.length > 10 && (
+              <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
+                {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}
+              </Button>
+            )}
+          </>
+        )}
+      </QueryView>
     </div>
   );
 }

@@ -386,7 +386,7 @@ function LinkEditor({ kind }: { kind: string }) {
           <SegmentedControl
             aria-label="Show rows"
             value={filter}
-            onChange={(v) => setFilter(v as Filter)}
+            onChange={setFilter}
             data={[
               { value: 'all', label: 'All' },
               { value: 'unlinked', label: 'Unlinked' },
