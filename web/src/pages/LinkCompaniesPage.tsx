@@ -1,7 +1,8 @@
 // Link Companies: map each active company of the primary integration to a company of one PSA (a supplemental kind).
 // Local edits stay unsaved until "Save changes"; Automap proposals are applied locally for review.
 // The table body is virtualized (only visible rows, and so only visible Selects, are rendered).
-import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useMediaQuery } from '@mantine/hooks';
 import {
   ActionIcon,
   Alert,
@@ -53,6 +54,9 @@ interface Option {
 }
 
 const ROW_HEIGHT = 58;
+/** On a phone a row stacks the company above its PSA picker (styles.css, .cw-link-table). */
+const STACKED_ROW_HEIGHT = 104;
+const STACKED_QUERY = '(max-width: 48em)';
 
 /** Whether the table is being scrolled; rows that appear mid-scroll wait for it to stop before mounting a Select. */
 interface ScrollState {
@@ -508,14 +512,17 @@ function VirtualLinkTable({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollState] = useState<ScrollState>(() => ({ scrolling: false, listeners: new Set() }));
+  const stacked = useMediaQuery(STACKED_QUERY) === true;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => (stacked ? STACKED_ROW_HEIGHT : ROW_HEIGHT),
     overscan: 6,
     getItemKey: (i) => rows[i].itglueId,
     onChange: (instance) => setScrolling(scrollState, instance.isScrolling),
   });
+  // Rows change height when the layout switches: measure them again.
+  useEffect(() => virtualizer.measure(), [stacked, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const paddingTop = items.length > 0 ? items[0].start : 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
@@ -531,12 +538,13 @@ function VirtualLinkTable({
       <Table
         aria-label="Company links"
         aria-rowcount={rows.length + 1}
-        style={{ tableLayout: 'fixed', width: '100%', minWidth: 720 }}
+        className="cw-link-table"
+        style={{ '--cw-row-height': `${ROW_HEIGHT}px` } as CSSProperties}
         verticalSpacing={6}
       >
         <Table.Thead>
           <Table.Tr aria-rowindex={1}>
-            <Table.Th style={{ width: '42%' }}>{primaryLabel} Company (Active)</Table.Th>
+            <Table.Th>{primaryLabel} Company (Active)</Table.Th>
             <Table.Th>PSA Company (Link)</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -659,7 +667,6 @@ const LinkTableRow = memo(function LinkTableRow({
       className={[className, changed ? 'cw-row-changed' : undefined].filter(Boolean).join(' ') || undefined}
       data-proposed={proposal?.tier}
       data-changed={changed ? 'true' : undefined}
-      style={{ height: ROW_HEIGHT }}
     >
       <Table.Td>
         <Group gap={6} wrap="nowrap">
