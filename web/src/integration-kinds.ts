@@ -54,3 +54,8 @@ export function primaryName(kinds: IntegrationKinds): string {
 export function companyNoun(kinds: IntegrationKinds): readonly [string, string] {
   return kinds.primary[0]?.streamInfo[0]?.noun ?? ['company', 'companies'];
 }
+
+/** The Integrations page with a kind's card: `/integrations/<kind>`. */
+export const settingsPath = (kind: string): string => `/integrations/${encodeURIComponent(kind)}`;
+/** Link Companies for a supplemental kind: `/integrations/<kind>/links`. */
+export const linksPath = (kind: string): string => `${settingsPath(kind)}/links`;

@@ -1,6 +1,6 @@
 // The values of an integration settings form, drawn from the kind's `fields` (GET /api/integration-kinds):
 // what the inputs start with, the body Test Settings and Save Settings send, and the demo's sandbox values.
-import type { SettingsField, SettingsInput } from './api.js';
+import type { SettingsField, SettingsInput } from '../../src/shared/wire.js';
 
 /** One value per field: booleans for checkboxes, text for every other input (lists comma-separated). */
 export type FormValues = Record<string, string | boolean>;

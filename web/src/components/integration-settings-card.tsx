@@ -4,13 +4,12 @@ import { useId, useState } from 'react';
 import { Button, Checkbox, Code, Divider, Group, List, NativeSelect, PasswordInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconLink } from '@tabler/icons-react';
 import type { Integration, IntegrationKindInfo, SettingsField, SettingsGuide } from '../api.js';
+import { linksPath } from '../integration-kinds.js';
 import { navigate } from '../router.js';
 import { CUSTOM_PRESET, hintLabels, hintValues, initialValues, presetOf, settingsBody, type FormValues } from '../settings-form.js';
 import { DemoHintBox } from './DemoHints.js';
 import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, SettingsActions, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
-
-export const linksPath = (kind: string): string => `/integrations/${encodeURIComponent(kind)}/links`;
 
 export function IntegrationSettingsCard({
   info,

@@ -7,10 +7,9 @@ import { useIsAdmin } from '../auth.js';
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
 import { useIntegrations } from '../hooks.js';
-import { primaryName, useKinds } from '../integration-kinds.js';
+import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
-import { linksPath } from '../components/integration-settings-card.js';
 
 const DAY = 86_400_000;
 

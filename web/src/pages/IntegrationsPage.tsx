@@ -3,7 +3,7 @@ import { IconPlugConnected, IconTicket } from '@tabler/icons-react';
 import type { IntegrationRole } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { useIntegrations } from '../hooks.js';
-import { companyNoun, primaryName, useIntegrationKinds, type IntegrationKinds } from '../integration-kinds.js';
+import { companyNoun, primaryName, settingsPath, useIntegrationKinds, type IntegrationKinds } from '../integration-kinds.js';
 import { navigate } from '../router.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader } from '../components/common.js';
 import { useDemoHints } from '../components/DemoHints.js';
@@ -70,7 +70,7 @@ function AdminIntegrations({ tab, kinds }: { tab: IntegrationRole; kinds: Integr
       value={tab}
       onChange={(v) => {
         if (v === 'primary') navigate('/integrations', { replace: true });
-        else if (v === 'supplemental') navigate(`/integrations/${encodeURIComponent(kinds.supplemental[0]?.kind ?? PSA_ALIAS)}`, { replace: true });
+        else if (v === 'supplemental') navigate(settingsPath(kinds.supplemental[0]?.kind ?? PSA_ALIAS), { replace: true });
       }}
       keepMounted={false}
     >

@@ -37,7 +37,7 @@ import {
 import { useIsAdmin } from '../auth.js';
 import { formatNumber } from '../format.js';
 import { navigate, onLinkClick, useBlocker } from '../router.js';
-import { companyNoun, primaryName, useIntegrationKinds, useKinds } from '../integration-kinds.js';
+import { companyNoun, primaryName, settingsPath, useIntegrationKinds, useKinds } from '../integration-kinds.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
@@ -78,11 +78,10 @@ export function LinkCompaniesPage({ kind }: { kind: string }) {
   const kinds = useIntegrationKinds();
   const info = kinds.data?.get(kind);
   if (kinds.isSuccess && info?.role !== 'supplemental') return <NotFoundPage />;
-  const settingsPath = `/integrations/${encodeURIComponent(kind)}`;
   return (
     <>
       <Breadcrumbs mb="sm" aria-label="Breadcrumb">
-        <Anchor href={settingsPath} onClick={(e) => onLinkClick(e, settingsPath)} size="sm">
+        <Anchor href={settingsPath(kind)} onClick={(e) => onLinkClick(e, settingsPath(kind))} size="sm">
           Integrations
         </Anchor>
         <Text size="sm">{info?.displayName ?? '…'}</Text>
@@ -328,7 +327,7 @@ function LinkEditor({ kind }: { kind: string }) {
         <Empty
           title={`Run the ${psaLabel} sync first`}
           description={`There are no ${psaLabel} companies yet. Connect ${psaLabel} and let its first sync finish, then come back to link companies.`}
-          action={<Button onClick={() => navigate(`/integrations/${encodeURIComponent(kind)}`)}>Go to {psaLabel} settings</Button>}
+          action={<Button onClick={() => navigate(settingsPath(kind))}>Go to {psaLabel} settings</Button>}
         />
       </>
     );
