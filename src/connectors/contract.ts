@@ -3,24 +3,11 @@
  * Nothing outside src/connectors knows a vendor's field names: connectors emit these canonical records.
  * Ids are strings; dates are ISO-8601 UTC strings (or YYYY-MM-DD for date-only fields) or null.
  */
+import type { CheckErrorCode, CheckResult } from '../shared/wire.js';
 import type { HttpClient } from './http/client.js';
 
-export type CheckErrorCode =
-  | 'unreachable'
-  | 'tls_error'
-  | 'not_found'
-  | 'invalid_credentials'
-  | 'invalid_tenant'
-  | 'missing_permissions'
-  | 'rate_limited'
-  | 'unexpected_response';
-
-export type CheckResult =
-  | { ok: true; message: 'Connection Successful'; details: Record<string, unknown> }
-  | {
-      ok: false;
-      error: { code: CheckErrorCode; message: string; hint?: string; missingPermissions?: string[] };
-    };
+/** What Test Settings answers: the wire shape of POST /api/integrations/KIND/test. */
+export type { CheckErrorCode, CheckResult };
 
 export interface Page<T> {
   records: T[];

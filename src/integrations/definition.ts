@@ -73,11 +73,9 @@ export interface PlanStep {
   sweepOnFull: boolean;
 }
 
-/** A stream as the core shows it: its progress name and label, where it is stored, whether summaries count it. */
+/** A stream as the core shows it: its progress name and label, whether summaries count it, where it is stored. */
 export interface StreamSpec extends StreamInfo {
   target: SyncTarget;
-  /** Counted in the initial-sync notice ("160 companies and 12,000 tickets synced"). */
-  summary: boolean;
 }
 
 export interface PlanContext {

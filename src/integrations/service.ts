@@ -41,7 +41,7 @@ export function kindInfo(def: IntegrationDefinition): IntegrationKindInfo {
     description: def.description,
     fields: def.fields,
     streams: def.streams.map((s) => s.name),
-    streamInfo: def.streams.map(({ name, label, noun }) => ({ name, label, noun })),
+    streamInfo: def.streams.map(({ name, label, noun, summary }) => ({ name, label, noun, summary })),
     guide: def.guide ?? null,
     nextStep: def.nextStep,
   };

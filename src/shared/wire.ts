@@ -56,6 +56,8 @@ export const streamInfo = z.object({
   label: z.string(),
   /** What one record is called in summaries: ["organization", "organizations"]. */
   noun: z.tuple([z.string(), z.string()]),
+  /** Counted in summaries ("160 companies and 12,000 tickets synced"). */
+  summary: z.boolean(),
 });
 export type StreamInfo = z.infer<typeof streamInfo>;
 
@@ -84,6 +86,10 @@ export const integrationKindInfo = z.object({
 });
 export type IntegrationKindInfo = z.infer<typeof integrationKindInfo>;
 
+/** GET /api/integration-kinds */
+export const integrationKindsResponse = z.object({ kinds: z.array(integrationKindInfo) });
+export type IntegrationKindsResponse = z.infer<typeof integrationKindsResponse>;
+
 export const streamProgress = z.object({ fetched: z.number(), total: z.number().nullable(), done: z.boolean() });
 export type StreamProgress = z.infer<typeof streamProgress>;
 
@@ -110,6 +116,13 @@ export const syncRun = z.object({
 });
 export type SyncRun = z.infer<typeof syncRun>;
 
+/** GET /api/sync-runs/:id, POST /api/integrations/KIND/sync (202) */
+export const syncRunResponse = z.object({ syncRun });
+export type SyncRunResponse = z.infer<typeof syncRunResponse>;
+/** GET /api/sync-runs */
+export const syncRunsResponse = z.object({ syncRuns: z.array(syncRun) });
+export type SyncRunsResponse = z.infer<typeof syncRunsResponse>;
+
 export const integration = z.object({
   kind: z.string(),
   role: integrationRole,
@@ -119,6 +132,16 @@ export const integration = z.object({
   lastSyncRun: syncRun.nullable(),
 });
 export type Integration = z.infer<typeof integration>;
+
+/** GET /api/integrations */
+export const integrationsResponse = z.object({ integrations: z.array(integration) });
+export type IntegrationsResponse = z.infer<typeof integrationsResponse>;
+
+/**
+ * The body of PUT /api/integrations/KIND and POST …/KIND/test: a value per settings field name (the
+ * schema of each kind is built from its `fields`); an omitted secret keeps the stored one.
+ */
+export type SettingsInput = Record<string, string | boolean | string[] | number | null>;
 
 export const checkErrorCode = z.enum([
   'unreachable', 'tls_error', 'not_found', 'invalid_credentials', 'invalid_tenant', 'missing_permissions', 'rate_limited', 'unexpected_response',
@@ -162,6 +185,10 @@ export const companySummary = z.object({
 });
 export type CompanySummary = z.infer<typeof companySummary>;
 
+/** GET /api/companies */
+export const companiesResponse = z.object({ companies: z.array(companySummary) });
+export type CompaniesResponse = z.infer<typeof companiesResponse>;
+
 export const configuration = z.object({
   id: z.string(),
   name: z.string(),
@@ -195,11 +222,19 @@ export const ticket = z.object({
 });
 export type Ticket = z.infer<typeof ticket>;
 
+/** The `status` filter of GET /api/companies/:id/tickets. */
+export const ticketStatusFilter = z.enum(['open', 'closed', 'all']);
+export type TicketStatusFilter = z.infer<typeof ticketStatusFilter>;
+
 export const ticketPage = z.object({ tickets: z.array(ticket), nextCursor: z.string().nullable() });
 export type TicketPage = z.infer<typeof ticketPage>;
 
 export const psaCompany = z.object({ id: z.string(), name: z.string(), inactive: z.boolean() });
 export type PsaCompany = z.infer<typeof psaCompany>;
+
+/** GET /api/integrations/KIND/companies */
+export const psaCompaniesResponse = z.object({ companies: z.array(psaCompany) });
+export type PsaCompaniesResponse = z.infer<typeof psaCompaniesResponse>;
 
 export const linkSource = z.enum(['manual', 'automap']);
 export type LinkSource = z.infer<typeof linkSource>;
@@ -240,3 +275,14 @@ export type LinkChange = z.infer<typeof linkChange>;
 
 export const notification = z.object({ id: z.string(), kind: z.string(), message: z.string(), createdAt: z.string(), read: z.boolean() });
 export type Notification = z.infer<typeof notification>;
+
+/** GET /api/notifications */
+export const notificationsResponse = z.object({ notifications: z.array(notification) });
+export type NotificationsResponse = z.infer<typeof notificationsResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+/** GET /api/setup: whether first-run setup is still needed. */
+export const setupStatus = z.object({ needed: z.boolean() });
+export type SetupStatus = z.infer<typeof setupStatus>;

@@ -106,12 +106,11 @@ function SignedIn() {
 
 function route(pathname: string) {
   if (PUBLIC_PATHS.has(pathname) || pathname === '/') return null;
-  if (pathname === '/integrations') return <IntegrationsPage tab="primary" />;
-  if (pathname === '/integrations/psa' || pathname === '/integrations/halo') return <IntegrationsPage tab="psa" />;
+  if (pathname === '/integrations') return <IntegrationsPage kind={null} />;
   const links = matchPath('/integrations/:kind/links', pathname);
-  if (links !== null) {
-    return links.kind === 'halo' ? <LinkCompaniesPage kind="halo" key="halo" /> : <NotFoundPage />;
-  }
+  if (links !== null) return <LinkCompaniesPage kind={links.kind} key={links.kind} />;
+  const integration = matchPath('/integrations/:kind', pathname);
+  if (integration !== null) return <IntegrationsPage kind={integration.kind} />;
   if (pathname === '/companies') return <CompaniesPage />;
   const company = matchPath('/companies/:id', pathname);
   if (company !== null) return <CompanyDetailPage id={company.id} key={company.id} />;

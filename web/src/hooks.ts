@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, fetchSyncRun, isActive, type SyncRun } from './api.js';
+import { api, isActive, type SyncRun } from './api.js';
 
 export const INTEGRATIONS_KEY = ['integrations'] as const;
 export const syncRunKey = (id: string) => ['sync-run', id] as const;
@@ -20,7 +20,7 @@ export function useIntegrations(enabled = true) {
 export function useSyncRun(id: string | null, initial?: SyncRun | null) {
   return useQuery({
     queryKey: syncRunKey(id ?? ''),
-    queryFn: () => fetchSyncRun(id ?? ''),
+    queryFn: () => api.syncRun(id ?? ''),
     enabled: id !== null,
     initialData: initial !== null && initial !== undefined && initial.id === id ? initial : undefined,
     initialDataUpdatedAt: 0,

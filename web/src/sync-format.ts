@@ -1,25 +1,10 @@
-import type { IntegrationKind, SyncRun, SyncStatus } from './api.js';
+import type { SyncRun, SyncStatus } from './api.js';
 import { formatNumber } from './format.js';
+import type { IntegrationKinds } from './integration-kinds.js';
 
-export const INTEGRATION_NAMES: Record<IntegrationKind, string> = {
-  itglue: 'IT Glue',
-  halo: 'HaloPSA',
-  syncro: 'Syncro',
-};
-
-const STREAM_LABELS: Record<string, string> = {
-  organizations: 'Organizations',
-  configurations: 'Configurations',
-  domains: 'Domains',
-  clients: 'Clients',
-  customers: 'Customers',
-  sites: 'Sites',
-  ticketTypes: 'Ticket types',
-  tickets: 'Tickets',
-};
-
-export function streamLabel(name: string): string {
-  return STREAM_LABELS[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+/** A stream's label as its integration names it ("Ticket types"), else the name spelled out. */
+export function streamLabel(kinds: IntegrationKinds, kind: string, name: string): string {
+  return kinds.stream(kind, name)?.label ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }
 
 export function modeLabel(mode: SyncRun['mode']): string {
@@ -42,29 +27,20 @@ export const STATUS_LABELS: Record<SyncStatus, string> = {
   partial: 'Partial',
 };
 
-// What each stream counts, in people's words, for summaries.
-const SUMMARY_NOUNS: Record<string, [string, string]> = {
-  organizations: ['organization', 'organizations'],
-  clients: ['company', 'companies'],
-  customers: ['company', 'companies'],
-  configurations: ['configuration', 'configurations'],
-  domains: ['domain', 'domains'],
-  tickets: ['ticket', 'tickets'],
-};
-
-export function runCounts(run: SyncRun): string {
+/** "212 companies, 12,000 tickets": the run's streams its integration counts in summaries. */
+export function runCounts(run: SyncRun, kinds: IntegrationKinds): string {
   const parts: string[] = [];
-  for (const [stream, nouns] of Object.entries(SUMMARY_NOUNS)) {
-    const p = run.progress?.[stream];
-    if (p === undefined) continue;
-    parts.push(`${formatNumber(p.fetched)} ${p.fetched === 1 ? nouns[0] : nouns[1]}`);
+  for (const info of kinds.get(run.integration)?.streamInfo ?? []) {
+    const p = run.progress[info.name];
+    if (p === undefined || !info.summary) continue;
+    parts.push(`${formatNumber(p.fetched)} ${p.fetched === 1 ? info.noun[0] : info.noun[1]}`);
   }
   return parts.join(', ');
 }
 
 /** "Initial sync finished: 212 companies, 12,000 tickets" */
-export function runFinishedMessage(run: SyncRun): string {
-  const counts = runCounts(run);
+export function runFinishedMessage(run: SyncRun, kinds: IntegrationKinds): string {
+  const counts = runCounts(run, kinds);
   const what = modeLabel(run.mode);
   if (run.status === 'failed') {
     return `${what} failed${run.error !== null ? `: ${run.error.message}` : ''}`;
@@ -74,18 +50,12 @@ export function runFinishedMessage(run: SyncRun): string {
 }
 
 /** Seconds left: the server's estimate when present, else a projection from totals. */
-export function estimateSecondsLeft(run: SyncRun, elapsedSeconds: number | null, now = Date.now()): number | null {
-  if (typeof run.estimatedSecondsLeft === 'number') return run.estimatedSecondsLeft;
-  if (typeof run.etaSeconds === 'number') return run.etaSeconds;
-  if (typeof run.eta === 'number') return run.eta;
-  if (typeof run.eta === 'string') {
-    const t = new Date(run.eta).getTime();
-    if (!Number.isNaN(t)) return Math.max(0, (t - now) / 1000);
-  }
+export function estimateSecondsLeft(run: SyncRun, elapsedSeconds: number | null): number | null {
+  if (run.estimatedSecondsLeft !== null) return run.estimatedSecondsLeft;
   if (elapsedSeconds === null || elapsedSeconds < 3) return null;
   let fetched = 0;
   let total = 0;
-  for (const p of Object.values(run.progress ?? {})) {
+  for (const p of Object.values(run.progress)) {
     if (p.done) {
       fetched += p.fetched;
       total += p.fetched;

@@ -16,6 +16,7 @@ import type { HttpResponse } from '../http/client.js';
 import { isConnectorError } from '../http/errors.js';
 import type { HaloAuth, HaloToken } from './auth.js';
 import type { HaloApi } from './client.js';
+import { checkErrorCode } from '../../shared/wire.js';
 import {
   HALO_PERMISSIONS_PATH,
   HaloConnectorError,
@@ -37,16 +38,7 @@ export interface HaloCheckDeps {
   opportunityTypeIds: ReadonlySet<string>;
 }
 
-const CHECK_CODES: ReadonlySet<string> = new Set<CheckErrorCode>([
-  'unreachable',
-  'tls_error',
-  'not_found',
-  'invalid_credentials',
-  'invalid_tenant',
-  'missing_permissions',
-  'rate_limited',
-  'unexpected_response',
-]);
+const CHECK_CODES: ReadonlySet<string> = new Set<string>(checkErrorCode.options);
 
 export function checkFailure(err: unknown): CheckResult {
   if (isConnectorError(err)) {

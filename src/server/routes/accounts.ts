@@ -5,6 +5,7 @@ import { createTokensRepo } from '../../store/repos/tokens.js';
 import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import { hashPassword } from '../passwords.js';
 import { AppError, errors, notFound } from '../errors.js';
+import { setupStatus } from '../../shared/wire.js';
 
 const email = z.string().trim().toLowerCase().email().max(254);
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
@@ -40,7 +41,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/setup', {
     config: { access: 'public' },
-    schema: { tags: ['accounts'], description: 'Whether first-run setup is still needed.', response: { 200: z.object({ needed: z.boolean() }) } },
+    schema: { tags: ['accounts'], description: 'Whether first-run setup is still needed.', response: { 200: setupStatus } },
   }, async () => ({ needed: !(await users.setupDone()) }));
 
   app.post('/api/setup', {

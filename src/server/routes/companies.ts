@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { companyDetail, companySummary, ticketPage } from '../../shared/wire.js';
+import { companiesResponse, companyDetail, ticketPage, ticketStatusFilter } from '../../shared/wire.js';
 import type { LinkWithName } from '../../store/repos/links.js';
 import { AppError, errors, notFound } from '../errors.js';
 
@@ -31,7 +31,7 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/companies', {
     config: { access: 'user' },
-    schema: { tags: ['companies'], description: 'Active IT Glue companies (the MSP\'s own organization excluded).', response: { 200: z.object({ companies: z.array(companySummary) }) } },
+    schema: { tags: ['companies'], description: 'Active IT Glue companies (the MSP\'s own organization excluded).', response: { 200: companiesResponse } },
   }, async (request) => {
     const ws = request.user!.workspaceId;
     const list = await integrations.activeCompanies(ws);
@@ -74,7 +74,7 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['tickets'],
       description: 'PSA tickets of the linked PSA company, newest first, keyset-paged.',
       params: z.object({ id: z.string().min(1).max(40) }),
-      querystring: z.object({ status: z.enum(['open', 'closed', 'all']).default('all'), limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(500).optional() }),
+      querystring: z.object({ status: ticketStatusFilter.default('all'), limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(500).optional() }),
       response: { 200: ticketPage, ...errors(400, 404) },
     },
   }, async (request) => {

@@ -4,7 +4,7 @@ import { INTEGRATIONS, INTEGRATION_KINDS } from '../../integrations/registry.js'
 import { kindInfo } from '../../integrations/service.js';
 import { settingsBodySchema } from '../../integrations/settings.js';
 import { SyncInProgressError } from '../../sync/runner.js';
-import { checkResult, demoHints, integration, integrationKindInfo, saveIntegrationResponse, syncRun } from '../../shared/wire.js';
+import { checkResult, demoHints, integrationKindsResponse, integrationsResponse, saveIntegrationResponse, syncRunResponse, syncRunsResponse } from '../../shared/wire.js';
 import { AppError, errors, notFound } from '../errors.js';
 
 /** A kind from the registry, as a path parameter or filter. */
@@ -19,7 +19,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['integrations'],
       description: 'What the UI needs to draw each integration\'s settings form. Adding a PSA adds an entry.',
-      response: { 200: z.object({ kinds: z.array(integrationKindInfo) }) },
+      response: { 200: integrationKindsResponse },
     },
   }, async () => ({ kinds: INTEGRATIONS.map(kindInfo) }));
 
@@ -34,7 +34,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/integrations', {
     config: { access: 'admin' },
-    schema: { tags: ['integrations'], response: { 200: z.object({ integrations: z.array(integration) }) } },
+    schema: { tags: ['integrations'], response: { 200: integrationsResponse } },
   }, async (request) => ({ integrations: await integrations.list(request.user!.workspaceId) }));
 
   // One PUT and one Test per integration kind, each with the body schema its definition's fields describe.
@@ -75,7 +75,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['integrations'],
       params: z.object({ kind: kindParam }),
       body: z.object({ mode: z.enum(['incremental', 'full']).optional() }).nullish(),
-      response: { 202: z.object({ syncRun }), ...errors(400, 409) },
+      response: { 202: syncRunResponse, ...errors(400, 409) },
     },
   }, async (request, reply) => {
     const ws = request.user!.workspaceId;
@@ -95,12 +95,12 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/sync-runs', {
     config: { access: 'user' },
-    schema: { tags: ['integrations'], querystring: z.object({ integration: kindParam.optional(), limit: z.coerce.number().int().min(1).max(200).optional() }), response: { 200: z.object({ syncRuns: z.array(syncRun) }), ...errors(400) } },
+    schema: { tags: ['integrations'], querystring: z.object({ integration: kindParam.optional(), limit: z.coerce.number().int().min(1).max(200).optional() }), response: { 200: syncRunsResponse, ...errors(400) } },
   }, async (request) => ({ syncRuns: await sync.listRuns(request.user!.workspaceId, request.query.integration, request.query.limit ?? 50) }));
 
   app.get('/api/sync-runs/:id', {
     config: { access: 'user' },
-    schema: { tags: ['integrations'], params: z.object({ id: z.string().min(1).max(100) }), response: { 200: z.object({ syncRun }), ...errors(404) } },
+    schema: { tags: ['integrations'], params: z.object({ id: z.string().min(1).max(100) }), response: { 200: syncRunResponse, ...errors(404) } },
   }, async (request) => {
     const run = await sync.getRun(request.params.id, request.user!.workspaceId);
     if (run === null) throw notFound('Sync run');

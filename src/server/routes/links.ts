@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { automap, type MatchCompany } from '../../matching/index.js';
 import { supplementalDefinitions } from '../../integrations/registry.js';
-import { automapResponse, linksResponse, psaCompany } from '../../shared/wire.js';
+import { automapResponse, linksResponse, psaCompaniesResponse } from '../../shared/wire.js';
 import { AppError, errors } from '../errors.js';
 
 /** Links are kept per PSA: the supplemental kinds of the registry. */
@@ -25,7 +25,7 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/integrations/:kind/companies', {
     config: { access: 'user' },
-    schema: { tags: ['links'], params: z.object({ kind: psaKind }), response: { 200: z.object({ companies: z.array(psaCompany) }), ...errors(400) } },
+    schema: { tags: ['links'], params: z.object({ kind: psaKind }), response: { 200: psaCompaniesResponse, ...errors(400) } },
   }, async (request) => {
     const list = await repos.psa.companies(request.user!.workspaceId, request.params.kind);
     return { companies: list.map((c) => ({ id: c.id, name: c.name, inactive: c.inactive === 1 })) };

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notification } from '../../shared/wire.js';
+import { notificationsResponse } from '../../shared/wire.js';
 import { errors, notFound } from '../errors.js';
 
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { notifications } = app.deps.services.repos;
   app.get('/api/notifications', {
     config: { access: 'user' },
-    schema: { tags: ['notifications'], response: { 200: z.object({ notifications: z.array(notification) }) } },
+    schema: { tags: ['notifications'], response: { 200: notificationsResponse } },
   }, async (request) => {
     const u = request.user!;
     const rows = await notifications.forUser(u.workspaceId, u.id);

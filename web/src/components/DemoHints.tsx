@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Table, Text } from '@mantine/core';
+import { Alert, Button, Code, Text } from '@mantine/core';
 import { IconFlask } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, type DemoHints } from '../api.js';
@@ -26,20 +26,16 @@ export function DemoHintBox({ values, onFill }: { values: Record<string, string>
       <Text size="sm" mb="xs">
         The demo started a local sandbox that imitates this service.
       </Text>
-      <Table withRowBorders={false} verticalSpacing={2} fz="sm" mb="xs">
-        <Table.Tbody>
-          {Object.entries(values).map(([k, v]) => (
-            <Table.Tr key={k}>
-              <Table.Th scope="row" fw={500} w="40%">
-                {k}
-              </Table.Th>
-              <Table.Td>
-                <Code style={{ wordBreak: 'break-all' }}>{v === '' ? '(leave empty)' : v}</Code>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <dl className="cw-hints">
+        {Object.entries(values).map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>
+              <Code style={{ overflowWrap: 'anywhere' }}>{v === '' ? '(leave empty)' : v}</Code>
+            </dd>
+          </div>
+        ))}
+      </dl>
       <Button size="xs" variant="light" onClick={onFill}>
         Fill in sandbox values
       </Button>

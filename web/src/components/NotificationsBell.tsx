@@ -1,7 +1,7 @@
 import { ActionIcon, Badge, Box, Button, Group, Indicator, Popover, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type AppNotification } from '../api.js';
+import { api, type Notification as AppNotification } from '../api.js';
 import { formatDateTime, relativeTime } from '../format.js';
 
 export const NOTIFICATIONS_KEY = ['notifications'] as const;

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Group, List, Progress, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Progress, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, errorMessage, isActive, type IntegrationKind, type SyncRun } from '../api.js';
+import { api, ApiError, errorMessage, isActive, type SyncRun } from '../api.js';
 import { formatDateTime, formatDuration, formatNumber, secondsBetween } from '../format.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey, useNow, useSyncRun } from '../hooks.js';
+import { useKinds } from '../integration-kinds.js';
 import {
   estimateSecondsLeft,
   modeLabel,
@@ -14,12 +15,13 @@ import {
   STATUS_LABELS,
   streamLabel,
 } from '../sync-format.js';
-import { ErrorAlert, TableSkeleton } from './common.js';
+import { QueryView, TableSkeleton, UNCLIPPED } from './common.js';
+import { DataTable, type Column } from './data-table.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant={status === 'running' ? 'filled' : 'light'} style={{ flexShrink: 0, overflow: 'visible' }} miw="fit-content">
-      {STATUS_LABELS[status] ?? status}
+    <Badge color={STATUS_COLORS[status]} variant={status === 'running' ? 'filled' : 'light'} style={{ flexShrink: 0 }} styles={UNCLIPPED}>
+      {STATUS_LABELS[status]}
     </Badge>
   );
 }
@@ -29,8 +31,9 @@ export function SyncProgress({ run }: { run: SyncRun }) {
   const active = isActive(run);
   const now = useNow(active);
   const elapsed = secondsBetween(run.startedAt, active ? null : run.finishedAt, now);
-  const left = active ? estimateSecondsLeft(run, elapsed, now) : null;
-  const streams = Object.entries(run.progress ?? {});
+  const left = active ? estimateSecondsLeft(run, elapsed) : null;
+  const streams = Object.entries(run.progress);
+  const kinds = useKinds();
 
   return (
     <Stack gap="xs" aria-live="polite" aria-label={`${modeLabel(run.mode)} progress`}>
@@ -52,17 +55,17 @@ export function SyncProgress({ run }: { run: SyncRun }) {
             About {formatDuration(left)} left
           </Text>
         )}
-        {run.requestCount !== undefined && run.requestCount > 0 && (
+        {run.requestCount > 0 && (
           <Text size="sm" c="dimmed">
             {formatNumber(run.requestCount)} {run.requestCount === 1 ? 'request' : 'requests'}
           </Text>
         )}
-        {run.retries !== undefined && run.retries > 0 && (
+        {run.retries > 0 && (
           <Text size="sm" c="dimmed">
             {formatNumber(run.retries)} {run.retries === 1 ? 'retry' : 'retries'}
           </Text>
         )}
-        {run.rateLimited !== undefined && run.rateLimited > 0 && (
+        {run.rateLimited > 0 && (
           <Text size="sm" c="orange">
             Rate-limited {formatNumber(run.rateLimited)} {run.rateLimited === 1 ? 'time' : 'times'} (waiting as the vendor asks)
           </Text>
@@ -74,7 +77,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
       {streams.map(([name, p]) => {
         const known = p.total !== null && p.total > 0;
         const pct = p.done ? 100 : known ? Math.min(100, (p.fetched / (p.total as number)) * 100) : 100;
-        const label = streamLabel(name);
+        const label = streamLabel(kinds, run.integration, name);
         return (
           <div key={name}>
             <Group justify="space-between" gap="xs">
@@ -95,7 +98,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
           </div>
         );
       })}
-      {run.notes !== undefined && run.notes.length > 0 && (
+      {run.notes.length > 0 && (
         <List size="sm" c="dimmed" aria-label="Sync notes">
           {run.notes.map((n, i) => (
             <List.Item key={i}>{n}</List.Item>
@@ -111,7 +114,7 @@ export function SyncProgress({ run }: { run: SyncRun }) {
   );
 }
 
-export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind; configured: boolean; lastRun: SyncRun | null }) {
+export function SyncPanel({ kind, configured, lastRun }: { kind: string; configured: boolean; lastRun: SyncRun | null }) {
   const queryClient = useQueryClient();
   const [startedId, setStartedId] = useState<string | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
@@ -135,7 +138,7 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
     onError: (e) => {
       if (e instanceof ApiError && e.status === 409) {
         setConflict('A sync is already running');
-        const running = (e.details?.syncRun ?? e.details?.run) as SyncRun | undefined;
+        const running = e.details?.syncRun as SyncRun | undefined;
         if (running !== undefined && typeof running.id === 'string') {
           queryClient.setQueryData(syncRunKey(running.id), running);
           setStartedId(running.id);
@@ -204,68 +207,50 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
   );
 }
 
-export function SyncHistory({ kind }: { kind: IntegrationKind }) {
+export function SyncHistory({ kind }: { kind: string }) {
+  const kinds = useKinds();
   const [showAll, setShowAll] = useState(false);
-  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some((r) => r.status === 'running' || r.status === 'queued') === true ? 1500 : 15_000) });
-  const runs = history.data?.syncRuns ?? [];
-  const shown = showAll ? runs : runs.slice(0, 10);
-  const withRetries = runs.some((r) => r.retries !== undefined);
+  const history = useQuery({ queryKey: syncRunsKey(kind), queryFn: () => api.syncRuns(kind), refetchInterval: (q) => (q.state.data?.syncRuns.some(isActive) === true ? 1500 : 15_000) });
+  const titleId = `history-${kind}`;
+  const columns: Column<SyncRun>[] = [
+    { header: 'Mode', cell: (r) => modeLabel(r.mode) },
+    { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+    { header: 'Started', cell: (r) => formatDateTime(r.startedAt) },
+    {
+      header: 'Duration',
+      cell: (r) => {
+        const d = secondsBetween(r.startedAt, r.finishedAt);
+        return d === null ? '—' : isActive(r) ? `${formatDuration(d)} so far` : formatDuration(d);
+      },
+    },
+    { header: 'Counts', cell: (r) => runCounts(r, kinds) || '—' },
+    { header: 'Retries', cell: (r) => formatNumber(r.retries) },
+    { header: 'Error', cell: (r) => r.error?.message ?? '—' },
+  ];
 
   return (
     <div>
-      <Title order={4} size="h5" mb="xs" id={`history-${kind}`}>
+      <Title order={4} size="h5" mb="xs" id={titleId}>
         Sync history
       </Title>
-      {history.isPending ? (
-        <TableSkeleton rows={3} label="Loading sync history" />
-      ) : history.isError ? (
-        <ErrorAlert error={history.error} title="Could not load the sync history" />
-      ) : runs.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No syncs yet.
-        </Text>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover fz="sm" aria-labelledby={`history-${kind}`}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Mode</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Duration</Table.Th>
-                  <Table.Th>Counts</Table.Th>
-                  {withRetries && <Table.Th>Retries</Table.Th>}
-                  <Table.Th>Error</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {shown.map((r) => {
-                  const d = secondsBetween(r.startedAt, r.finishedAt);
-                  return (
-                    <Table.Tr key={r.id}>
-                      <Table.Td>{modeLabel(r.mode)}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={r.status} />
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(r.startedAt)}</Table.Td>
-                      <Table.Td>{d === null ? '—' : isActive(r) ? `${formatDuration(d)} so far` : formatDuration(d)}</Table.Td>
-                      <Table.Td>{runCounts(r) || '—'}</Table.Td>
-                      {withRetries && <Table.Td>{r.retries === undefined ? '—' : formatNumber(r.retries)}</Table.Td>}
-                      <Table.Td>{r.error?.message ?? '—'}</Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {runs.length > 10 && (
-            <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
-              {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}
-            </Button>
-          )}
-        </>
-      )}
+      <QueryView
+        query={history}
+        loadingLabel="Loading sync history"
+        loadingRows={3}
+        errorTitle="Could not load the sync history"
+        empty={{ when: (d) => d.syncRuns.length === 0, show: <Text size="sm" c="dimmed">No syncs yet.</Text> }}
+      >
+        {({ syncRuns: runs }) => (
+          <>
+            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} />
+            {runs.length > 10 && (
+              <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
+                {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}
+              </Button>
+            )}
+          </>
+        )}
+      </QueryView>
     </div>
   );
 }

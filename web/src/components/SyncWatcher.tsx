@@ -4,7 +4,8 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { isActive } from '../api.js';
 import { INTEGRATIONS_KEY, syncRunsKey, useIntegrations, useSyncRun } from '../hooks.js';
-import { INTEGRATION_NAMES, runFinishedMessage } from '../sync-format.js';
+import { useIntegrationKinds, useKinds } from '../integration-kinds.js';
+import { runFinishedMessage } from '../sync-format.js';
 import { NOTIFICATIONS_KEY } from './NotificationsBell.js';
 
 const announced = new Set<string>();
@@ -36,19 +37,22 @@ export function SyncWatcher() {
 function RunWatcher({ id, onDone }: { id: string; onDone: () => void }) {
   const queryClient = useQueryClient();
   const run = useSyncRun(id);
+  // Announce with the integration's name and nouns: wait for them (they come once per session).
+  const kindsPending = useIntegrationKinds().isPending;
+  const kinds = useKinds();
   const onDoneRef = useRef(onDone);
   onDoneRef.current = onDone;
 
   useEffect(() => {
     const data = run.data;
-    if (data === undefined || isActive(data)) return;
+    if (data === undefined || isActive(data) || kindsPending) return;
     if (!announced.has(id)) {
       announced.add(id);
       notifications.show({
         id: `sync-${id}`,
         color: data.status === 'succeeded' ? 'green' : data.status === 'partial' ? 'orange' : 'red',
-        title: INTEGRATION_NAMES[data.integration] ?? data.integration,
-        message: runFinishedMessage(data),
+        title: kinds.displayName(data.integration),
+        message: runFinishedMessage(data, kinds),
         autoClose: 8000,
       });
       void queryClient.invalidateQueries({ queryKey: INTEGRATIONS_KEY });
@@ -60,7 +64,7 @@ function RunWatcher({ id, onDone }: { id: string; onDone: () => void }) {
       void queryClient.invalidateQueries({ queryKey: ['psa-companies'] });
     }
     onDoneRef.current();
-  }, [run.data, id, queryClient]);
+  }, [run.data, id, queryClient, kinds, kindsPending]);
 
   return null;
 }

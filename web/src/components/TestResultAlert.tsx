@@ -1,6 +1,6 @@
 import { Alert, Code, Group, List, Text } from '@mantine/core';
 import { IconCircleCheck, IconPlugConnectedX } from '@tabler/icons-react';
-import type { TestResult } from '../api.js';
+import type { CheckResult } from '../api.js';
 
 function detailValue(v: unknown): string {
   if (v === null || v === undefined) return '—';
@@ -9,9 +9,9 @@ function detailValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function TestResultAlert({ result }: { result: TestResult }) {
+export function TestResultAlert({ result }: { result: CheckResult }) {
   if (result.ok) {
-    const details = Object.entries(result.details ?? {}).filter(([, v]) => v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)));
+    const details = Object.entries(result.details).filter(([, v]) => v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)));
     return (
       <Alert color="green" icon={<IconCircleCheck aria-hidden />} title="Connection Successful" role="status">
         {details.length > 0 && (

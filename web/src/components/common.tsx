@@ -3,6 +3,9 @@ import { Alert, EmptyState, Group, List, Skeleton, Stack, Text, Title } from '@m
 import { IconAlertCircle, IconInbox, IconLock } from '@tabler/icons-react';
 import { ApiError, errorMessage } from '../api.js';
 
+/** Badge styles that keep a badge's whole word in a narrow table cell (Mantine clips labels with an ellipsis). */
+export const UNCLIPPED = { root: { overflow: 'visible', minWidth: 'fit-content' }, label: { overflow: 'visible' } } as const;
+
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
     <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="sm">
@@ -32,7 +35,7 @@ export function ErrorAlert({ error, title = 'Something went wrong', listIssues =
         <List size="sm" mt={4}>
           {issues.map((i, n) => (
             <List.Item key={n}>
-              {(Array.isArray(i.path) ? i.path.join('.') : i.path) || 'request'}: {i.message}
+              {i.path || 'request'}: {i.message}
             </List.Item>
           ))}
         </List>
@@ -62,6 +65,29 @@ export function Empty({ title, description, action, icon }: { title: string; des
       {action !== undefined && <EmptyState.Actions>{action}</EmptyState.Actions>}
     </EmptyState>
   );
+}
+
+/** A query's states in one place: a skeleton while loading, the error, an empty state, or the content. */
+export function QueryView<T>({
+  query,
+  loadingLabel,
+  loadingRows,
+  errorTitle,
+  empty,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; data: T | undefined };
+  loadingLabel: string;
+  loadingRows?: number;
+  errorTitle: string;
+  /** Shown instead of the content when the data holds nothing. */
+  empty?: { when: (data: T) => boolean; show: ReactNode };
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <TableSkeleton rows={loadingRows} label={loadingLabel} />;
+  if (query.data === undefined) return <ErrorAlert error={query.error} title={errorTitle} />;
+  if (empty !== undefined && empty.when(query.data)) return empty.show;
+  return children(query.data);
 }
 
 export function TableSkeleton({ rows = 6, label = 'Loading' }: { rows?: number; label?: string }) {

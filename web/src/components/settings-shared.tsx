@@ -2,11 +2,11 @@ import type { FormEvent, ReactNode } from 'react';
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { fieldErrors, type Integration, type SyncRun, type TestResult } from '../api.js';
+import { api, fieldErrors, type Integration, type SettingsInput, type SyncRun } from '../api.js';
 import { ErrorAlert } from './common.js';
 import { TestResultAlert } from './TestResultAlert.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey } from '../hooks.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
+import { useKinds } from '../integration-kinds.js';
 
 export const SECRET_SAVED_PLACEHOLDER = 'Saved — leave empty to keep';
 
@@ -53,10 +53,11 @@ export function IntegrationCard({
 /** After a successful PUT: update the cached integration, follow a started initial sync, tell the user. */
 export function useAfterSave() {
   const queryClient = useQueryClient();
+  const kinds = useKinds();
   return (integration: Integration, syncRun: SyncRun | null) => {
     queryClient.setQueryData<{ integrations: Integration[] }>(INTEGRATIONS_KEY, (old) => {
       if (old === undefined) return old;
-      const next = { ...integration, lastSyncRun: syncRun ?? integration.lastSyncRun ?? null };
+      const next = { ...integration, lastSyncRun: syncRun ?? integration.lastSyncRun };
       const found = old.integrations.some((i) => i.kind === integration.kind);
       return {
         integrations: found
@@ -69,35 +70,23 @@ export function useAfterSave() {
     void queryClient.invalidateQueries({ queryKey: syncRunsKey(integration.kind) });
     notifications.show({
       color: 'green',
-      title: `${INTEGRATION_NAMES[integration.kind]} settings saved`,
+      title: `${kinds.displayName(integration.kind)} settings saved`,
       message: syncRun !== null ? 'The initial sync has started. You will be notified when it finishes.' : 'Your changes are in effect.',
     });
   };
 }
 
-export function parseList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
 /**
- * The Test Settings / Save Settings pair every integration card has: both send the form's body, field
- * errors from either land next to the inputs, and a save clears the secret input (it is never shown again).
+ * The Test Settings / Save Settings pair of an integration card: both send the form's body, field errors
+ * from either land next to the inputs, and a save clears the secret inputs (a secret is never shown again).
  */
-export function useSettingsForm<B, T>(opts: {
-  body: () => B;
-  test: (body: B) => Promise<T>;
-  save: (body: B) => Promise<{ integration: Integration; syncRun: SyncRun | null }>;
-  clearSecret: () => void;
-}) {
+export function useSettingsForm(kind: string, opts: { body: () => SettingsInput; clearSecrets: () => void }) {
   const afterSave = useAfterSave();
-  const test = useMutation({ mutationFn: () => opts.test(opts.body()) });
+  const test = useMutation({ mutationFn: () => api.testIntegration(kind, opts.body()) });
   const save = useMutation({
-    mutationFn: () => opts.save(opts.body()),
+    mutationFn: () => api.saveIntegration(kind, opts.body()),
     onSuccess: ({ integration, syncRun }) => {
-      opts.clearSecret();
+      opts.clearSecrets();
       afterSave(integration, syncRun);
     },
   });
@@ -111,7 +100,7 @@ export function useSettingsForm<B, T>(opts: {
 }
 
 /** The result of the last test, errors of either call, and the two buttons the vendor guides name. */
-export function SettingsActions({ test, save }: Pick<ReturnType<typeof useSettingsForm<unknown, TestResult>>, 'test' | 'save'>) {
+export function SettingsActions({ test, save }: Pick<ReturnType<typeof useSettingsForm>, 'test' | 'save'>) {
   return (
     <>
       {test.data !== undefined && <TestResultAlert result={test.data} />}

@@ -1,14 +1,15 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { Anchor, Badge, Button, Group, Pagination, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Pagination, Text, TextInput } from '@mantine/core';
 import { IconBuildingSkyscraper, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { api, type CompanySummary } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
-import { Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
-import { compareValues, SortableTh, type SortState } from '../components/SortableTh.js';
+import { companyNoun, primaryName, useKinds } from '../integration-kinds.js';
+import { Empty, PageHeader, QueryView, UNCLIPPED } from '../components/common.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { compareValues, type SortState } from '../components/SortableTh.js';
 
 type SortKey = 'name' | 'status' | 'type' | 'psa' | 'openTickets';
 const PAGE_SIZE = 50;
@@ -30,6 +31,8 @@ function sortValue(c: CompanySummary, key: SortKey): string | number | null {
 
 export function CompaniesPage() {
   const admin = useIsAdmin();
+  const kinds = useKinds();
+  const primary = primaryName(kinds);
   const query = useQuery({ queryKey: ['companies'], queryFn: api.companies });
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
@@ -66,116 +69,107 @@ export function CompaniesPage() {
     setSort(s);
     setPage(1);
   };
+  const columns: Column<CompanySummary, SortKey>[] = [
+    {
+      header: 'Name',
+      sortKey: 'name',
+      cell: (c) => {
+        const to = `/companies/${encodeURIComponent(c.id)}`;
+        return (
+          <Anchor href={to} onClick={(e) => onLinkClick(e, to)} fw={600} size="sm">
+            {c.name}
+          </Anchor>
+        );
+      },
+    },
+    { header: 'Status', sortKey: 'status', cell: (c) => c.status ?? '—' },
+    { header: 'Type', sortKey: 'type', cell: (c) => c.type ?? '—' },
+    {
+      header: 'PSA company',
+      sortKey: 'psa',
+      cell: (c) =>
+        c.psa === null ? (
+          <Text size="sm" c="dimmed">
+            Not linked
+          </Text>
+        ) : (
+          <Group gap={6} wrap="nowrap">
+            <Text size="sm">{c.psa.name}</Text>
+            <Badge size="xs" variant="light" color="gray" styles={UNCLIPPED}>
+              {kinds.displayName(c.psa.kind)}
+            </Badge>
+          </Group>
+        ),
+    },
+    { header: 'Open tickets', sortKey: 'openTickets', w: 140, cell: (c) => (c.psa === null ? '—' : formatNumber(c.openTickets)) },
+  ];
 
   return (
     <>
-      <PageHeader title="Companies" description="Active IT Glue organizations and their PSA counterparts." />
-      {query.isPending ? (
-        <TableSkeleton rows={10} label="Loading companies" />
-      ) : query.isError ? (
-        <ErrorAlert error={query.error} title="Could not load companies" />
-      ) : all.length === 0 ? (
-        <Empty
-          icon={<IconBuildingSkyscraper size={28} aria-hidden />}
-          title="No companies yet — connect IT Glue on the Integrations page"
-          description={
-            admin
-              ? 'Once IT Glue is connected and the first sync finishes, your active organizations appear here.'
-              : 'Ask an administrator to connect IT Glue.'
-          }
-          action={<Button onClick={() => navigate('/integrations')}>Go to Integrations</Button>}
-        />
-      ) : (
-        <>
-          <Group justify="space-between" mb="sm" wrap="wrap">
-            <TextInput
-              label="Search companies"
-              placeholder="Name, PSA company or type"
-              leftSection={<IconSearch size={16} aria-hidden />}
-              value={search}
-              onChange={(e) => {
-                setSearch(e.currentTarget.value);
-                setPage(1);
-              }}
-              w={{ base: '100%', sm: 340 }}
-              type="search"
+      <PageHeader title="Companies" description={`Active ${primary} ${companyNoun(kinds)[1]} and their PSA counterparts.`} />
+      <QueryView
+        query={query}
+        loadingLabel="Loading companies"
+        loadingRows={10}
+        errorTitle="Could not load companies"
+        empty={{
+          when: (d) => d.companies.length === 0,
+          show: (
+            <Empty
+              icon={<IconBuildingSkyscraper size={28} aria-hidden />}
+              title={`No companies yet — connect ${primary} on the Integrations page`}
+              description={
+                admin
+                  ? `Once ${primary} is connected and the first sync finishes, your active ${companyNoun(kinds)[1]} appear here.`
+                  : `Ask an administrator to connect ${primary}.`
+              }
+              action={<Button onClick={() => navigate('/integrations')}>Go to Integrations</Button>}
             />
-            <Text size="sm" c="dimmed" role="status">
-              {rows.length === all.length
-                ? `${formatNumber(all.length)} companies`
-                : `${formatNumber(rows.length)} of ${formatNumber(all.length)} companies`}
-            </Text>
-          </Group>
-          {rows.length === 0 ? (
-            <Empty title={`No companies match “${deferredSearch.trim()}”`} description="Try a shorter or different search." />
-          ) : (
-            <>
-              <Table.ScrollContainer minWidth={720}>
-                <Table striped highlightOnHover verticalSpacing="xs" aria-label="Companies">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <SortableTh sortKey="name" sort={sort} onSort={onSort}>
-                        Name
-                      </SortableTh>
-                      <SortableTh sortKey="status" sort={sort} onSort={onSort}>
-                        Status
-                      </SortableTh>
-                      <SortableTh sortKey="type" sort={sort} onSort={onSort}>
-                        Type
-                      </SortableTh>
-                      <SortableTh sortKey="psa" sort={sort} onSort={onSort}>
-                        PSA company
-                      </SortableTh>
-                      <SortableTh sortKey="openTickets" sort={sort} onSort={onSort} w={140}>
-                        Open tickets
-                      </SortableTh>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {visible.map((c) => (
-                      <Table.Tr key={c.id}>
-                        <Table.Td>
-                          <Anchor href={`/companies/${encodeURIComponent(c.id)}`} onClick={(e) => onLinkClick(e, `/companies/${encodeURIComponent(c.id)}`)} fw={600}>
-                            {c.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>{c.status ?? '—'}</Table.Td>
-                        <Table.Td>{c.type ?? '—'}</Table.Td>
-                        <Table.Td>
-                          {c.psa === null ? (
-                            <Text size="sm" c="dimmed">
-                              Not linked
-                            </Text>
-                          ) : (
-                            <Group gap={6} wrap="nowrap">
-                              <Text size="sm">{c.psa.name}</Text>
-                              <Badge size="xs" variant="light" color="gray">
-                                {INTEGRATION_NAMES[c.psa.kind] ?? c.psa.kind}
-                              </Badge>
-                            </Group>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{c.psa === null ? '—' : formatNumber(c.openTickets)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              {pages > 1 && (
-                <Group justify="center" mt="md">
-                  <Pagination
-                    total={pages}
-                    value={current}
-                    onChange={setPage}
-                    getControlProps={(control) => ({ 'aria-label': `${control} page` })}
-                    getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                  />
-                </Group>
-              )}
-            </>
-          )}
-        </>
-      )}
+          ),
+        }}
+      >
+        {() => (
+          <>
+            <Group justify="space-between" mb="sm" wrap="wrap">
+              <TextInput
+                label="Search companies"
+                placeholder="Name, PSA company or type"
+                leftSection={<IconSearch size={16} aria-hidden />}
+                value={search}
+                onChange={(e) => {
+                  setSearch(e.currentTarget.value);
+                  setPage(1);
+                }}
+                w={{ base: '100%', sm: 340 }}
+                type="search"
+              />
+              <Text size="sm" c="dimmed" role="status">
+                {rows.length === all.length
+                  ? `${formatNumber(all.length)} companies`
+                  : `${formatNumber(rows.length)} of ${formatNumber(all.length)} companies`}
+              </Text>
+            </Group>
+            {rows.length === 0 ? (
+              <Empty title={`No companies match “${deferredSearch.trim()}”`} description="Try a shorter or different search." />
+            ) : (
+              <>
+                <DataTable columns={columns} rows={visible} rowKey={(c) => c.id} minWidth={720} label="Companies" sort={{ state: sort, onSort }} />
+                {pages > 1 && (
+                  <Group justify="center" mt="md">
+                    <Pagination
+                      total={pages}
+                      value={current}
+                      onChange={setPage}
+                      getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+                      getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+                    />
+                  </Group>
+                )}
+              </>
+            )}
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

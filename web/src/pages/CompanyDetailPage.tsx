@@ -1,14 +1,15 @@
 import { useMemo, useState } from 'react';
-import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Tabs, Text, Tooltip } from '@mantine/core';
 import { IconDeviceDesktop, IconLink, IconTicket, IconWorld } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, ApiError, type Configuration, type Domain, type TicketStatusFilter } from '../api.js';
+import { api, ApiError, type Configuration, type Domain, type Ticket, type TicketStatusFilter } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
-import { Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
-import { HALO_LINKS_PATH } from '../components/HaloCard.js';
+import { useIntegrations } from '../hooks.js';
+import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
+import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
+import { DataTable, type Column } from '../components/data-table.js';
 
 const DAY = 86_400_000;
 
@@ -49,6 +50,7 @@ function ExpiryCell({ date }: { date: string | null }) {
 
 export function CompanyDetailPage({ id }: { id: string }) {
   const query = useQuery({ queryKey: ['company', id], queryFn: () => api.company(id) });
+  const kinds = useKinds();
   const [tab, setTab] = useState<string | null>('configurations');
 
   const breadcrumbs = (
@@ -77,7 +79,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
         {notFound ? (
           <Empty
             title="Company not found"
-            description="It may have been archived in IT Glue or is no longer active."
+            description={`It may have been archived in ${primaryName(kinds)} or is no longer active.`}
             action={<Button onClick={() => navigate('/companies')}>Back to Companies</Button>}
           />
         ) : (
@@ -105,7 +107,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
             <Text span size="sm" c="dimmed">
               {company.psa === null
                 ? 'Not linked to a PSA company'
-                : `${INTEGRATION_NAMES[company.psa.kind] ?? company.psa.kind}: ${company.psa.name}`}
+                : `${kinds.displayName(company.psa.kind)}: ${company.psa.name}`}
             </Text>
           </Group>
         }
@@ -123,10 +125,10 @@ export function CompanyDetailPage({ id }: { id: string }) {
           </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="configurations">
-          <ConfigurationsTable configurations={configurations} />
+          <ConfigurationsTable configurations={configurations} source={primaryName(kinds)} />
         </Tabs.Panel>
         <Tabs.Panel value="domains">
-          <DomainsTable domains={domains} />
+          <DomainsTable domains={domains} source={primaryName(kinds)} />
         </Tabs.Panel>
         <Tabs.Panel value="tickets">
           {company.psa === null ? <NotLinked /> : <TicketsTable companyId={company.id} />}
@@ -136,19 +138,54 @@ export function CompanyDetailPage({ id }: { id: string }) {
   );
 }
 
+/** Where "Link Companies" leads: the PSA that is configured, else the first the server offers. */
+function useLinkKind(): string | null {
+  const admin = useIsAdmin();
+  const kinds = useKinds();
+  const integrations = useIntegrations(admin);
+  const configured = kinds.supplemental.find((k) => integrations.data?.integrations.some((i) => i.kind === k.kind && i.configured) === true);
+  return (configured ?? kinds.supplemental[0])?.kind ?? null;
+}
+
 function NotLinked() {
   const admin = useIsAdmin();
+  const kind = useLinkKind();
   return (
     <Empty
       icon={<IconLink size={28} aria-hidden />}
       title="Not linked to a PSA company — link it on Link Companies"
       description={admin ? undefined : 'Ask an administrator to link this company.'}
-      action={admin ? <Button onClick={() => navigate(HALO_LINKS_PATH)}>Link Companies</Button> : undefined}
+      action={admin && kind !== null ? <Button onClick={() => navigate(linksPath(kind))}>Link Companies</Button> : undefined}
     />
   );
 }
 
-function ConfigurationsTable({ configurations }: { configurations: Configuration[] }) {
+const orDash = (v: string | null): string => (v === null || v === '' ? '—' : v);
+
+const CONFIGURATION_COLUMNS: Column<Configuration>[] = [
+  {
+    header: 'Name',
+    cell: (c) => (
+      <Group gap={6} wrap="nowrap">
+        <Text size="sm" fw={600}>
+          {c.name}
+        </Text>
+        {c.archived && (
+          <Badge size="xs" color="gray" variant="outline">
+            Archived
+          </Badge>
+        )}
+      </Group>
+    ),
+  },
+  { header: 'Hostname', cell: (c) => orDash(c.hostname) },
+  { header: 'Type', cell: (c) => orDash(c.typeName) },
+  { header: 'Manufacturer / model', cell: (c) => orDash([c.manufacturerName, c.modelName].filter((x) => x !== null && x !== '').join(' ')) },
+  { header: 'Serial number', cell: (c) => orDash(c.serialNumber) },
+  { header: 'Warranty expires', cell: (c) => <ExpiryCell date={c.warrantyExpiresAt} /> },
+];
+
+function ConfigurationsTable({ configurations, source }: { configurations: Configuration[]; source: string }) {
   const sorted = useMemo(
     () => [...configurations].sort((a, b) => Number(a.archived) - Number(b.archived) || a.name.localeCompare(b.name)),
     [configurations],
@@ -165,9 +202,7 @@ function ConfigurationsTable({ configurations }: { configurations: Configuration
     return { expired, soon };
   }, [configurations]);
 
-  if (configurations.length === 0) {
-    return <Empty title="No configurations" description="IT Glue has no configurations for this organization." />;
-  }
+  if (configurations.length === 0) return <Empty title="No configurations" description={`${source} has no configurations for this company.`} />;
   return (
     <Stack gap="xs">
       {(counts.expired > 0 || counts.soon > 0) && (
@@ -175,78 +210,60 @@ function ConfigurationsTable({ configurations }: { configurations: Configuration
           Warranty: {formatNumber(counts.expired)} expired, {formatNumber(counts.soon)} expiring within 90 days.
         </Text>
       )}
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover fz="sm" aria-label="Configurations">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Hostname</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Manufacturer / model</Table.Th>
-              <Table.Th>Serial number</Table.Th>
-              <Table.Th>Warranty expires</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sorted.map((c) => (
-              <Table.Tr key={c.id} style={c.archived ? { opacity: 0.65 } : undefined}>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm" fw={600}>
-                      {c.name}
-                    </Text>
-                    {c.archived && (
-                      <Badge size="xs" color="gray" variant="outline">
-                        Archived
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{c.hostname ?? '—'}</Table.Td>
-                <Table.Td>{c.typeName ?? '—'}</Table.Td>
-                <Table.Td>{[c.manufacturerName, c.modelName].filter((x) => x !== null && x !== '').join(' ') || '—'}</Table.Td>
-                <Table.Td>{c.serialNumber ?? '—'}</Table.Td>
-                <Table.Td>
-                  <ExpiryCell date={c.warrantyExpiresAt} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        columns={CONFIGURATION_COLUMNS}
+        rows={sorted}
+        rowKey={(c) => c.id}
+        minWidth={900}
+        label="Configurations"
+        rowStyle={(c) => (c.archived ? { opacity: 0.65 } : undefined)}
+      />
     </Stack>
   );
 }
 
-function DomainsTable({ domains }: { domains: Domain[] }) {
-  if (domains.length === 0) {
-    return <Empty title="No domains" description="IT Glue has no domains for this organization." />;
-  }
-  return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table striped highlightOnHover fz="sm" aria-label="Domains">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Domain</Table.Th>
-            <Table.Th>Registrar</Table.Th>
-            <Table.Th>Expires</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {domains.map((d) => (
-            <Table.Tr key={d.id}>
-              <Table.Td fw={600}>{d.name}</Table.Td>
-              <Table.Td>{d.registrarName ?? '—'}</Table.Td>
-              <Table.Td>
-                <ExpiryCell date={d.expiresOn} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
+const DOMAIN_COLUMNS: Column<Domain>[] = [
+  {
+    header: 'Domain',
+    cell: (d) => (
+      <Text size="sm" fw={600}>
+        {d.name}
+      </Text>
+    ),
+  },
+  { header: 'Registrar', cell: (d) => orDash(d.registrarName) },
+  { header: 'Expires', cell: (d) => <ExpiryCell date={d.expiresOn} /> },
+];
+
+function DomainsTable({ domains, source }: { domains: Domain[]; source: string }) {
+  if (domains.length === 0) return <Empty title="No domains" description={`${source} has no domains for this company.`} />;
+  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" />;
 }
+
+const TICKET_COLUMNS: Column<Ticket>[] = [
+  {
+    header: 'Status',
+    cell: (t) => (
+      <Badge color={t.closed ? 'gray' : 'blue'} variant="light" styles={UNCLIPPED}>
+        {t.status}
+      </Badge>
+    ),
+  },
+  { header: 'Type', cell: (t) => orDash(t.type) },
+  {
+    header: 'Summary',
+    cell: (t) => (
+      <Tooltip label={`Ticket #${t.psaId}`} openDelay={400}>
+        <Text size="sm" span>
+          {t.summary}
+        </Text>
+      </Tooltip>
+    ),
+  },
+  { header: 'Opened', cell: (t) => formatDateTime(t.openedAt) },
+  { header: 'Closed', cell: (t) => formatDateTime(t.closedAt) },
+  { header: 'Updated', cell: (t) => formatDateTime(t.updatedAt) },
+];
 
 function TicketsTable({ companyId }: { companyId: string }) {
   const [status, setStatus] = useState<TicketStatusFilter>('all');
@@ -271,7 +288,7 @@ function TicketsTable({ companyId }: { companyId: string }) {
           <SegmentedControl
             aria-labelledby="ticket-status-label"
             value={status}
-            onChange={(v) => setStatus(v as TicketStatusFilter)}
+            onChange={setStatus}
             data={[
               { value: 'open', label: 'Open' },
               { value: 'closed', label: 'Closed' },
@@ -286,63 +303,34 @@ function TicketsTable({ companyId }: { companyId: string }) {
           </Text>
         )}
       </Group>
-      {query.isPending ? (
-        <TableSkeleton rows={6} label="Loading tickets" />
-      ) : query.isError ? (
-        <ErrorAlert error={query.error} title="Could not load tickets" />
-      ) : tickets.length === 0 ? (
-        <Empty
-          icon={<IconTicket size={28} aria-hidden />}
-          title={status === 'open' ? 'No open tickets' : status === 'closed' ? 'No closed tickets' : 'No tickets'}
-          description="Tickets arrive with the PSA sync when “Pull Tickets” is enabled."
-        />
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={860}>
-            <Table striped highlightOnHover fz="sm" aria-label="PSA tickets">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Summary</Table.Th>
-                  <Table.Th>Opened</Table.Th>
-                  <Table.Th>Closed</Table.Th>
-                  <Table.Th>Updated</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {tickets.map((t) => (
-                  <Table.Tr key={t.id}>
-                    <Table.Td>
-                      <Badge color={t.closed ? 'gray' : 'blue'} variant="light" miw="fit-content" style={{ overflow: 'visible' }}>
-                        {t.status}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{t.type ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Tooltip label={`Ticket #${t.psaId}`} openDelay={400}>
-                        <Text size="sm" span>
-                          {t.summary}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>{formatDateTime(t.openedAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(t.closedAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(t.updatedAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {query.hasNextPage && (
-            <Group justify="center">
-              <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-                Load more
-              </Button>
-            </Group>
-          )}
-        </>
-      )}
+      <QueryView
+        query={query}
+        loadingLabel="Loading tickets"
+        errorTitle="Could not load tickets"
+        empty={{
+          when: () => tickets.length === 0,
+          show: (
+            <Empty
+              icon={<IconTicket size={28} aria-hidden />}
+              title={status === 'open' ? 'No open tickets' : status === 'closed' ? 'No closed tickets' : 'No tickets'}
+              description="Tickets arrive with the PSA sync when “Pull Tickets” is enabled."
+            />
+          ),
+        }}
+      >
+        {() => (
+          <>
+            <DataTable columns={TICKET_COLUMNS} rows={tickets} rowKey={(t) => t.id} minWidth={860} label="PSA tickets" />
+            {query.hasNextPage && (
+              <Group justify="center">
+                <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+                  Load more
+                </Button>
+              </Group>
+            )}
+          </>
+        )}
+      </QueryView>
     </Stack>
   );
 }

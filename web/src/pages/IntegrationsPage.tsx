@@ -1,40 +1,76 @@
-import { Badge, Card, Group, SimpleGrid, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Card, Skeleton, Stack, Tabs, Text } from '@mantine/core';
 import { IconPlugConnected, IconTicket } from '@tabler/icons-react';
+import type { IntegrationRole } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { useIntegrations } from '../hooks.js';
+import { companyNoun, primaryName, settingsPath, useIntegrationKinds, type IntegrationKinds } from '../integration-kinds.js';
 import { navigate } from '../router.js';
-import { AdminOnlyNote, ErrorAlert, PageHeader } from '../components/common.js';
+import { AdminOnlyNote, Empty, ErrorAlert, PageHeader } from '../components/common.js';
 import { useDemoHints } from '../components/DemoHints.js';
-import { HaloCard } from '../components/HaloCard.js';
-import { ItGlueCard } from '../components/ItGlueCard.js';
+import { IntegrationSettingsCard } from '../components/integration-settings-card.js';
+import { NotFoundPage } from './NotFoundPage.js';
 
-type Tab = 'primary' | 'psa';
+/** `/integrations/psa` opens the PSA tab whatever the PSAs are called. */
+const PSA_ALIAS = 'psa';
 
-export function IntegrationsPage({ tab }: { tab: Tab }) {
+/**
+ * `/integrations` (the primary tab) and `/integrations/<kind>` (the tab of that kind's role): one tab for
+ * the primary integration, one for the supplemental ones (PSAs), each a card per kind from the server.
+ */
+export function IntegrationsPage({ kind }: { kind: string | null }) {
   const admin = useIsAdmin();
+  const kinds = useIntegrationKinds();
+  const role: IntegrationRole | undefined =
+    kind === null ? 'primary' : kind === PSA_ALIAS ? 'supplemental' : kinds.data?.get(kind)?.role;
+  if (kinds.data !== undefined && role === undefined) return <NotFoundPage />;
   return (
     <>
       <PageHeader
         title="Integrations"
-        description="IT Glue is the primary integration; a PSA adds tickets and receives opportunities."
+        description={
+          kinds.data === undefined
+            ? undefined
+            : `${primaryName(kinds.data)} is the primary integration; a PSA adds tickets and receives opportunities.`
+        }
       />
-      {admin ? <AdminIntegrations tab={tab} /> : <AdminOnlyNote />}
+      {!admin ? (
+        <AdminOnlyNote />
+      ) : kinds.isError ? (
+        <ErrorAlert error={kinds.error} title="Could not load the integrations" />
+      ) : kinds.data === undefined || role === undefined ? (
+        <CardSkeleton />
+      ) : (
+        <AdminIntegrations tab={role} kinds={kinds.data} />
+      )}
     </>
   );
 }
 
-function AdminIntegrations({ tab }: { tab: Tab }) {
+function AdminIntegrations({ tab, kinds }: { tab: IntegrationRole; kinds: IntegrationKinds }) {
   const integrations = useIntegrations();
   const hints = useDemoHints();
-  const byKind = (kind: string) => integrations.data?.integrations.find((i) => i.kind === kind);
   const loading = integrations.isPending || hints.isPending;
+
+  const cards = (role: IntegrationRole) => {
+    const list = role === 'primary' ? kinds.primary : kinds.supplemental;
+    if (loading) return <CardSkeleton />;
+    if (list.length === 0) return <Empty title="None available" description="This server offers no integration of this kind." />;
+    return list.map((info) => (
+      <IntegrationSettingsCard
+        key={info.kind}
+        info={info}
+        integration={integrations.data?.integrations.find((i) => i.kind === info.kind)}
+        hints={hints.data?.[info.kind]}
+      />
+    ));
+  };
 
   return (
     <Tabs
       value={tab}
       onChange={(v) => {
         if (v === 'primary') navigate('/integrations', { replace: true });
-        else if (v === 'psa') navigate('/integrations/halo', { replace: true });
+        else if (v === 'supplemental') navigate(settingsPath(kinds.supplemental[0]?.kind ?? PSA_ALIAS), { replace: true });
       }}
       keepMounted={false}
     >
@@ -42,7 +78,7 @@ function AdminIntegrations({ tab }: { tab: Tab }) {
         <Tabs.Tab value="primary" leftSection={<IconPlugConnected size={16} aria-hidden />}>
           Primary integration
         </Tabs.Tab>
-        <Tabs.Tab value="psa" leftSection={<IconTicket size={16} aria-hidden />}>
+        <Tabs.Tab value="supplemental" leftSection={<IconTicket size={16} aria-hidden />}>
           PSA Integrations
         </Tabs.Tab>
       </Tabs.List>
@@ -52,37 +88,18 @@ function AdminIntegrations({ tab }: { tab: Tab }) {
       <Tabs.Panel value="primary">
         <Stack gap="md">
           <Text size="sm" c="dimmed">
-            Your companies come from IT Glue: every active organization becomes a company in Crosswalk.
+            Your companies come from {primaryName(kinds)}: every active {companyNoun(kinds)[0]} becomes a company in Crosswalk.
           </Text>
-          {loading ? (
-            <CardSkeleton />
-          ) : (
-            <ItGlueCard integration={byKind('itglue')} hints={hints.data?.itglue} />
-          )}
+          {cards('primary')}
         </Stack>
       </Tabs.Panel>
 
-      <Tabs.Panel value="psa">
+      <Tabs.Panel value="supplemental">
         <Stack gap="md">
           <Text size="sm" c="dimmed">
             Connect your PSA to see tickets next to documentation and to export opportunities.
           </Text>
-          {loading ? <CardSkeleton /> : <HaloCard integration={byKind('halo')} hints={hints.data?.halo} />}
-          <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Card withBorder padding="lg" component="section" aria-labelledby="syncro-title" aria-disabled="true" opacity={0.6}>
-              <Group justify="space-between">
-                <Title order={2} size="h3" id="syncro-title">
-                  Syncro
-                </Title>
-                <Badge color="gray" variant="outline">
-                  Coming soon
-                </Badge>
-              </Group>
-              <Text size="sm" c="dimmed" mt="xs">
-                Syncro customers and tickets arrive in a later release.
-              </Text>
-            </Card>
-          </SimpleGrid>
+          {cards('supplemental')}
         </Stack>
       </Tabs.Panel>
     </Tabs>

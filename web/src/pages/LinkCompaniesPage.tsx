@@ -1,7 +1,8 @@
-// Link Companies: map each active IT Glue company to a PSA company.
+// Link Companies: map each active company of the primary integration to a company of one PSA (a supplemental kind).
 // Local edits stay unsaved until "Save changes"; Automap proposals are applied locally for review.
 // The table body is virtualized (only visible rows, and so only visible Selects, are rendered).
-import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useMediaQuery } from '@mantine/hooks';
 import {
   ActionIcon,
   Alert,
@@ -32,13 +33,13 @@ import {
   type LinkSource,
   type Proposal,
   type PsaCompany,
-  type PsaKind,
 } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatNumber } from '../format.js';
 import { navigate, onLinkClick, useBlocker } from '../router.js';
-import { INTEGRATION_NAMES } from '../sync-format.js';
+import { companyNoun, primaryName, settingsPath, useIntegrationKinds, useKinds } from '../integration-kinds.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
+import { NotFoundPage } from './NotFoundPage.js';
 
 type Filter = 'all' | 'unlinked' | 'linked' | 'proposed';
 
@@ -53,6 +54,9 @@ interface Option {
 }
 
 const ROW_HEIGHT = 58;
+/** On a phone a row stacks the company above its PSA picker (styles.css, .cw-link-table). */
+const STACKED_ROW_HEIGHT = 104;
+const STACKED_QUERY = '(max-width: 48em)';
 
 /** Whether the table is being scrolled; rows that appear mid-scroll wait for it to stop before mounting a Select. */
 interface ScrollState {
@@ -68,18 +72,26 @@ const OPTION_LIMIT = 100;
 const LEAVE_MESSAGE = 'You have unsaved link changes. Leave without saving them?';
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-export function LinkCompaniesPage({ kind }: { kind: PsaKind }) {
+/** `/integrations/<kind>/links` for any supplemental kind the server lists. */
+export function LinkCompaniesPage({ kind }: { kind: string }) {
   const admin = useIsAdmin();
-  const psaName = INTEGRATION_NAMES[kind];
+  const kinds = useIntegrationKinds();
+  const info = kinds.data?.get(kind);
+  if (kinds.isSuccess && info?.role !== 'supplemental') return <NotFoundPage />;
   return (
     <>
       <Breadcrumbs mb="sm" aria-label="Breadcrumb">
-        <Anchor href="/integrations/halo" onClick={(e) => onLinkClick(e, '/integrations/halo')} size="sm">
+        <Anchor href={settingsPath(kind)} onClick={(e) => onLinkClick(e, settingsPath(kind))} size="sm">
           Integrations
         </Anchor>
-        <Text size="sm">{psaName}</Text>
+        <Text size="sm">{info?.displayName ?? '…'}</Text>
       </Breadcrumbs>
-      {admin ? (
+      {admin && info === undefined ? (
+        <>
+          <PageHeader title="Link Companies" />
+          {kinds.isError ? <ErrorAlert error={kinds.error} title="Could not load the integrations" /> : <TableSkeleton rows={12} label="Loading companies to link" />}
+        </>
+      ) : admin ? (
         <LinkEditor kind={kind} />
       ) : (
         <>
@@ -91,9 +103,11 @@ export function LinkCompaniesPage({ kind }: { kind: PsaKind }) {
   );
 }
 
-function LinkEditor({ kind }: { kind: PsaKind }) {
+function LinkEditor({ kind }: { kind: string }) {
   const queryClient = useQueryClient();
-  const psaLabel = INTEGRATION_NAMES[kind];
+  const kinds = useKinds();
+  const psaLabel = kinds.displayName(kind);
+  const primary = primaryName(kinds);
   const linksQuery = useQuery({ queryKey: ['links', kind], queryFn: () => api.links(kind), staleTime: 0 });
   const psaQuery = useQuery({ queryKey: ['psa-companies', kind], queryFn: () => api.psaCompanies(kind), staleTime: 60_000 });
 
@@ -121,14 +135,6 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
         .map((c) => ({ value: c.id, label: optionLabel(c) })),
     [psaCompanies],
   );
-  const rowSuggestions = useMemo(() => {
-    const m = new Map<string, string[]>();
-    for (const r of rows) {
-      if (r.suggestions !== undefined && r.suggestions.length > 0) m.set(r.itglueId, r.suggestions.map((s) => s.psaId));
-    }
-    for (const [k, v] of automapSuggestions) m.set(k, v);
-    return m;
-  }, [rows, automapSuggestions]);
 
   // --- derived local state -------------------------------------------------------------------
   const valueOf = useCallback(
@@ -260,8 +266,7 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
         applied++;
       }
       const sugg = new Map<string, string[]>();
-      for (const s of res.suggestions ?? []) {
-        if (s.itglueId === undefined) continue;
+      for (const s of res.suggestions) {
         const list = sugg.get(s.itglueId) ?? [];
         if (!list.includes(s.psaId)) list.push(s.psaId);
         sugg.set(s.itglueId, list);
@@ -295,7 +300,7 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
   const header = (
     <PageHeader
       title="Link Companies"
-      description={`Connect each active IT Glue company to its ${psaLabel} company. Nothing changes until you save.`}
+      description={`Connect each active ${primary} company to its ${psaLabel} company. Nothing changes until you save.`}
     />
   );
 
@@ -320,9 +325,9 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
       <>
         {header}
         <Empty
-          title="Run the Halo sync first"
+          title={`Run the ${psaLabel} sync first`}
           description={`There are no ${psaLabel} companies yet. Connect ${psaLabel} and let its first sync finish, then come back to link companies.`}
-          action={<Button onClick={() => navigate('/integrations/halo')}>Go to {psaLabel} settings</Button>}
+          action={<Button onClick={() => navigate(settingsPath(kind))}>Go to {psaLabel} settings</Button>}
         />
       </>
     );
@@ -332,8 +337,8 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
       <>
         {header}
         <Empty
-          title="No IT Glue companies yet"
-          description="Connect IT Glue and let its first sync finish; active organizations appear here."
+          title={`No ${primary} companies yet`}
+          description={`Connect ${primary} and let its first sync finish; active ${companyNoun(kinds)[1]} appear here.`}
           action={<Button onClick={() => navigate('/integrations')}>Go to Integrations</Button>}
         />
       </>
@@ -384,7 +389,7 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
           <SegmentedControl
             aria-label="Show rows"
             value={filter}
-            onChange={(v) => setFilter(v as Filter)}
+            onChange={setFilter}
             data={[
               { value: 'all', label: 'All' },
               { value: 'unlinked', label: 'Unlinked' },
@@ -411,15 +416,16 @@ function LinkEditor({ kind }: { kind: PsaKind }) {
             rows={visibleRows}
             edits={edits}
             proposals={proposals}
-            suggestions={rowSuggestions}
+            suggestions={automapSuggestions}
             baseOptions={baseOptions}
             psaById={psaById}
             onChoose={choose}
             psaLabel={psaLabel}
+            primaryLabel={primary}
           />
         )}
         <Text size="xs" c="dimmed">
-          Showing {formatNumber(visibleRows.length)} of {formatNumber(rows.length)} IT Glue companies. Each dropdown lists up to{' '}
+          Showing {formatNumber(visibleRows.length)} of {formatNumber(rows.length)} {primary} companies. Each dropdown lists up to{' '}
           {OPTION_LIMIT} {psaLabel} companies at a time — type to search all {formatNumber(baseOptions.length)}.
         </Text>
       </Stack>
@@ -491,6 +497,7 @@ function VirtualLinkTable({
   psaById,
   onChoose,
   psaLabel,
+  primaryLabel,
 }: {
   rows: LinkRow[];
   edits: ReadonlyMap<string, Edit>;
@@ -500,17 +507,21 @@ function VirtualLinkTable({
   psaById: ReadonlyMap<string, PsaCompany>;
   onChoose: (itglueId: string, psaId: string | null) => void;
   psaLabel: string;
+  primaryLabel: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollState] = useState<ScrollState>(() => ({ scrolling: false, listeners: new Set() }));
+  const stacked = useMediaQuery(STACKED_QUERY) === true;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => (stacked ? STACKED_ROW_HEIGHT : ROW_HEIGHT),
     overscan: 6,
     getItemKey: (i) => rows[i].itglueId,
     onChange: (instance) => setScrolling(scrollState, instance.isScrolling),
   });
+  // Rows change height when the layout switches: measure them again.
+  useEffect(() => virtualizer.measure(), [stacked, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const paddingTop = items.length > 0 ? items[0].start : 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
@@ -526,12 +537,13 @@ function VirtualLinkTable({
       <Table
         aria-label="Company links"
         aria-rowcount={rows.length + 1}
-        style={{ tableLayout: 'fixed', width: '100%', minWidth: 720 }}
+        className="cw-link-table"
+        style={{ '--cw-row-height': `${ROW_HEIGHT}px` } as CSSProperties}
         verticalSpacing={6}
       >
         <Table.Thead>
           <Table.Tr aria-rowindex={1}>
-            <Table.Th style={{ width: '42%' }}>IT Glue Company (Active)</Table.Th>
+            <Table.Th>{primaryLabel} Company (Active)</Table.Th>
             <Table.Th>PSA Company (Link)</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -654,7 +666,6 @@ const LinkTableRow = memo(function LinkTableRow({
       className={[className, changed ? 'cw-row-changed' : undefined].filter(Boolean).join(' ') || undefined}
       data-proposed={proposal?.tier}
       data-changed={changed ? 'true' : undefined}
-      style={{ height: ROW_HEIGHT }}
     >
       <Table.Td>
         <Group gap={6} wrap="nowrap">

@@ -1,15 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { FormEvent } from 'react';
+import { PasswordInput, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
+import { AuthCard } from '../components/auth-card.js';
+import { useTextFields } from '../form-fields.js';
 
 export function LoginPage() {
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, bind } = useTextFields({ email: '', password: '' });
 
   const login = useMutation({
-    mutationFn: () => api.login({ email: email.trim(), password }),
+    mutationFn: () => api.login({ email: values.email.trim(), password: values.password }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['me'] });
     },
@@ -21,52 +22,20 @@ export function LoginPage() {
   };
 
   const err = login.error;
-  const wrong = err instanceof ApiError && err.status === 401;
   const fields = fieldErrors(err);
 
   return (
-    <Center mih="100vh" p="md" component="main">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={420}>
-        <form onSubmit={onSubmit} noValidate aria-labelledby="login-title">
-          <Stack>
-            <div>
-              <Title order={1} size="h2" id="login-title">
-                Sign in to Crosswalk
-              </Title>
-              <Text c="dimmed" size="sm">
-                IT Glue and your PSA, side by side.
-              </Text>
-            </div>
-            {err !== null && (
-              <Alert color="red" role="alert">
-                {wrong ? 'Wrong email or password' : errorMessage(err)}
-              </Alert>
-            )}
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              error={fields.email}
-              data-autofocus
-              autoFocus
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={fields.password}
-            />
-            <Button type="submit" loading={login.isPending} fullWidth>
-              Sign in
-            </Button>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <AuthCard
+      id="login"
+      title="Sign in to Crosswalk"
+      subtitle="Your documentation and your PSA, side by side."
+      error={err === null ? null : err instanceof ApiError && err.status === 401 ? 'Wrong email or password' : errorMessage(err)}
+      onSubmit={onSubmit}
+      submitLabel="Sign in"
+      submitting={login.isPending}
+    >
+      <TextInput label="Email" type="email" autoComplete="username" required {...bind('email')} error={fields.email} data-autofocus autoFocus />
+      <PasswordInput label="Password" autoComplete="current-password" required {...bind('password')} error={fields.password} />
+    </AuthCard>
   );
 }

@@ -1,23 +1,24 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { PasswordInput, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
 import { setAfterSignIn } from '../auth.js';
+import { AuthCard } from '../components/auth-card.js';
+import { useTextFields } from '../form-fields.js';
 
 export function SetupPage() {
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const { values, bind } = useTextFields({ email: '', name: '', password: '', confirm: '' });
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const setup = useMutation({
     mutationFn: async () => {
-      const body = { email: email.trim(), password, ...(name.trim() !== '' ? { name: name.trim() } : {}) };
+      const email = values.email.trim();
+      const name = values.name.trim();
+      const body = { email, password: values.password, ...(name !== '' ? { name } : {}) };
       await api.setup(body);
       try {
-        await api.login({ email: body.email, password });
+        await api.login({ email, password: values.password });
       } catch (e) {
         // The account exists now; the sign-in page takes over.
         void queryClient.invalidateQueries({ queryKey: ['setup'] });
@@ -35,11 +36,12 @@ export function SetupPage() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    const email = values.email.trim();
     const errs: Record<string, string> = {};
-    if (email.trim() === '') errs.email = 'Enter an email address';
-    else if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = 'Enter a valid email address';
-    if (password === '') errs.password = 'Choose a password';
-    if (confirm !== password) errs.confirm = 'Passwords do not match';
+    if (email === '') errs.email = 'Enter an email address';
+    else if (!/^\S+@\S+\.\S+$/.test(email)) errs.email = 'Enter a valid email address';
+    if (values.password === '') errs.password = 'Choose a password';
+    if (values.confirm !== values.password) errs.confirm = 'Passwords do not match';
     setLocal(errs);
     if (Object.keys(errs).length === 0) setup.mutate();
   };
@@ -47,65 +49,21 @@ export function SetupPage() {
   const server = fieldErrors(setup.error);
 
   return (
-    <Center mih="100vh" p="md" component="main">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
-        <form onSubmit={onSubmit} noValidate aria-labelledby="setup-title">
-          <Stack>
-            <div>
-              <Text size="xs" tt="uppercase" fw={700} c="dimmed">
-                First-run setup
-              </Text>
-              <Title order={1} size="h2" id="setup-title">
-                Create the administrator account
-              </Title>
-              <Text c="dimmed" size="sm">
-                This account manages integrations, company links and users.
-              </Text>
-            </div>
-            {setup.error !== null && Object.keys(server).length === 0 && (
-              <Alert color="red" role="alert">
-                {errorMessage(setup.error)}
-              </Alert>
-            )}
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              error={local.email ?? server.email}
-              autoFocus
-            />
-            <TextInput
-              label="Name"
-              autoComplete="name"
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={server.name}
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={local.password ?? server.password}
-            />
-            <PasswordInput
-              label="Confirm password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(e) => setConfirm(e.currentTarget.value)}
-              error={local.confirm}
-            />
-            <Button type="submit" loading={setup.isPending} fullWidth>
-              Create administrator account
-            </Button>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+    <AuthCard
+      id="setup"
+      eyebrow="First-run setup"
+      title="Create the administrator account"
+      subtitle="This account manages integrations, company links and users."
+      error={setup.error !== null && Object.keys(server).length === 0 ? errorMessage(setup.error) : null}
+      onSubmit={onSubmit}
+      submitLabel="Create administrator account"
+      submitting={setup.isPending}
+      maw={460}
+    >
+      <TextInput label="Email" type="email" autoComplete="username" required {...bind('email')} error={local.email ?? server.email} autoFocus />
+      <TextInput label="Name" autoComplete="name" {...bind('name')} error={server.name} />
+      <PasswordInput label="Password" autoComplete="new-password" required {...bind('password')} error={local.password ?? server.password} />
+      <PasswordInput label="Confirm password" autoComplete="new-password" required {...bind('confirm')} error={local.confirm} />
+    </AuthCard>
   );
 }

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Card, Group, NativeSelect, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NativeSelect, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, fieldErrors, type Role } from '../api.js';
+import { api, fieldErrors, type Role, type User } from '../api.js';
 import { useIsAdmin, useUser } from '../auth.js';
 import { formatDateTime } from '../format.js';
-import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, TableSkeleton } from '../components/common.js';
+import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, QueryView } from '../components/common.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { useTextFields } from '../form-fields.js';
 
 export function UsersPage() {
   const admin = useIsAdmin();
@@ -28,78 +30,60 @@ export function UsersPage() {
 function UserList() {
   const me = useUser();
   const query = useQuery({ queryKey: ['users'], queryFn: api.users });
-  const users = query.data?.users ?? [];
+  const columns: Column<User>[] = [
+    {
+      header: 'Name',
+      cell: (u) => (
+        <>
+          {u.name ?? '—'}
+          {u.id === me.id && (
+            <Text span size="xs" c="dimmed" ml={6}>
+              (you)
+            </Text>
+          )}
+        </>
+      ),
+    },
+    { header: 'Email', cell: (u) => u.email },
+    {
+      header: 'Role',
+      cell: (u) => (
+        <Badge variant="light" color={u.role === 'admin' ? 'indigo' : 'gray'}>
+          {u.role === 'admin' ? 'Admin' : 'Member'}
+        </Badge>
+      ),
+    },
+    { header: 'Created', cell: (u) => formatDateTime(u.createdAt ?? null) },
+  ];
   return (
     <section aria-labelledby="user-list-title">
       <Title order={2} size="h3" mb="sm" id="user-list-title">
         All users
       </Title>
-      {query.isPending ? (
-        <TableSkeleton rows={3} label="Loading users" />
-      ) : query.isError ? (
-        query.error instanceof ApiError && query.error.status === 404 ? (
-          <Text size="sm" c="dimmed">
-            The user list is not available on this server.
-          </Text>
-        ) : (
-          <ErrorAlert error={query.error} title="Could not load users" />
-        )
-      ) : users.length === 0 ? (
-        <Empty title="No users" />
-      ) : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped aria-labelledby="user-list-title">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>
-                    {u.name ?? '—'}
-                    {u.id === me.id && (
-                      <Text span size="xs" c="dimmed" ml={6}>
-                        (you)
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={u.role === 'admin' ? 'indigo' : 'gray'}>
-                      {u.role === 'admin' ? 'Admin' : 'Member'}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(u.createdAt ?? null)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <QueryView
+        query={query}
+        loadingLabel="Loading users"
+        loadingRows={3}
+        errorTitle="Could not load users"
+        empty={{ when: (d) => d.users.length === 0, show: <Empty title="No users" /> }}
+      >
+        {({ users }) => <DataTable columns={columns} rows={users} rowKey={(u) => u.id} minWidth={520} labelledBy="user-list-title" />}
+      </QueryView>
     </section>
   );
 }
 
 function AddUserForm() {
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, bind, reset } = useTextFields({ email: '', name: '', password: '' });
   const [role, setRole] = useState<Role>('member');
 
   const create = useMutation({
     mutationFn: () =>
-      api.createUser({ email: email.trim(), password, role, ...(name.trim() !== '' ? { name: name.trim() } : {}) }),
+      api.createUser({ email: values.email.trim(), password: values.password, role, ...(values.name.trim() !== '' ? { name: values.name.trim() } : {}) }),
     onSuccess: ({ user }) => {
       notifications.show({ color: 'green', title: 'User added', message: `${user.email} can now sign in.` });
-      setEmail('');
-      setName('');
-      setPassword('');
+      reset();
       setRole('member');
       void queryClient.invalidateQueries({ queryKey: ['users'] });
     },
@@ -118,9 +102,9 @@ function AddUserForm() {
       <form onSubmit={onSubmit} noValidate aria-labelledby="add-user-title">
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} autoComplete="off" />
-            <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} autoComplete="off" />
-            <PasswordInput label="Password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="new-password" />
+            <TextInput label="Email" type="email" required {...bind('email')} error={errors.email} autoComplete="off" />
+            <TextInput label="Name" {...bind('name')} error={errors.name} autoComplete="off" />
+            <PasswordInput label="Password" required {...bind('password')} error={errors.password} autoComplete="new-password" />
             <NativeSelect
               label="Role"
               value={role}

@@ -1,0 +1,62 @@
+// The signed-out pages (first-run setup, sign in): a centred card holding one form.
+import type { FormEvent, ReactNode } from 'react';
+import { Alert, Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
+
+export function AuthCard({
+  id,
+  eyebrow,
+  title,
+  subtitle,
+  error,
+  onSubmit,
+  submitLabel,
+  submitting,
+  maw = 420,
+  children,
+}: {
+  /** Prefix of the title's id (the form's accessible name). */
+  id: string;
+  eyebrow?: string;
+  title: string;
+  subtitle: string;
+  /** A sentence for the alert above the inputs, or null. */
+  error: ReactNode;
+  onSubmit: (e: FormEvent) => void;
+  submitLabel: string;
+  submitting: boolean;
+  maw?: number;
+  children: ReactNode;
+}) {
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={maw}>
+        <form onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+          <Stack>
+            <div>
+              {eyebrow !== undefined && (
+                <Text size="xs" tt="uppercase" fw={700} c="dimmed">
+                  {eyebrow}
+                </Text>
+              )}
+              <Title order={1} size="h2" id={`${id}-title`}>
+                {title}
+              </Title>
+              <Text c="dimmed" size="sm">
+                {subtitle}
+              </Text>
+            </div>
+            {error !== null && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            {children}
+            <Button type="submit" loading={submitting} fullWidth>
+              {submitLabel}
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}
