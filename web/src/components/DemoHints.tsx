@@ -1,20 +1,13 @@
 import { Alert, Button, Code, Text } from '@mantine/core';
 import { IconFlask } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, type DemoHints } from '../api.js';
+import { api, type DemoHints } from '../api.js';
 
-/** GET /api/demo-hints: only present in demo mode (404 otherwise → null). */
+/** GET /api/demo-hints: the sandboxes' settings values by kind in demo mode, {} otherwise. */
 export function useDemoHints() {
   return useQuery({
     queryKey: ['demo-hints'],
-    queryFn: async (): Promise<DemoHints | null> => {
-      try {
-        return await api.demoHints();
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
-        throw e;
-      }
-    },
+    queryFn: (): Promise<DemoHints> => api.demoHints(),
     staleTime: Infinity,
     retry: false,
   });
