@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
@@ -80,11 +80,22 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
 }
 
 /** Runs every pending migration; returns a result instead of throwing. */
-export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string }> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string; cause?: unknown }> {
+  // Kysely looks for its migration tables in every schema unless told which: on a database shared with
+  // other schemas (parallel test runs, other apps) it would find theirs and skip creating its own.
+  let migrationTableSchema: string | undefined;
+  if (store.dialect === 'postgres') {
+    try {
+      const r = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(store.db);
+      migrationTableSchema = r.rows[0]?.schema ?? undefined;
+    } catch (e) {
+      return { applied: [], error: e instanceof Error ? e.message : String(e), cause: e };
+    }
+  }
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error) };
+  if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error), cause: error };
   return { applied };
 }
 
