@@ -6,9 +6,10 @@ import type { Repos } from '../store/repos/index.js';
 import type { ActiveCompany } from '../store/repos/companies.js';
 import type { PlanContext, RunPlan, StreamStep, SyncRunView, SyncService } from '../sync/runner.js';
 import { AppError } from '../server/errors.js';
-import type { IntegrationKindInfo } from '../shared/wire.js';
+import type { IntegrationKindInfo, SyncHealth } from '../shared/wire.js';
 import type { ConnectorOptions, IntegrationConnector, IntegrationDefinition, PsaActions, Secrets, StoredSettings } from './definition.js';
 import { definitionOf, INTEGRATIONS, primaryDefinition, supplementalDefinitions } from './registry.js';
+import { syncHealthOf } from './sync-health.js';
 import { mergeSecrets, missingSecret, publicSettings, RATE_LIMIT_FIELD, toStoredSettings, type SettingsBody } from './settings.js';
 
 /** Run a little under the vendor's limit so clock skew never earns a 429. */
@@ -20,6 +21,7 @@ export interface IntegrationView {
   configured: boolean;
   settings: Record<string, unknown>;
   lastSyncRun: SyncRunView | null;
+  syncHealth: SyncHealth;
 }
 
 export interface IntegrationServiceDeps {
@@ -96,6 +98,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       configured: s?.configured ?? false,
       settings: s === null ? {} : publicSettings(def, s.settings, s.secrets),
       lastSyncRun: sync === null ? null : await sync.lastRun(workspaceId, kind),
+      syncHealth: syncHealthOf(def, await repos.syncAlerts.get(workspaceId, kind)),
     };
   }
 
@@ -131,6 +134,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     const def = definition(kind);
     const { stored, settings, secrets } = await resolve(workspaceId, def, body);
     await repos.integrations.save(workspaceId, kind, JSON.stringify(settings), vault.encrypt(JSON.stringify(secrets)));
+    // Scheduled runs paused after the vendor rejected the credentials resume once the settings are saved again.
+    await repos.syncAlerts.resume(workspaceId, kind);
     let syncRun: SyncRunView | null = null;
     if ((stored === null || !stored.configured) && sync !== null) {
       const hadRun = await sync.lastRun(workspaceId, kind);
@@ -191,6 +196,12 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return (await repos.integrations.configured()).filter((r) => definitionOf(r.kind) !== undefined);
   }
 
+  /** Configured integrations the scheduler runs: all but those paused after the vendor rejected the credentials. */
+  async function scheduledKinds(): Promise<{ workspaceId: string; kind: string }[]> {
+    const paused = new Set((await repos.syncAlerts.paused()).map((p) => `${p.workspaceId}\u0000${p.kind}`));
+    return (await configuredKinds()).filter((r) => !paused.has(`${r.workspaceId}\u0000${r.kind}`));
+  }
+
   /** Active companies of the primary integration (its `activeStatusNames` setting, default ["Active"]). */
   async function activeCompanies(workspaceId: string): Promise<ActiveCompany[]> {
     const settings = await repos.integrations.settings(workspaceId, primaryDefinition().kind);
@@ -205,7 +216,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return repos.psa.anyKind(workspaceId);
   }
 
-  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, activeCompanies, currentPsaKind };
+  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind };
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-one-active-run.js';
+import * as m004 from './migrations/004-sync-alerts.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,7 @@ export interface Store {
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-one-active-run': m002,
+  '004-sync-alerts': m004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -5,6 +5,7 @@ import { createIntegrationsRepo } from './integrations.js';
 import { createLinksRepo } from './links.js';
 import { createNotificationsRepo } from './notifications.js';
 import { createPsaRepo } from './psa.js';
+import { createSyncAlertsRepo } from './sync-alerts.js';
 import { createSyncRunsRepo } from './sync-runs.js';
 import { createSyncedRepos } from './synced.js';
 
@@ -18,6 +19,7 @@ export function createRepos(db: Kysely<Database>) {
     psa: createPsaRepo(db),
     links: createLinksRepo(db),
     notifications: createNotificationsRepo(db),
+    syncAlerts: createSyncAlertsRepo(db),
   };
 }
 
