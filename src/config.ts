@@ -48,6 +48,7 @@ const envSchema = z.object({
   TICKET_HISTORY_MONTHS: intInRange(1, 240).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().trim().url().optional(),
+  METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
 });
 
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   ticketHistoryMonths: number;
   logLevel: string;
   publicUrl: string | null;
+  /** Bearer token for GET /metrics; null = no metrics endpoint (404). */
+  metricsToken: string | null;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketHistoryMonths: e.TICKET_HISTORY_MONTHS,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ?? null,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 
@@ -121,4 +125,5 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'TICKET_HISTORY_MONTHS', default: '24', meaning: 'Initial sync pulls open tickets and those updated in the last N months' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
+  { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
 ];

@@ -5,6 +5,7 @@ import { createRepos, type Repos } from './store/repos/index.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
 import { createNotifier, type Notifier } from './notify/notifier.js';
 import { createSyncAlerts } from './notify/sync-alerts.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createIntegrationService, type IntegrationService, type IntegrationServiceDeps } from './integrations/service.js';
 import { createInProcessQueue, type JobQueue } from './sync/job-queue.js';
 import { createSyncService, type SyncRunView, type SyncService } from './sync/runner.js';
@@ -17,6 +18,7 @@ export interface Services {
   integrations: IntegrationService;
   sync: SyncService;
   queue: JobQueue;
+  metrics: Metrics;
   startScheduler(): void;
   stop(): Promise<void>;
 }
@@ -27,16 +29,22 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   const repos = createRepos(store.db);
   const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   const notifier = createNotifier(repos.notifications, mailer, log, { publicUrl: config.publicUrl });
+  const metrics = createMetrics({
+    processMetrics: config.metricsToken !== null,
+    queueDepth: () => repos.syncRuns.activeCounts(),
+    onError: (msg, err) => log(msg, { err: String(err) }),
+  });
   const integrations = createIntegrationService({
-    repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions,
+    repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions, metrics,
     ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
   });
   const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
 
   const alerts = createSyncAlerts({ repos, notifier, log });
 
-  /** When a run ends: what admins hear about it (initial-sync notice, failure streak, recovery). */
+  /** When a run ends: metrics, then what admins hear about it (initial-sync notice, failure streak, recovery). */
   async function onFinished(run: SyncRunView, workspaceId: string): Promise<void> {
+    metrics.runFinished(run);
     await alerts.onRunFinished(run, workspaceId);
   }
 
@@ -45,7 +53,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   let scheduler: { stop(): void } | null = null;
 
   return {
-    repos, mailer, notifier, integrations, sync, queue,
+    repos, mailer, notifier, integrations, sync, queue, metrics,
     startScheduler() {
       scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
     },

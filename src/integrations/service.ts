@@ -2,8 +2,10 @@ import type { CheckResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
 import { createRateLimiter, type RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { Vault } from '../store/secrets.js';
+import { meterLimiter, meterWriter, type Metrics } from '../ops/metrics.js';
 import type { Repos } from '../store/repos/index.js';
 import type { ActiveCompany } from '../store/repos/companies.js';
+import type { SyncedWriter } from '../store/repos/synced.js';
 import type { PlanContext, RunPlan, StreamStep, SyncRunView, SyncService } from '../sync/runner.js';
 import { AppError } from '../server/errors.js';
 import type { IntegrationKindInfo, SyncHealth } from '../shared/wire.js';
@@ -32,6 +34,8 @@ export interface IntegrationServiceDeps {
   connectorOptions?: ConnectorOptions;
   /** Overrides the vendor's rate-limit window (benchmarks compress it; production never sets it). */
   rateWindowMs?: number;
+  /** Counts vendor requests, retries, 429s, rate-limit waits and records written. */
+  metrics?: Metrics;
 }
 
 /** What GET /api/integration-kinds says about one definition. */
@@ -68,6 +72,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     let l = limiters.get(key);
     if (l === undefined) {
       l = createRateLimiter({ limit: Math.max(1, Math.floor(perWindow * HEADROOM)), windowMs: windowMs(def) });
+      const metrics = deps.metrics;
+      if (metrics !== undefined) l = meterLimiter(l, (ms) => metrics.limiterWait(def.kind, ms));
       limiters.set(key, l);
     }
     return l;
@@ -82,9 +88,17 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   }
 
   function connect(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, secrets: Secrets, onEvent?: (e: HttpEvent) => void): IntegrationConnector {
+    // Every connector (sync, Test Settings, export) reports its HTTP events to the metrics.
+    const metrics = deps.metrics;
+    const listener = metrics === undefined
+      ? onEvent
+      : (e: HttpEvent) => {
+          metrics.httpEvent(def.kind, e);
+          onEvent?.(e);
+        };
     return def.connect({
       settings, secrets, limiter: limiterFor(workspaceId, def, settings),
-      ...(onEvent !== undefined ? { onEvent } : {}),
+      ...(listener !== undefined ? { onEvent: listener } : {}),
       ...(deps.connectorOptions !== undefined ? { options: deps.connectorOptions } : {}),
     });
   }
@@ -176,9 +190,13 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       throw e;
     }
     const { def, settings, connector } = c;
-    const steps: StreamStep[] = connector.plan({ ticketHistoryMonths: deps.ticketHistoryMonths }).map((s) => ({
-      progressName: s.progressName, stream: s.stream, writer: repos.synced[s.target], sweepOnFull: s.sweepOnFull,
-    }));
+    const metrics = deps.metrics;
+    const steps: StreamStep[] = connector.plan({ ticketHistoryMonths: deps.ticketHistoryMonths }).map((s) => {
+      const stream = s.progressName ?? s.stream.name;
+      const target = repos.synced[s.target] as SyncedWriter<unknown>;
+      const writer = metrics === undefined ? target : meterWriter(target, (n) => metrics.recordsWritten(def.kind, stream, n));
+      return { progressName: s.progressName, stream: s.stream, writer, sweepOnFull: s.sweepOnFull };
+    });
     const perWindow = Number(settings[RATE_LIMIT_FIELD] ?? def.rateLimit.limit);
     return {
       steps,
