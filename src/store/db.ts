@@ -39,7 +39,7 @@ function sqliteFile(url: string): string {
 /**
  * Open the database. `schema` (PostgreSQL only) isolates a test run in its own schema.
  */
-export async function openDatabase(url: string, opts: { schema?: string; migrate?: boolean } = {}): Promise<Store> {
+export async function openDatabase(url: string, opts: { schema?: string; migrate?: boolean; onPoolError?: (err: Error) => void } = {}): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
   if (isPostgresUrl(url)) {
@@ -55,8 +55,16 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      // An unreachable database fails a request after 5 s instead of leaving it waiting for a connection.
+      connectionTimeoutMillis: 5000,
       ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
     });
+    // A connection dropped by the server (restart, failover, network) emits 'error' on its client, and on the
+    // pool when the client was idle; without listeners the process would crash. The query running on it fails,
+    // the pool discards the client and opens a new connection for the next query; readiness reports the outage.
+    // (pg-pool listens on idle clients only; Kysely holds a client during a query without listening.)
+    pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
+    pool.on('error', () => { /* already reported by the client's listener */ });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
