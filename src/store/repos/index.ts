@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { createCompaniesRepo } from './companies.js';
+import { createHealthRepo } from './health.js';
 import { createIntegrationsRepo } from './integrations.js';
 import { createLinksRepo } from './links.js';
 import { createNotificationsRepo } from './notifications.js';
@@ -20,6 +21,7 @@ export function createRepos(db: Kysely<Database>) {
     links: createLinksRepo(db),
     notifications: createNotificationsRepo(db),
     syncAlerts: createSyncAlertsRepo(db),
+    health: createHealthRepo(db),
   };
 }
 
