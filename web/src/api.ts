@@ -200,6 +200,8 @@ export interface AppNotification {
   message: string;
   createdAt: string;
   read: boolean;
+  /** The page that fixes the problem or shows the result (e.g. the integration's settings). */
+  link?: string | null;
 }
 
 export interface DemoHints {

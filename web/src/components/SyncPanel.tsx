@@ -15,6 +15,7 @@ import {
   streamLabel,
 } from '../sync-format.js';
 import { ErrorAlert, TableSkeleton } from './common.js';
+import { SyncHealthAlert } from './SyncHealthAlert.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
@@ -184,6 +185,7 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: IntegrationKind
           {conflict}
         </Alert>
       )}
+      {configured && <SyncHealthAlert kind={kind} />}
       {!configured && current === null ? (
         <Text size="sm" c="dimmed">
           Save working settings to start the first sync.
