@@ -94,6 +94,7 @@ export function createSyncAlerts(deps: SyncAlertsDeps) {
 
   async function send(workspaceId: string, kind: SyncNoticeKind, subject: string, message: string, body: string, link: string): Promise<void> {
     await deps.notifier.notifyAdmins(workspaceId, { kind, subject, message, body, link });
+    deps.log?.('admins notified', { kind, subject });
   }
 
   /** "160 organizations, 1,200 configurations and 300 domains synced": what the store holds for each counted stream. */
