@@ -82,6 +82,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().trim().url().optional(),
   TRUST_PROXY: trustProxy.default(false),
+  METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
 });
 
 export interface Config {
@@ -100,6 +101,8 @@ export interface Config {
   publicUrl: string | null;
   /** Which peers may set X-Forwarded-For (client addresses for login throttling); false = none. */
   trustProxy: TrustProxy;
+  /** Bearer token for GET /metrics; null = no metrics endpoint (404). */
+  metricsToken: string | null;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 
@@ -159,4 +163,5 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
   { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },
+  { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
 ];

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { openDatabase, type Store } from './store/db.js';
+import { migrateToLatest, openDatabase, type Store } from './store/db.js';
 import { createVault, loadOrCreateKey } from './store/secrets.js';
 import { buildApp, defaultLogger } from './server/app.js';
 import { createServices, type Services } from './services.js';
 import { createPgBossQueue } from './sync/pg-boss-queue.js';
+import { createDeferredQueue } from './sync/job-queue.js';
 import type { FastifyInstance } from 'fastify';
 import type { DemoHints } from './shared/wire.js';
 
@@ -39,23 +40,79 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> 
   }
 }
 
-/** Start the whole service: store → services → app → listen, with graceful shutdown. */
+/** Errors that mean "the database does not answer (yet)", as opposed to a wrong password or a broken migration. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+]);
+
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isUnreachable)) return true; // AggregateError (IPv4 + IPv6 attempts)
+  return typeof e.message === 'string' && /timeout exceeded when trying to connect|connection terminated/i.test(e.message);
+}
+
+function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; errors?: unknown };
+  if (typeof e.code === 'string') return e.code;
+  if (Array.isArray(e.errors) && e.errors.length > 0) return errorCode(e.errors[0]);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Start the whole service: store → services → app → listen, with graceful shutdown.
+ *
+ * On PostgreSQL the server also starts while the database is unreachable: it listens, answers /api/health
+ * (alive) and /api/health/ready (503 naming the database), and retries in the background; once the database
+ * answers it migrates, starts the pg-boss queue, recovers stale runs and starts the scheduler. Any other
+ * database error at start (wrong password, a failed migration) still stops the process with its message.
+ */
 export async function startServer(config: Config, opts: { demoHints?: DemoHints | null; scheduler?: boolean } = {}): Promise<Running> {
   const logger = pino(defaultLogger(config.logLevel) === false ? { level: 'silent' } : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
-  const store = await openDatabase(config.databaseUrl);
+  const postgres = config.dialect === 'postgres';
+  const store = await openDatabase(config.databaseUrl, {
+    migrate: !postgres,
+    onPoolError: (err) => logger.warn({ code: errorCode(err) }, 'a database connection was lost; the next query opens a new one'),
+  });
   const vault = createVault(loadOrCreateKey(config.secretKey, config.dataDir));
   const log = (msg: string, extra?: Record<string, unknown>) => logger.info(extra ?? {}, msg);
-  // On PostgreSQL every process is a worker of one pg-boss queue; on SQLite jobs run in this process.
-  const queue = store.dialect === 'postgres'
-    ? await createPgBossQueue({ connectionString: config.databaseUrl, onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed') })
-    : undefined;
-  const services = createServices(config, store, vault, log, queue !== undefined ? { queue } : {});
+  // On PostgreSQL every process is a worker of one pg-boss queue (attached once the database answers);
+  // on SQLite jobs run in this process.
+  const deferred = postgres ? createDeferredQueue() : null;
+  const services = createServices(config, store, vault, log, deferred !== null ? { queue: deferred } : {});
+
+  /** Migrations (PostgreSQL), the pg-boss queue, stale runs, the scheduler: everything that needs the database. */
+  const connect = async (): Promise<void> => {
+    if (postgres) {
+      const migrated = await migrateToLatest(store);
+      if (migrated.error !== undefined) throw Object.assign(new Error(`migration failed: ${migrated.error}`), { cause: migrated.cause });
+      const queue = await createPgBossQueue({ connectionString: config.databaseUrl, onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed') });
+      await deferred!.attach(queue);
+    }
+    const stale = await services.sync.recoverStale();
+    if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
+    if (opts.scheduler !== false) services.startScheduler();
+  };
+
+  let waiting = false;
+  try {
+    await connect();
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause ?? e;
+    if (!postgres || !isUnreachable(cause)) {
+      await services.stop().catch(() => {});
+      await store.close();
+      throw e;
+    }
+    waiting = true;
+  }
   await ensureWebBuilt((m) => logger.warn(m));
-  const stale = await services.sync.recoverStale();
-  if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
   const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, loggerInstance: logger, webRoot: WEB_ROOT });
   await app.listen({ port: config.port, host: config.host });
-  if (opts.scheduler !== false) services.startScheduler();
+
+  const stopRetrying = new AbortController();
+  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg)) : Promise.resolve();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   let closing: Promise<void> | null = null;
@@ -64,6 +121,8 @@ export async function startServer(config: Config, opts: { demoHints?: DemoHints 
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     close() {
       closing ??= (async () => {
+        stopRetrying.abort();
+        await retried;
         await app.close();
         await services.stop();
         await store.close();
@@ -71,6 +130,29 @@ export async function startServer(config: Config, opts: { demoHints?: DemoHints 
       return closing;
     },
   };
+}
+
+/** Retries `connect` with backoff (1 s doubling to 30 s) until it succeeds or `signal` aborts. */
+async function retryConnect(connect: () => Promise<void>, signal: AbortSignal, log: (msg: string, level: 'warn' | 'info' | 'error') => void): Promise<void> {
+  log('The database is not reachable: serving /api/health/ready with 503 and retrying in the background.', 'warn');
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, delay);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+    if (signal.aborted) return;
+    try {
+      await connect();
+      log('The database answers again: migrations, job queue and scheduler started.', 'info');
+      return;
+    } catch (e) {
+      const cause = (e as { cause?: unknown }).cause ?? e;
+      log(isUnreachable(cause)
+        ? `The database is still not reachable (${errorCode(cause)}); retrying in up to 30 s.`
+        : `Could not start on the database: ${e instanceof Error ? e.message : String(e)}; retrying in up to 30 s.`, isUnreachable(cause) ? 'warn' : 'error');
+    }
+  }
 }
 
 export function onShutdown(fn: () => Promise<void>): void {

@@ -3,7 +3,7 @@
  * folder and listed once in `registry.ts`. Routes, the integration service, the sync engine, the CLI, the
  * scheduler, notifications and (through GET /api/integration-kinds) the web UI work from definitions only.
  */
-import type { CheckResult, CreateOpportunityInput, PsaTicketType, Stream } from '../connectors/contract.js';
+import type { CheckErrorCode, CheckResult, CreateOpportunityInput, PsaTicketType, Stream } from '../connectors/contract.js';
 import type { HttpClient, HttpEvent } from '../connectors/http/client.js';
 import type { RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { IntegrationRole, SettingsField, SettingsGuide, StreamInfo } from '../shared/wire.js';
@@ -98,6 +98,9 @@ export interface SandboxLauncher {
   start(opts: { port: number; host: string; options?: Record<string, unknown> }): Promise<SandboxInstance>;
 }
 
+/** Error codes a failed sync run can carry: the Test Settings codes plus an HTTP failure without a better name. */
+export type SyncErrorCode = CheckErrorCode | 'http_error';
+
 export interface IntegrationDefinition<S extends StoredSettings = StoredSettings> {
   kind: string;
   role: IntegrationRole;
@@ -115,6 +118,12 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   pageSize: number;
   /** Shown after the initial sync: what to do next. */
   nextStep: string;
+  /**
+   * What an admin should do when a sync fails with one of these error codes, in the vendor's words and naming
+   * the settings page ("Halo rejected the client secret: update it under Integrations → HaloPSA."). Used by
+   * the failure alerts; the core has a generic sentence for every code not listed.
+   */
+  advice?: Partial<Record<SyncErrorCode, string>>;
   connect(ctx: ConnectContext<S>): IntegrationConnector;
   /** A local imitation of the vendor API for the demo and the tests. */
   sandbox?: SandboxLauncher;

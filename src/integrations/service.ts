@@ -2,13 +2,16 @@ import type { CheckResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
 import { createRateLimiter, type RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { Vault } from '../store/secrets.js';
+import { meterLimiter, meterWriter, type Metrics } from '../ops/metrics.js';
 import type { Repos } from '../store/repos/index.js';
 import type { ActiveCompany } from '../store/repos/companies.js';
+import type { SyncedWriter } from '../store/repos/synced.js';
 import type { PlanContext, RunPlan, StreamStep, SyncRunView, SyncService } from '../sync/runner.js';
 import { AppError } from '../server/errors.js';
-import type { IntegrationKindInfo } from '../shared/wire.js';
+import type { IntegrationKindInfo, SyncHealth } from '../shared/wire.js';
 import type { ConnectorOptions, IntegrationConnector, IntegrationDefinition, PsaActions, Secrets, StoredSettings } from './definition.js';
 import { definitionOf, INTEGRATIONS, primaryDefinition, supplementalDefinitions } from './registry.js';
+import { syncHealthOf } from './sync-health.js';
 import { mergeSecrets, missingSecret, publicSettings, RATE_LIMIT_FIELD, toStoredSettings, type SettingsBody } from './settings.js';
 
 /** Run a little under the vendor's limit so clock skew never earns a 429. */
@@ -20,6 +23,7 @@ export interface IntegrationView {
   configured: boolean;
   settings: Record<string, unknown>;
   lastSyncRun: SyncRunView | null;
+  syncHealth: SyncHealth;
 }
 
 export interface IntegrationServiceDeps {
@@ -30,6 +34,8 @@ export interface IntegrationServiceDeps {
   connectorOptions?: ConnectorOptions;
   /** Overrides the vendor's rate-limit window (benchmarks compress it; production never sets it). */
   rateWindowMs?: number;
+  /** Counts vendor requests, retries, 429s, rate-limit waits and records written. */
+  metrics?: Metrics;
 }
 
 /** What GET /api/integration-kinds says about one definition. */
@@ -66,6 +72,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     let l = limiters.get(key);
     if (l === undefined) {
       l = createRateLimiter({ limit: Math.max(1, Math.floor(perWindow * HEADROOM)), windowMs: windowMs(def) });
+      const metrics = deps.metrics;
+      if (metrics !== undefined) l = meterLimiter(l, (ms) => metrics.limiterWait(def.kind, ms));
       limiters.set(key, l);
     }
     return l;
@@ -80,9 +88,17 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   }
 
   function connect(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, secrets: Secrets, onEvent?: (e: HttpEvent) => void): IntegrationConnector {
+    // Every connector (sync, Test Settings, export) reports its HTTP events to the metrics.
+    const metrics = deps.metrics;
+    const listener = metrics === undefined
+      ? onEvent
+      : (e: HttpEvent) => {
+          metrics.httpEvent(def.kind, e);
+          onEvent?.(e);
+        };
     return def.connect({
       settings, secrets, limiter: limiterFor(workspaceId, def, settings),
-      ...(onEvent !== undefined ? { onEvent } : {}),
+      ...(listener !== undefined ? { onEvent: listener } : {}),
       ...(deps.connectorOptions !== undefined ? { options: deps.connectorOptions } : {}),
     });
   }
@@ -96,6 +112,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       configured: s?.configured ?? false,
       settings: s === null ? {} : publicSettings(def, s.settings, s.secrets),
       lastSyncRun: sync === null ? null : await sync.lastRun(workspaceId, kind),
+      syncHealth: syncHealthOf(def, await repos.syncAlerts.get(workspaceId, kind)),
     };
   }
 
@@ -131,6 +148,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     const def = definition(kind);
     const { stored, settings, secrets } = await resolve(workspaceId, def, body);
     await repos.integrations.save(workspaceId, kind, JSON.stringify(settings), vault.encrypt(JSON.stringify(secrets)));
+    // Scheduled runs paused after the vendor rejected the credentials resume once the settings are saved again.
+    await repos.syncAlerts.resume(workspaceId, kind);
     let syncRun: SyncRunView | null = null;
     if ((stored === null || !stored.configured) && sync !== null) {
       const hadRun = await sync.lastRun(workspaceId, kind);
@@ -171,9 +190,13 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       throw e;
     }
     const { def, settings, connector } = c;
-    const steps: StreamStep[] = connector.plan({ ticketHistoryMonths: deps.ticketHistoryMonths }).map((s) => ({
-      progressName: s.progressName, stream: s.stream, writer: repos.synced[s.target], sweepOnFull: s.sweepOnFull,
-    }));
+    const metrics = deps.metrics;
+    const steps: StreamStep[] = connector.plan({ ticketHistoryMonths: deps.ticketHistoryMonths }).map((s) => {
+      const stream = s.progressName ?? s.stream.name;
+      const target = repos.synced[s.target] as SyncedWriter<unknown>;
+      const writer = metrics === undefined ? target : meterWriter(target, (n) => metrics.recordsWritten(def.kind, stream, n));
+      return { progressName: s.progressName, stream: s.stream, writer, sweepOnFull: s.sweepOnFull };
+    });
     const perWindow = Number(settings[RATE_LIMIT_FIELD] ?? def.rateLimit.limit);
     return {
       steps,
@@ -191,6 +214,12 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return (await repos.integrations.configured()).filter((r) => definitionOf(r.kind) !== undefined);
   }
 
+  /** Configured integrations the scheduler runs: all but those paused after the vendor rejected the credentials. */
+  async function scheduledKinds(): Promise<{ workspaceId: string; kind: string }[]> {
+    const paused = new Set((await repos.syncAlerts.paused()).map((p) => `${p.workspaceId}\u0000${p.kind}`));
+    return (await configuredKinds()).filter((r) => !paused.has(`${r.workspaceId}\u0000${r.kind}`));
+  }
+
   /** Active companies of the primary integration (its `activeStatusNames` setting, default ["Active"]). */
   async function activeCompanies(workspaceId: string): Promise<ActiveCompany[]> {
     const settings = await repos.integrations.settings(workspaceId, primaryDefinition().kind);
@@ -205,7 +234,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return repos.psa.anyKind(workspaceId);
   }
 
-  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, activeCompanies, currentPsaKind };
+  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind };
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;

@@ -1,21 +1,35 @@
 import type { NotificationsRepo } from '../store/repos/notifications.js';
 import type { Mailer } from './mailer.js';
 
-/** In-app notifications plus an email to every admin of the workspace. */
-export function createNotifier(notifications: NotificationsRepo, mailer: Mailer, log: (msg: string, extra?: Record<string, unknown>) => void) {
-  async function notifyAdmins(workspaceId: string, n: { kind: string; subject: string; message: string; body: string }): Promise<void> {
-    await notifications.add(workspaceId, { userId: null, kind: n.kind, message: n.message });
-    const to = await notifications.adminEmails(workspaceId);
+export interface AdminNotice {
+  kind: string;
+  subject: string;
+  /** The in-app text (one or two sentences). */
+  message: string;
+  /** The email text; the link to the app is appended when PUBLIC_URL is set. */
+  body: string;
+  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/halo`). */
+  link?: string | null;
+}
+
+/** One in-app notification per admin (members get none) plus one email to the admins. */
+export function createNotifier(notifications: NotificationsRepo, mailer: Mailer, log: (msg: string, extra?: Record<string, unknown>) => void, opts: { publicUrl?: string | null } = {}) {
+  async function notifyAdmins(workspaceId: string, n: AdminNotice): Promise<void> {
+    const link = n.link ?? null;
+    const to = await notifications.addForAdmins(workspaceId, { kind: n.kind, message: n.message, link });
     if (to.length === 0) return;
+    const publicUrl = opts.publicUrl ?? null;
+    const open = publicUrl === null ? '' : `\n\nOpen Crosswalk: ${publicUrl.replace(/\/+$/, '')}${link ?? ''}\n`;
+    const body = `${n.body.replace(/\n+$/, '')}\n${open}`;
     let status: 'sent' | 'logged' | 'failed' = 'failed';
     let error: string | null = null;
     try {
-      status = await mailer.send({ to, subject: n.subject, text: n.body });
+      status = await mailer.send({ to, subject: n.subject, text: body });
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       log('mail delivery failed', { error });
     }
-    await notifications.logMail(workspaceId, { to_addr: to.join(', '), subject: n.subject, body: n.body, status, error });
+    await notifications.logMail(workspaceId, { to_addr: to.join(', '), subject: n.subject, body, status, error });
   }
   return { notifyAdmins };
 }

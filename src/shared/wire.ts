@@ -122,6 +122,24 @@ export type SyncRunResponse = z.infer<typeof syncRunResponse>;
 /** GET /api/sync-runs */
 export const syncRunsResponse = z.object({ syncRuns: z.array(syncRun) });
 export type SyncRunsResponse = z.infer<typeof syncRunsResponse>;
+/** A sync problem and what to do about it ("Halo rejected the client secret: update it under Integrations → HaloPSA."). */
+export const syncProblem = z.object({ code: z.string(), message: z.string(), action: z.string() });
+export type SyncProblem = z.infer<typeof syncProblem>;
+
+/** Failure streak and pause of one integration's syncs (extra beyond the contract). */
+export const syncHealth = z.object({
+  /** Failed or partial runs in a row; 0 when the last finished run succeeded (or none ran). */
+  failureStreak: z.number(),
+  /** When the current streak began. */
+  failingSince: z.string().nullable(),
+  /** The last failed or partial run's error, while the streak lasts. */
+  lastError: syncProblem.nullable(),
+  /** Whether admins were told about the current streak (once per streak). */
+  alerted: z.boolean(),
+  /** Scheduled runs stopped because the vendor rejected the credentials; saving the settings resumes them. */
+  paused: syncProblem.extend({ since: z.string() }).nullable(),
+});
+export type SyncHealth = z.infer<typeof syncHealth>;
 
 export const integration = z.object({
   kind: z.string(),
@@ -130,6 +148,7 @@ export const integration = z.object({
   /** Stored settings without secrets; each secret field `x` shows as `xSet: boolean`. */
   settings: z.record(z.string(), z.unknown()),
   lastSyncRun: syncRun.nullable(),
+  syncHealth,
 });
 export type Integration = z.infer<typeof integration>;
 
@@ -273,7 +292,17 @@ export type LinkChange = z.infer<typeof linkChange>;
 // ---------------------------------------------------------------------------------------------
 // Notifications
 
-export const notification = z.object({ id: z.string(), kind: z.string(), message: z.string(), createdAt: z.string(), read: z.boolean() });
+export const notificationKind = z.string().describe('initial_sync | sync_failed | sync_recovered | …');
+
+export const notification = z.object({
+  id: z.string(),
+  kind: notificationKind,
+  message: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/halo`); extra beyond the contract. */
+  link: z.string().nullable(),
+});
 export type Notification = z.infer<typeof notification>;
 
 /** GET /api/notifications */

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-one-active-run.js';
 import * as m003 from './migrations/003-accounts-hardening.js';
+import * as m004 from './migrations/004-sync-alerts.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-one-active-run': m002,
   '003-accounts-hardening': m003,
+  '004-sync-alerts': m004,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -41,7 +43,7 @@ function sqliteFile(url: string): string {
 /**
  * Open the database. `schema` (PostgreSQL only) isolates a test run in its own schema.
  */
-export async function openDatabase(url: string, opts: { schema?: string; migrate?: boolean } = {}): Promise<Store> {
+export async function openDatabase(url: string, opts: { schema?: string; migrate?: boolean; onPoolError?: (err: Error) => void } = {}): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
   if (isPostgresUrl(url)) {
@@ -57,8 +59,16 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      // An unreachable database fails a request after 5 s instead of leaving it waiting for a connection.
+      connectionTimeoutMillis: 5000,
       ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
     });
+    // A connection dropped by the server (restart, failover, network) emits 'error' on its client, and on the
+    // pool when the client was idle; without listeners the process would crash. The query running on it fails,
+    // the pool discards the client and opens a new connection for the next query; readiness reports the outage.
+    // (pg-pool listens on idle clients only; Kysely holds a client during a query without listening.)
+    pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
+    pool.on('error', () => { /* already reported by the client's listener */ });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
@@ -102,13 +112,22 @@ function restrictFileModes(file: string): void {
 }
 
 /** Runs every pending migration; returns a result instead of throwing. */
-export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string }> {
-  // With a schema, Kysely must look for its own tables there: it otherwise finds them in any schema
-  // (another test's) and skips creating them.
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), ...(store.schema !== undefined ? { migrationTableSchema: store.schema } : {}) });
+export async function migrateToLatest(store: Store): Promise<{ applied: string[]; error?: string; cause?: unknown }> {
+  // Kysely looks for its migration tables in every schema unless told which: on a database shared with
+  // other schemas (parallel test runs, other apps) it would find theirs and skip creating its own.
+  let migrationTableSchema: string | undefined;
+  if (store.dialect === 'postgres') {
+    try {
+      const r = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(store.db);
+      migrationTableSchema = r.rows[0]?.schema ?? undefined;
+    } catch (e) {
+      return { applied: [], error: e instanceof Error ? e.message : String(e), cause: e };
+    }
+  }
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error) };
+  if (error !== undefined) return { applied, error: error instanceof Error ? error.message : String(error), cause: error };
   return { applied };
 }
 

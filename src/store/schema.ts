@@ -85,6 +85,25 @@ export interface OpportunityTable {
 
 export interface NotificationTable {
   id: string; workspace_id: string; user_id: string | null; kind: string; message: string; created_at: string; read: number;
+  /** Web UI path of the page that fixes the problem (e.g. `/integrations/halo`), or null. */
+  link: string | null;
+}
+
+/** Per integration: the current failure streak, the pause of scheduled runs, when its initial data was complete. */
+export interface SyncAlertTable {
+  workspace_id: string; kind: string;
+  /** Failed or partial runs in a row; 0 once a run succeeds. */
+  failure_streak: number;
+  failing_since: string | null;
+  last_error_json: string | null; /* {code, message} of the last failed or partial run */
+  /** When admins were told about the current streak (null: not yet, or no streak). */
+  alerted_at: string | null;
+  /** Scheduled runs stop after the vendor rejected the credentials, until the settings are saved again. */
+  paused_at: string | null;
+  pause_json: string | null; /* {code, message} */
+  /** When the integration's initial data was complete (the initial-sync notice went out). */
+  initial_done_at: string | null;
+  updated_at: string;
 }
 
 export interface OutboxMailTable {
@@ -114,5 +133,6 @@ export interface Database {
   link_feedback: LinkFeedbackTable;
   opportunities: OpportunityTable;
   notifications: NotificationTable;
+  sync_alerts: SyncAlertTable;
   mail_log: OutboxMailTable;
 }

@@ -9,6 +9,8 @@ export interface JobQueue {
   /** Resolves once every job running now has finished. */
   drain(): Promise<void>;
   stop(): Promise<void>;
+  /** Readiness: resolves when the queue can take and run jobs, throws saying why not (GET /api/health/ready). */
+  check(): Promise<void>;
 }
 
 export function createInProcessQueue(opts: { concurrency?: number; onError?: (name: string, err: unknown) => void } = {}): JobQueue {
@@ -52,6 +54,50 @@ export function createInProcessQueue(opts: { concurrency?: number; onError?: (na
       stopped = true;
       waiting.length = 0;
       await Promise.allSettled([...running]);
+    },
+    async check() {
+      if (stopped) throw new Error('the job queue is stopped');
+    },
+  };
+}
+
+/**
+ * A queue whose implementation arrives later: the server starts (and answers /api/health/ready with 503) while
+ * PostgreSQL is unreachable, and attaches the pg-boss queue once the database answers. Handlers registered
+ * before are handed over then; enqueueing before fails (nothing could store the run meanwhile anyway).
+ */
+export function createDeferredQueue(): JobQueue & { attach(queue: JobQueue): Promise<void> } {
+  let target: JobQueue | null = null;
+  let stopped = false;
+  const handlers: [string, (payload: Record<string, unknown>) => Promise<void>][] = [];
+  return {
+    register(name, handler) {
+      if (target !== null) target.register(name, handler);
+      else handlers.push([name, handler]);
+    },
+    async enqueue(name, payload) {
+      if (target === null) throw new Error('the job queue is not started yet (waiting for the database)');
+      await target.enqueue(name, payload);
+    },
+    async drain() {
+      await target?.drain();
+    },
+    async stop() {
+      stopped = true;
+      await target?.stop();
+    },
+    async check() {
+      if (target === null) throw new Error(stopped ? 'the job queue is stopped' : 'the job queue is waiting for the database');
+      await target.check();
+    },
+    async attach(queue) {
+      if (stopped) {
+        await queue.stop();
+        return;
+      }
+      for (const [name, handler] of handlers) queue.register(name, handler);
+      handlers.length = 0;
+      target = queue;
     },
   };
 }

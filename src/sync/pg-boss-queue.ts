@@ -56,6 +56,11 @@ export async function createPgBossQueue(opts: { connectionString: string; schema
     async drain() {
       await Promise.allSettled([...running]);
     },
+    async check() {
+      if (stopped) throw new Error('the job queue is stopped');
+      // Reaches the database through pg-boss's own connection pool and finds its tables.
+      if (!(await boss.isInstalled())) throw new Error('the job queue tables are missing');
+    },
     async stop() {
       stopped = true;
       await Promise.allSettled(workers);

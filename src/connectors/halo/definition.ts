@@ -51,6 +51,16 @@ export const halo = defineIntegration<HaloStoredSettings>({
   ],
   pageSize: 100,
   nextStep: 'Next step: open Link Companies and run Automap to attach PSA companies to your IT Glue companies.',
+  advice: {
+    invalid_credentials: 'Generate a new Client Secret in Halo (Configuration → Integrations → Halo API → your application) and update it under Integrations → HaloPSA.',
+    invalid_tenant: 'Correct the Tenant Name under Integrations → HaloPSA (leave it empty for same-host auth).',
+    missing_permissions:
+      'Grant the missing permission to the API application in Halo (Configuration → Integrations → Halo API → your application → Permissions), then save the settings under Integrations → HaloPSA.',
+    unreachable: 'Check the Resource and Authorisation Server URLs under Integrations → HaloPSA and that Halo is up; scheduled syncs keep trying.',
+    not_found: 'Check the Resource and Authorisation Server URLs under Integrations → HaloPSA: they do not lead to the Halo API.',
+    rate_limited: "Halo's limit is shared by every integration using the instance: scheduled syncs keep trying; lower Crosswalk's request rate under Integrations → HaloPSA if it persists.",
+  },
+
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
     const c = createHaloConnector({
       resourceServerUrl: settings.resourceServerUrl,

@@ -43,6 +43,13 @@ export const itglue = defineIntegration<ItGlueStoredSettings>({
   ],
   pageSize: 1000,
   nextStep: 'Your IT Glue companies are now on the Companies page.',
+  advice: {
+    invalid_credentials: "Create a new API key in IT Glue (Account → Settings → API Keys) and update it under Integrations → IT Glue; a key also fails against another region's API URL.",
+    unreachable: 'Check the API URL (region) under Integrations → IT Glue and that IT Glue is up; scheduled syncs keep trying.',
+    not_found: 'Check the region of the API URL under Integrations → IT Glue: it does not lead to the IT Glue API.',
+    rate_limited: 'IT Glue allows 3,000 requests per 5 minutes, shared by every tool using the account: scheduled syncs keep trying.',
+  },
+
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
     const c = createItGlueConnector({ baseUrl: settings.baseUrl, apiKey: secrets.apiKey ?? '', limiter, ...(onEvent !== undefined ? { onEvent } : {}), ...options });
     return {

@@ -3,6 +3,7 @@ import { integrationRoutes } from './integrations.js';
 import { notificationRoutes } from './notifications.js';
 import { companyRoutes } from './companies.js';
 import { linkRoutes } from './links.js';
+import { opsRoutes } from './ops.js';
 
 /** Feature routes: one plugin per contract section. */
 export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
@@ -10,4 +11,5 @@ export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
   await app.register(notificationRoutes);
   await app.register(companyRoutes);
   await app.register(linkRoutes);
+  await app.register(opsRoutes);
 };

@@ -11,7 +11,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const u = request.user!;
     const rows = await notifications.forUser(u.workspaceId, u.id);
-    return { notifications: rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, createdAt: r.created_at, read: r.read === 1 })) };
+    return { notifications: rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, createdAt: r.created_at, read: r.read === 1, link: r.link })) };
   });
 
   app.post('/api/notifications/:id/read', {

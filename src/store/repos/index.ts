@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { createCompaniesRepo } from './companies.js';
+import { createHealthRepo } from './health.js';
 import { createIntegrationsRepo } from './integrations.js';
 import { createLinksRepo } from './links.js';
 import { createLoginAttemptsRepo } from './login-attempts.js';
 import { createNotificationsRepo } from './notifications.js';
 import { createPsaRepo } from './psa.js';
 import { createSessionsRepo } from './sessions.js';
+import { createSyncAlertsRepo } from './sync-alerts.js';
 import { createSyncRunsRepo } from './sync-runs.js';
 import { createSyncedRepos } from './synced.js';
 import { createTokensRepo } from './tokens.js';
@@ -26,6 +28,8 @@ export function createRepos(db: Kysely<Database>) {
     psa: createPsaRepo(db),
     links: createLinksRepo(db),
     notifications: createNotificationsRepo(db),
+    syncAlerts: createSyncAlertsRepo(db),
+    health: createHealthRepo(db),
   };
 }
 

@@ -7,8 +7,19 @@ import { nowIso } from '../db.js';
 export function createNotificationsRepo(db: Kysely<Database>) {
   return {
     /** A notification for the whole workspace (userId null) or one user. */
-    async add(workspaceId: string, n: { userId: string | null; kind: string; message: string }): Promise<void> {
-      await db.insertInto('notifications').values({ id: crypto.randomUUID(), workspace_id: workspaceId, user_id: n.userId, kind: n.kind, message: n.message, created_at: nowIso(), read: 0 }).execute();
+    async add(workspaceId: string, n: { userId: string | null; kind: string; message: string; link?: string | null }): Promise<void> {
+      await db.insertInto('notifications').values({ id: crypto.randomUUID(), workspace_id: workspaceId, user_id: n.userId, kind: n.kind, message: n.message, link: n.link ?? null, created_at: nowIso(), read: 0 }).execute();
+    },
+
+    /** One notification for each enabled admin of the workspace (members see none); returns the admins' addresses. */
+    async addForAdmins(workspaceId: string, n: { kind: string; message: string; link: string | null }): Promise<string[]> {
+      const admins = await db.selectFrom('users').select(['id', 'email']).where('workspace_id', '=', workspaceId).where('role', '=', 'admin').where('disabled', '=', 0).execute();
+      if (admins.length === 0) return [];
+      const at = nowIso();
+      await db.insertInto('notifications').values(admins.map((a) => ({
+        id: crypto.randomUUID(), workspace_id: workspaceId, user_id: a.id, kind: n.kind, message: n.message, link: n.link, created_at: at, read: 0,
+      }))).execute();
+      return admins.map((a) => a.email);
     },
 
     /** What one user sees: workspace-wide notifications and their own, newest first. */
@@ -22,11 +33,6 @@ export function createNotificationsRepo(db: Kysely<Database>) {
     async markRead(workspaceId: string, id: string): Promise<boolean> {
       const res = await db.updateTable('notifications').set({ read: 1 }).where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
-    },
-
-    /** Enabled admins of the workspace: who hears about syncs. */
-    async adminEmails(workspaceId: string): Promise<string[]> {
-      return (await db.selectFrom('users').select('email').where('workspace_id', '=', workspaceId).where('role', '=', 'admin').where('disabled', '=', 0).execute()).map((a) => a.email);
     },
 
     async logMail(workspaceId: string, m: Pick<OutboxMailTable, 'to_addr' | 'subject' | 'body' | 'status' | 'error'>): Promise<void> {

@@ -34,6 +34,14 @@ export function createSyncRunsRepo(db: Kysely<Database>) {
       await db.updateTable('sync_runs').set(values).where('id', '=', id).execute();
     },
 
+    /** Runs queued (waiting for a worker) and running, across every workspace (queue depth). */
+    async activeCounts(): Promise<{ queued: number; running: number }> {
+      const rows = await db.selectFrom('sync_runs').select((eb) => ['status', eb.fn.countAll<string | number>().as('n')])
+        .where('status', 'in', [...ACTIVE]).groupBy('status').execute();
+      const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+      return { queued: n('queued'), running: n('running') };
+    },
+
     /** Fail every run left queued or running; returns how many. */
     async failActive(error: { code: string; message: string }, finishedAt: string): Promise<number> {
       const res = await db.updateTable('sync_runs')

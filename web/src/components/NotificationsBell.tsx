@@ -3,6 +3,7 @@ import { IconBell } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Notification as AppNotification } from '../api.js';
 import { formatDateTime, relativeTime } from '../format.js';
+import { Link } from '../router.js';
 
 export const NOTIFICATIONS_KEY = ['notifications'] as const;
 
@@ -85,6 +86,11 @@ export function NotificationsBell() {
                       <Text size="sm" fw={n.read ? 400 : 600}>
                         {n.message}
                       </Text>
+                      {n.link != null && n.link !== '' && (
+                        <Link to={n.link} onClick={() => { if (!n.read) markRead.mutate([n.id]); }} style={{ fontSize: 'var(--mantine-font-size-xs)' }}>
+                          Open
+                        </Link>
+                      )}
                       <Text size="xs" c="dimmed" title={formatDateTime(n.createdAt)}>
                         {relativeTime(n.createdAt)}
                         {!n.read && (

@@ -17,6 +17,7 @@ import {
 } from '../sync-format.js';
 import { QueryView, TableSkeleton, UNCLIPPED } from './common.js';
 import { DataTable, type Column } from './data-table.js';
+import { SyncHealthAlert } from './SyncHealthAlert.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
@@ -187,6 +188,7 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: string; configu
           {conflict}
         </Alert>
       )}
+      {configured && <SyncHealthAlert kind={kind} />}
       {!configured && current === null ? (
         <Text size="sm" c="dimmed">
           Save working settings to start the first sync.
