@@ -8,6 +8,7 @@
  * - `invalidate(staleToken)` drops the cached token only if it is still the one that failed, so several
  *   requests failing with the same token cause one renewal.
  */
+import { raceAbort } from '../http/abort.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
 import { abortedError, isConnectorError, scrubSecrets } from '../http/errors.js';
 import { extractHaloMessage, oauthErrorCode } from './error-message.js';
@@ -78,25 +79,6 @@ export interface HaloAuthOptions {
 }
 
 const DEFAULT_EXPIRES_IN_S = 3600;
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 function toPositiveNumber(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
