@@ -10,9 +10,11 @@
  */
 import { raceAbort } from '../http/abort.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { abortedError, isConnectorError, scrubSecrets } from '../http/errors.js';
+import { abortedError, scrubSecrets } from '../http/errors.js';
 import { extractHaloMessage, oauthErrorCode } from './error-message.js';
-import { HALO_PERMISSIONS_PATH, HaloConnectorError, isHtmlResponse, isJsonBody, permissionsHint, responseExcerpt } from './halo-error.js';
+import {
+  HALO_PERMISSIONS_PATH, HaloConnectorError, haloNetworkError, isHtmlResponse, isJsonBody, permissionsHint, rateLimitedError, responseExcerpt, serverError,
+} from './halo-error.js';
 
 export interface TokenEndpoint {
   /** Base URL handed to the HTTP client, e.g. `https://acme.halopsa.com/auth`. */
@@ -144,16 +146,7 @@ export function tokenError(res: Pick<HttpResponse, 'status' | 'body' | 'text'> &
       detail,
     });
   }
-  if (status === 429) {
-    return new HaloConnectorError({
-      kind: 'rate_limited',
-      code: 'rate_limited',
-      status,
-      userMessage: "Halo's authorisation server is rate limiting us.",
-      hint: 'Wait a few minutes and try again.',
-      detail,
-    });
-  }
+  if (status === 429) return rateLimitedError(status, "Halo's authorisation server is rate limiting us.", detail);
   if (status === 404 || status === 405 || isHtmlResponse(res) || (status < 300 && !isJsonBody(res))) {
     return new HaloConnectorError({
       kind: 'config',
@@ -164,16 +157,7 @@ export function tokenError(res: Pick<HttpResponse, 'status' | 'body' | 'text'> &
       detail,
     });
   }
-  if (status >= 500) {
-    return new HaloConnectorError({
-      kind: 'transient',
-      code: 'http_error',
-      status,
-      userMessage: `Halo's authorisation server had an error (HTTP ${status}).`,
-      hint: 'Try again later.',
-      detail,
-    });
-  }
+  if (status >= 500) return serverError(status, `Halo's authorisation server had an error (HTTP ${status}).`, detail);
   return new HaloConnectorError({
     kind: status >= 200 && status < 300 ? 'system' : 'config',
     code: 'unexpected_response',
@@ -212,25 +196,11 @@ export function createHaloAuth(opts: HaloAuthOptions): HaloAuth {
         retry: true,
       });
     } catch (err) {
-      if (isConnectorError(err)) {
-        if (err.code === 'unreachable' || err.code === 'tls_error') {
-          const host = new URL(opts.endpoint.baseUrl).host;
-          throw new HaloConnectorError({
-            kind: err.kind,
-            code: err.code,
-            ...(err.status === undefined ? {} : { status: err.status }),
-            userMessage:
-              err.code === 'unreachable'
-                ? `Could not reach Halo's authorisation server ${host}.`
-                : `Could not open a secure connection to ${host} (TLS/certificate error).`,
-            hint: err.code === 'unreachable' ? `Check the Authorisation Server URL (${opts.endpoint.url}) and that this server can reach it.` : (err.hint ?? 'Check the certificate of the Halo server.'),
-            ...(err.detail === undefined ? {} : { detail: err.detail }),
-            cause: err,
-          });
-        }
-        throw err;
-      }
-      throw err;
+      throw haloNetworkError(err, {
+        name: "Halo's authorisation server",
+        host: new URL(opts.endpoint.baseUrl).host,
+        setting: `Authorisation Server URL (${opts.endpoint.url})`,
+      });
     }
     const body = res.body;
     if (res.status >= 200 && res.status < 300 && typeof body === 'object' && body !== null && !Array.isArray(body)) {
