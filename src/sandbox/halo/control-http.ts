@@ -2,7 +2,8 @@
  * The control interface over HTTP: `/_sandbox/*`, no auth, JSON in and out.
  */
 import { z } from 'zod';
-import { FAULT_TYPES } from './faults.js';
+import { faultSpecSchema } from '../shared/faults.js';
+import { HALO_FAULT_TYPES } from './faults.js';
 import type { HaloSandboxControl } from './types.js';
 
 export interface ControlReply {
@@ -10,13 +11,7 @@ export interface ControlReply {
   json: unknown;
 }
 
-const faultSchema = z.object({
-  type: z.enum(FAULT_TYPES as [string, ...string[]]),
-  count: z.number().int().optional(),
-  pathPrefix: z.string().optional(),
-  retryAfter: z.number().nonnegative().optional(),
-  delayMs: z.number().nonnegative().optional(),
-});
+const faultSchema = faultSpecSchema(HALO_FAULT_TYPES);
 
 const ticketInputSchema = z.object({
   clientId: z.number().int().optional(),
@@ -81,7 +76,7 @@ const behaviourSchema = z.object({
 
 export const CONTROL_ENDPOINTS = [
   'GET    /_sandbox                      this list',
-  'POST   /_sandbox/faults               {type, count?, pathPrefix?, retryAfter?, delayMs?}',
+  'POST   /_sandbox/faults               {type, count?, pathPrefix?, method?, retryAfter?, delayMs?}',
   'GET    /_sandbox/faults',
   'DELETE /_sandbox/faults',
   'POST   /_sandbox/expire-tokens',
@@ -141,9 +136,9 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
         for (const s of specs) {
           const p = parse(faultSchema, s);
           if (!p.ok) return p.reply;
-          added.push(control.addFault(p.value as Parameters<HaloSandboxControl['addFault']>[0]));
+          added.push(control.addFault(p.value));
         }
-        return ok({ faults: added.map((f) => ({ ...f, remaining: f.remaining === Infinity ? -1 : f.remaining })) });
+        return ok({ faults: added });
       }
       break;
     case 'expire-tokens':

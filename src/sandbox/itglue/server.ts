@@ -5,11 +5,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { createFaultQueue, type Fault, type FaultSpec } from '../shared/faults.js';
+import { createFaultQueue, type Fault as SharedFault, type FaultSpec as SharedFaultSpec, type FaultType } from '../shared/faults.js';
+import { createRollingWindow } from '../shared/rolling-window.js';
 import {
   delay, emptyReply, htmlReply, jsonReply, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
 } from '../shared/http.js';
-import { createRequestLog, createRollingWindow, type RequestLogEntry, type RequestStats } from '../shared/request-log.js';
+import { createRequestLog, type RequestLogEntry, type RequestStats } from '../shared/request-log.js';
 import {
   createConfiguration, createDomain, createNamed, createOrganization, deleteConfiguration, deleteDomain, deleteOrganization,
   MutationError, updateConfiguration, updateDomain, updateNamed, updateOrganization,
@@ -23,6 +24,10 @@ import {
 import { buildStore, type ItgConfigurationRecord, type ItgDomainRecord, type ItgNamedRecord, type ItgOrganizationRecord, type ItgStore } from './store.js';
 
 export const JSON_API = 'application/vnd.api+json; charset=utf-8';
+
+/** The shared fault types this sandbox plays (itglue.md §11: 429, 504 on large pages, HTML 404, and transport faults). */
+export const ITGLUE_FAULT_TYPES = ['500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404'] as const satisfies readonly FaultType[];
+export type ItGlueFaultType = (typeof ITGLUE_FAULT_TYPES)[number];
 
 /** Behaviour switches, mostly for the points itglue.md marks "uncertain — keep configurable". */
 export interface ItGlueSandboxBehaviour {
@@ -141,6 +146,9 @@ export interface ItGlueSandboxTruth {
   /** organization id ↔ seed business (key joins to the PSA sandbox) */
   organizations: Array<{ id: string; name: string; businessKey: string | null; statusName: string | null; typeName: string | null; primary: boolean; updatedAt: string }>;
 }
+
+export type FaultSpec = SharedFaultSpec<ItGlueFaultType>;
+export type Fault = SharedFault<ItGlueFaultType>;
 
 export interface ItGlueSandboxControl {
   addFault(spec: FaultSpec): Fault;
@@ -277,7 +285,7 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   const behaviour: ItGlueSandboxBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
   if (opts.latencyMs !== undefined) behaviour.latencyMs = opts.latencyMs;
   const rate = createRollingWindow(opts.rateLimit?.limit ?? 3000, opts.rateLimit?.windowMs ?? 300_000);
-  const faults = createFaultQueue();
+  const faults = createFaultQueue({ types: ITGLUE_FAULT_TYPES });
   const log = createRequestLog();
   const pendingDeletes = new Set<NodeJS.Timeout>();
   const verbose = opts.verbose ?? false;
