@@ -105,6 +105,33 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T } |
   return { ok: false, reply: { status: 400, json: { error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) } } };
 }
 
+const OK: ControlReply = { status: 200, json: { ok: true } };
+const NOT_FOUND: ControlReply = { status: 404, json: { error: 'not_found' } };
+
+/** How the control interface changes one kind of record: POST creates (201), PATCH /:id updates, DELETE /:id removes. */
+interface RecordOps<C, U> {
+  create: { schema: z.ZodType<C>; run(input: C): unknown };
+  update: { schema: z.ZodType<U>; run(id: number, patch: U): boolean };
+  remove(id: number): boolean;
+}
+
+/** The reply for a create / update / delete of one kind of record, or null when the request is none of those. */
+function recordRoute<C, U>(ops: RecordOps<C, U>, method: string, idSeg: string | undefined, body: unknown): ControlReply | null {
+  const numId = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
+  if (method === 'POST' && idSeg === undefined) {
+    const p = parse(ops.create.schema, body ?? {});
+    return p.ok ? { status: 201, json: ops.create.run(p.value) } : p.reply;
+  }
+  if (numId === undefined) return null;
+  if (method === 'PATCH') {
+    const p = parse(ops.update.schema, body ?? {});
+    if (!p.ok) return p.reply;
+    return ops.update.run(numId, p.value) ? OK : NOT_FOUND;
+  }
+  if (method === 'DELETE') return ops.remove(numId) ? OK : NOT_FOUND;
+  return null;
+}
+
 export function handleControl(control: HaloSandboxControl, method: string, path: string, query: URLSearchParams, rawBody: string): ControlReply {
   let body: unknown = undefined;
   if (rawBody.trim()) {
@@ -117,9 +144,7 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
   const segs = path.split('/').filter(Boolean).slice(1); // drop "_sandbox"
   const [what, idSeg] = segs;
   const m = method.toUpperCase();
-  const ok = (json: unknown = { ok: true }): ControlReply => ({ status: 200, json });
-  const notFound: ControlReply = { status: 404, json: { error: 'not_found' } };
-  const numId = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
+  const ok = (json?: unknown): ControlReply => (json === undefined ? OK : { status: 200, json });
 
   switch (what) {
     case undefined:
@@ -144,36 +169,38 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
     case 'expire-tokens':
       if (m === 'POST') return ok({ expired: control.expireTokens() });
       break;
-    case 'tickets':
-      if (m === 'POST' && idSeg === undefined) {
-        const p = parse(addTicketsSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return { status: 201, json: { ids: control.addTickets(p.value) } };
-      }
-      if (numId !== undefined && m === 'PATCH') {
-        const p = parse(ticketPatchSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return control.updateTicket(numId, p.value) ? ok() : notFound;
-      }
-      if (numId !== undefined && m === 'DELETE') return control.deleteTicket(numId) ? ok() : notFound;
-      if (numId !== undefined && m === 'GET') {
-        const t = control.getTicket(numId);
-        return t ? ok(t) : notFound;
+    case 'tickets': {
+      const r = recordRoute(
+        {
+          create: { schema: addTicketsSchema, run: (input) => ({ ids: control.addTickets(input) }) },
+          update: { schema: ticketPatchSchema, run: (id, patch) => control.updateTicket(id, patch) },
+          remove: (id) => control.deleteTicket(id),
+        },
+        m,
+        idSeg,
+        body,
+      );
+      if (r !== null) return r;
+      if (m === 'GET' && idSeg !== undefined && /^\d+$/.test(idSeg)) {
+        const t = control.getTicket(Number(idSeg));
+        return t ? ok(t) : NOT_FOUND;
       }
       break;
-    case 'clients':
-      if (m === 'POST' && idSeg === undefined) {
-        const p = parse(clientSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return { status: 201, json: { id: control.addClient(p.value) } };
-      }
-      if (numId !== undefined && m === 'PATCH') {
-        const p = parse(clientSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return control.updateClient(numId, p.value) ? ok() : notFound;
-      }
-      if (numId !== undefined && m === 'DELETE') return control.deleteClient(numId) ? ok() : notFound;
+    }
+    case 'clients': {
+      const r = recordRoute(
+        {
+          create: { schema: clientSchema, run: (input) => ({ id: control.addClient(input) }) },
+          update: { schema: clientSchema, run: (id, patch) => control.updateClient(id, patch) },
+          remove: (id) => control.deleteClient(id),
+        },
+        m,
+        idSeg,
+        body,
+      );
+      if (r !== null) return r;
       break;
+    }
     case 'apps':
       if (m === 'POST' && idSeg === undefined) {
         const p = parse(appSchema, body);
@@ -181,7 +208,7 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
         control.addApp(p.value);
         return { status: 201, json: { clientId: p.value.clientId, scopes: p.value.scopes } };
       }
-      if (idSeg !== undefined && m === 'DELETE') return control.removeApp(decodeURIComponent(idSeg)) ? ok() : notFound;
+      if (idSeg !== undefined && m === 'DELETE') return control.removeApp(decodeURIComponent(idSeg)) ? ok() : NOT_FOUND;
       break;
     case 'requests':
       if (m === 'GET') return ok({ requests: control.requests() });
@@ -227,7 +254,7 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
       }
       break;
     default:
-      return notFound;
+      return NOT_FOUND;
   }
   return { status: 405, json: { error: 'method_not_allowed' } };
 }

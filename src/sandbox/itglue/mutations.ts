@@ -19,8 +19,16 @@ const nullableString = z.string().nullable();
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable();
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
 
-export const organizationInputSchema = z.object({
-  id: idLike.optional(),
+/**
+ * A record kind's input schema (its fields plus an optional id and the two timestamps) and its patch
+ * schema (the same without the id, every field optional).
+ */
+function recordSchemas<S extends z.ZodRawShape>(fields: S) {
+  const input = z.object({ id: idLike.optional(), ...fields, createdAt: timestamp.optional(), updatedAt: timestamp.optional() });
+  return { input, patch: input.omit({ id: true }).partial() };
+}
+
+const organizationSchemas = recordSchemas({
   name: z.string().min(1),
   statusId: idLike.nullable().optional(),
   statusName: z.string().nullable().optional(),
@@ -36,15 +44,13 @@ export const organizationInputSchema = z.object({
   ancestorIds: nullableString.optional(),
   psaId: nullableString.optional(),
   psaIntegration: nullableString.optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
+export const organizationInputSchema = organizationSchemas.input;
+export const organizationPatchSchema = organizationSchemas.patch;
 export type OrganizationInput = z.input<typeof organizationInputSchema>;
-export const organizationPatchSchema = organizationInputSchema.omit({ id: true }).partial();
 export type OrganizationPatch = z.input<typeof organizationPatchSchema>;
 
-export const configurationInputSchema = z.object({
-  id: idLike.optional(),
+const configurationSchemas = recordSchemas({
   organizationId: idLike,
   name: z.string().min(1),
   hostname: nullableString.optional(),
@@ -64,25 +70,22 @@ export const configurationInputSchema = z.object({
   installedAt: dateOnly.optional(),
   purchasedAt: dateOnly.optional(),
   archived: z.boolean().optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
+export const configurationInputSchema = configurationSchemas.input;
+export const configurationPatchSchema = configurationSchemas.patch;
 export type ConfigurationInput = z.input<typeof configurationInputSchema>;
-export const configurationPatchSchema = configurationInputSchema.omit({ id: true }).partial();
 export type ConfigurationPatch = z.input<typeof configurationPatchSchema>;
 
-export const domainInputSchema = z.object({
-  id: idLike.optional(),
+const domainSchemas = recordSchemas({
   organizationId: idLike,
   name: z.string().min(1),
   registrarName: nullableString.optional(),
   expiresOn: timestamp.nullable().optional(),
   notes: nullableString.optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
+export const domainInputSchema = domainSchemas.input;
+export const domainPatchSchema = domainSchemas.patch;
 export type DomainInput = z.input<typeof domainInputSchema>;
-export const domainPatchSchema = domainInputSchema.omit({ id: true }).partial();
 export type DomainPatch = z.input<typeof domainPatchSchema>;
 
 export const namedInputSchema = z.object({ id: idLike.optional(), name: z.string().min(1), synced: z.boolean().optional() });
@@ -136,6 +139,20 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 
 const nowIso = (now: () => number) => new Date(now()).toISOString();
 
+/** A new record's createdAt / updatedAt: the input's, else now (updatedAt falls back to createdAt). */
+function timestamps(i: { createdAt?: string | undefined; updatedAt?: string | undefined }, now: () => number): { createdAt: string; updatedAt: string } {
+  const ts = nowIso(now);
+  return { createdAt: i.createdAt ?? ts, updatedAt: i.updatedAt ?? i.createdAt ?? ts };
+}
+
+/** Removes the record with this id from one of the store's lists; false when there was none. */
+function removeById<K extends 'configurations' | 'domains'>(store: ItgStore, key: K, id: number): boolean {
+  const list: Array<{ id: number }> = store[key];
+  const kept = list.filter((r) => r.id !== id);
+  store[key] = kept as ItgStore[K];
+  return kept.length !== list.length;
+}
+
 function resolveNamed(list: ItgNamedRecord[], id: number | null | undefined, name: string | null | undefined, what: string): ItgNamedRecord | null | undefined {
   if (id !== undefined && id !== null) {
     const r = list.find((x) => x.id === id);
@@ -157,6 +174,24 @@ function requireOrg(store: ItgStore, id: number): ItgOrganizationRecord {
   return org;
 }
 
+function findOr404<R extends { id: number }>(list: readonly R[], id: number, what: string): R {
+  const rec = list.find((x) => x.id === id);
+  if (!rec) throw new MutationError(404, `${what} ${id} not found`);
+  return rec;
+}
+
+/** Copies the patch's given (not undefined) `fields` onto the record and stamps `updatedAt` (the patch's, or now). */
+function applyPatch<R extends { updatedAt: string }, P extends { updatedAt?: string | undefined }>(
+  rec: R,
+  p: P,
+  fields: readonly (keyof P & keyof R)[],
+  now: () => number,
+): R {
+  for (const k of fields) if (p[k] !== undefined) (rec as Record<keyof R, unknown>)[k] = p[k];
+  rec.updatedAt = p.updatedAt ?? nowIso(now);
+  return rec;
+}
+
 function assertFreeId(list: Array<{ id: number }>, id: number | undefined, what: string): void {
   if (id !== undefined && list.some((x) => x.id === id)) throw new MutationError(409, `${what} ${id} already exists`);
 }
@@ -166,7 +201,6 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
   assertFreeId(store.organizations, i.id, 'organization');
   const status = resolveNamed(store.statuses, i.statusId, i.statusName, 'organization status') ?? store.statuses.find((s) => s.name === 'Active') ?? null;
   const type = resolveNamed(store.types, i.typeId, i.typeName, 'organization type') ?? store.types.find((t) => t.name === 'Customer') ?? null;
-  const ts = nowIso(now);
   const org: ItgOrganizationRecord = {
     id: i.id ?? store.nextIds.organization++,
     name: i.name,
@@ -184,8 +218,7 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
     ancestorIds: i.ancestorIds ?? null,
     psaId: i.psaId ?? null,
     psaIntegration: i.psaIntegration ?? null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
     businessKey: null,
   };
   store.organizations.push(org);
@@ -193,8 +226,7 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
 }
 
 export function updateOrganization(store: ItgStore, id: number, patch: OrganizationPatch, now: () => number): ItgOrganizationRecord {
-  const org = store.organizations.find((o) => o.id === id);
-  if (!org) throw new MutationError(404, `organization ${id} not found`);
+  const org = findOr404(store.organizations, id, 'organization');
   const p = parse(organizationPatchSchema, patch);
   const status = resolveNamed(store.statuses, p.statusId, p.statusName, 'organization status');
   const type = resolveNamed(store.types, p.typeId, p.typeName, 'organization type');
@@ -206,10 +238,7 @@ export function updateOrganization(store: ItgStore, id: number, patch: Organizat
     org.typeId = type?.id ?? null;
     org.typeName = type?.name ?? null;
   }
-  const simple = ['name', 'primary', 'shortName', 'description', 'alert', 'quickNotes', 'logo', 'parentId', 'ancestorIds', 'psaId', 'psaIntegration', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (org as unknown as Record<string, unknown>)[k] = p[k];
-  org.updatedAt = p.updatedAt ?? nowIso(now);
-  return org;
+  return applyPatch(org, p, ['name', 'primary', 'shortName', 'description', 'alert', 'quickNotes', 'logo', 'parentId', 'ancestorIds', 'psaId', 'psaIntegration', 'createdAt'], now);
 }
 
 /** Removes the organization with its configurations, domains and contacts. */
@@ -239,7 +268,6 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
   const typeName = i.typeName ?? 'Managed Workstation';
   const known = KNOWN_TYPES[typeName];
   const status = CONFIG_STATUSES.find((s) => s.name === (i.statusName ?? (i.archived ? 'Decommissioned' : 'Active'))) ?? CONFIG_STATUSES[0];
-  const ts = nowIso(now);
   const rec: ItgConfigurationRecord = {
     id: i.id ?? store.nextIds.configuration++,
     organizationId: i.organizationId,
@@ -272,16 +300,14 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
     restricted: false,
     myGlue: false,
     psaIntegration: null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
   };
   store.configurations.push(rec);
   return rec;
 }
 
 export function updateConfiguration(store: ItgStore, id: number, patch: ConfigurationPatch, now: () => number): ItgConfigurationRecord {
-  const rec = store.configurations.find((c) => c.id === id);
-  if (!rec) throw new MutationError(404, `configuration ${id} not found`);
+  const rec = findOr404(store.configurations, id, 'configuration');
   const p = parse(configurationPatchSchema, patch);
   if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
   if (p.typeName !== undefined) {
@@ -295,24 +321,18 @@ export function updateConfiguration(store: ItgStore, id: number, patch: Configur
     rec.statusId = s.id;
     rec.statusName = s.name;
   }
-  const simple = ['organizationId', 'name', 'hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes', 'manufacturerName', 'modelName',
-    'operatingSystemName', 'warrantyExpiresAt', 'installedAt', 'purchasedAt', 'archived', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
-  rec.updatedAt = p.updatedAt ?? nowIso(now);
-  return rec;
+  return applyPatch(rec, p, ['organizationId', 'name', 'hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes', 'manufacturerName', 'modelName',
+    'operatingSystemName', 'warrantyExpiresAt', 'installedAt', 'purchasedAt', 'archived', 'createdAt'], now);
 }
 
 export function deleteConfiguration(store: ItgStore, id: number): boolean {
-  const n = store.configurations.length;
-  store.configurations = store.configurations.filter((c) => c.id !== id);
-  return store.configurations.length !== n;
+  return removeById(store, 'configurations', id);
 }
 
 export function createDomain(store: ItgStore, input: DomainInput, now: () => number): ItgDomainRecord {
   const i = parse(domainInputSchema, input);
   requireOrg(store, i.organizationId);
   assertFreeId(store.domains, i.id, 'domain');
-  const ts = nowIso(now);
   const rec: ItgDomainRecord = {
     id: i.id ?? store.nextIds.domain++,
     organizationId: i.organizationId,
@@ -320,28 +340,21 @@ export function createDomain(store: ItgStore, input: DomainInput, now: () => num
     registrarName: i.registrarName ?? null,
     expiresOn: i.expiresOn ?? null,
     notes: i.notes ?? null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
   };
   store.domains.push(rec);
   return rec;
 }
 
 export function updateDomain(store: ItgStore, id: number, patch: DomainPatch, now: () => number): ItgDomainRecord {
-  const rec = store.domains.find((d) => d.id === id);
-  if (!rec) throw new MutationError(404, `domain ${id} not found`);
+  const rec = findOr404(store.domains, id, 'domain');
   const p = parse(domainPatchSchema, patch);
   if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
-  const simple = ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
-  rec.updatedAt = p.updatedAt ?? nowIso(now);
-  return rec;
+  return applyPatch(rec, p, ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'], now);
 }
 
 export function deleteDomain(store: ItgStore, id: number): boolean {
-  const n = store.domains.length;
-  store.domains = store.domains.filter((d) => d.id !== id);
-  return store.domains.length !== n;
+  return removeById(store, 'domains', id);
 }
 
 export function createNamed(store: ItgStore, which: 'statuses' | 'types', input: NamedInput, now: () => number): ItgNamedRecord {
@@ -356,8 +369,7 @@ export function createNamed(store: ItgStore, which: 'statuses' | 'types', input:
 
 /** Renames a status or type. Organizations keep the old denormalised name unless `propagate` is set. */
 export function updateNamed(store: ItgStore, which: 'statuses' | 'types', id: number, patch: NamedPatch, now: () => number): ItgNamedRecord {
-  const rec = store[which].find((x) => x.id === id);
-  if (!rec) throw new MutationError(404, `${which === 'statuses' ? 'organization status' : 'organization type'} ${id} not found`);
+  const rec = findOr404(store[which], id, which === 'statuses' ? 'organization status' : 'organization type');
   const p = parse(namedPatchSchema, patch);
   if (p.name !== undefined) rec.name = p.name;
   if (p.synced !== undefined) rec.synced = p.synced;

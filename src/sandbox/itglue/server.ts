@@ -503,7 +503,7 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   function handleApi(req: IncomingMessage, route: Route, path: string, params: QueryParam[]): Reply {
     if (route.kind === 'collection') return listReply(req, path, params, route.def, route.def.list(store), false);
     if (route.kind === 'single') {
-      const rec = /^\d+$/.test(route.id) ? route.def.list(store).find((r: unknown) => String(route.def.id(r)) === String(Number(route.id))) : undefined;
+      const rec = /^\d+$/.test(route.id) ? route.def.list(store).find((r: { id: number }) => String(r.id) === String(Number(route.id))) : undefined;
       if (!rec) return notFound(`The record identified by ${route.id} could not be found.`);
       return jsonReply(200, { data: renderResource(route.def, rec, store, renderOpts(false)) }, JSON_API);
     }
