@@ -2,30 +2,12 @@
  * Halo connector acceptance set against the Halo sandbox (src/sandbox/halo).
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Stream, StreamResult } from '../../src/connectors/contract.js';
+import type { StreamResult } from '../../src/connectors/contract.js';
 import { createHaloConnector, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
 import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
-
-async function drain<T>(stream: Stream<T>, since: Date | null = null): Promise<{ records: T[]; result: StreamResult }> {
-  const gen = stream.read({ since });
-  const records: T[] = [];
-  for (;;) {
-    const n = await gen.next();
-    if (n.done === true) return { records, result: n.value };
-    records.push(...n.value.records);
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
+import { freePort } from '../helpers/http.js';
+import { drain } from '../helpers/streams.js';
 
 describe('halo connector against the sandbox', () => {
   let sb: HaloSandbox;
