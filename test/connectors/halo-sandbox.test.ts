@@ -3,7 +3,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { StreamResult } from '../../src/connectors/contract.js';
 import { createHaloConnector, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
 import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
 import { freePort } from '../helpers/http.js';
@@ -171,20 +170,10 @@ describe('halo connector against the sandbox', () => {
 
   it('expired tokens mid-run: one new token, the read completes', async () => {
     const c = connector({ concurrency: 2 });
-    const gen = c.streams({ ticketMonths: 1200 }).tickets.read({ since: new Date(0) });
-    let n = 0;
-    let pages = 0;
-    let result: StreamResult | undefined;
-    for (;;) {
-      const next = await gen.next();
-      if (next.done === true) {
-        result = next.value;
-        break;
-      }
-      n += next.value.records.length;
-      if (++pages === 3) sb.control.expireTokens();
-    }
-    assert.equal(n, sb.control.data({ tickets: false }).ticketCount);
+    const { records, result } = await drain(c.streams({ ticketMonths: 1200 }).tickets, new Date(0), (_page, i) => {
+      if (i === 2) sb.control.expireTokens();
+    });
+    assert.equal(records.length, sb.control.data({ tickets: false }).ticketCount);
     assert.equal(result.partial, false);
     assert.equal(sb.control.stats().tokensIssued, 2);
   });
@@ -222,19 +211,11 @@ describe('halo connector against the sandbox', () => {
   it('behaviour variants: a new token voids older ones; single-flight keeps one token', async () => {
     sb.control.setBehaviour({ newTokenVoidsOld: true });
     const c = connector({ concurrency: 4 });
-    const gen = c.streams({ ticketMonths: 1200 }).tickets.read({ since: new Date(0) });
-    let pages = 0;
-    let n = 0;
-    for (;;) {
-      const next = await gen.next();
-      if (next.done === true) {
-        assert.equal(next.value.partial, false);
-        break;
-      }
-      n += next.value.records.length;
-      if (++pages === 4) sb.control.expireTokens();
-    }
-    assert.equal(n, sb.control.data({ tickets: false }).ticketCount);
+    const { records, result } = await drain(c.streams({ ticketMonths: 1200 }).tickets, new Date(0), (_page, i) => {
+      if (i === 3) sb.control.expireTokens();
+    });
+    assert.equal(result.partial, false);
+    assert.equal(records.length, sb.control.data({ tickets: false }).ticketCount);
     assert.equal(sb.control.stats().tokensIssued, 2);
   });
 

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { after, describe, it } from 'node:test';
-import type { PsaTicket, StreamResult } from '../../src/connectors/contract.js';
 import type { HttpEvent } from '../../src/connectors/http/client.js';
 import { createHaloConnector, effectiveRateLimit, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
 import { resolveTokenEndpoint } from '../../src/connectors/halo/auth.js';
@@ -418,25 +417,16 @@ describe('halo paginator', () => {
     });
     const c = connector(fake);
     const started = Date.now();
-    const gen = c.streams({ ticketMonths: 1 }).tickets.read({ since: new Date('2020-01-01T00:00:00Z') });
     let last = 0;
-    let n = 0;
-    let result: StreamResult | undefined;
-    for (;;) {
-      const next = await gen.next();
-      if (next.done === true) {
-        result = next.value;
-        break;
-      }
-      for (const t of next.value.records as PsaTicket[]) {
-        assert.equal(Number(t.id), last + 1);
+    const { records, result } = await drain(c.streams({ ticketMonths: 1 }).tickets, new Date('2020-01-01T00:00:00Z'), (page) => {
+      for (const t of page.records) {
+        assert.equal(Number(t.id), last + 1, 'delivered in order');
         last = Number(t.id);
-        n++;
       }
-    }
+    });
     const ms = Date.now() - started;
-    assert.equal(n, count);
-    assert.equal(result?.partial, false);
+    assert.equal(records.length, count);
+    assert.equal(result.partial, false);
     assert.equal(maxActive, 4, `requests in flight at once: ${maxActive}`);
     void ms;
   });
