@@ -32,7 +32,9 @@ describe('halo connector against the sandbox', () => {
       ...extra,
     });
 
-  it('check: Connection Successful with the sandbox counts', async () => {
+  // Check passes, a bad secret fails, full and incremental reads, page caps: acceptance-halo.test.ts.
+
+  it('check: the details count the sandbox clients, tickets and opportunity types', async () => {
     const r = await connector().check({ pullTickets: true, opportunityExport: true });
     assert.equal(r.ok, true, JSON.stringify(r));
     if (!r.ok) return;
@@ -45,11 +47,6 @@ describe('halo connector against the sandbox', () => {
   it('check: the shared auth host form with the right tenant works', async () => {
     const r = await connector({ authorizationServerUrl: sb.sharedAuthUrl, tenant: sb.tenant }).check({ pullTickets: true, opportunityExport: false });
     assert.equal(r.ok, true, JSON.stringify(r));
-  });
-
-  it('check: wrong secret → invalid_credentials', async () => {
-    const r = await connector({ clientSecret: 'not-the-secret' }).check({ pullTickets: true, opportunityExport: false });
-    assert.equal(!r.ok && r.error.code, 'invalid_credentials');
   });
 
   it('check: wrong tenant → invalid_tenant', async () => {
@@ -102,28 +99,14 @@ describe('halo connector against the sandbox', () => {
     assert.equal(!r.ok && r.error.code, 'not_found', JSON.stringify(r));
   });
 
-  it('full read: clients, sites, types and tickets equal the sandbox', async () => {
-    const c = connector({ rateLimit: { limit: 300, windowMs: 300_000 } });
-    const s = c.streams({ ticketMonths: 1200 });
-    const data = sb.control.data();
-    const clients = await drain(s.companies);
-    assert.deepEqual(clients.records.map((x) => Number(x.id)).sort((a, b) => a - b), data.clientIds);
-    assert.equal(clients.result.partial, false);
-    const sites = await drain(s.sites!);
-    assert.equal(sites.records.length, data.siteIds.length);
-    assert.ok(sites.records.every((x) => /^\d+$/.test(x.companyId)));
-    const types = await drain(s.ticketTypes);
-    assert.equal(types.records.length, data.ticketTypes.length);
-    assert.deepEqual(types.records.filter((t) => t.isOpportunity).map((t) => Number(t.id)).sort(), data.opportunityTypeIds.slice().sort());
-    const tickets = await drain(s.tickets);
-    assert.equal(tickets.records.length, data.ticketCount);
-    assert.equal(new Set(tickets.records.map((t) => t.id)).size, data.ticketCount);
-    assert.deepEqual(tickets.result, { fetched: data.ticketCount, expected: data.ticketCount, partial: false });
-    for (const t of tickets.records.slice(0, 200)) {
+  it('full read of tickets: naive Halo times come out as UTC, open tickets have no closedAt', async () => {
+    const { records, result } = await drain(connector().streams({ ticketMonths: 1200 }).tickets);
+    assert.equal(result.partial, false);
+    assert.equal(result.expected, sb.control.data({ tickets: false }).ticketCount, 'the expected count is announced');
+    for (const t of records.slice(0, 200)) {
       assert.ok(t.updatedAt === null || t.updatedAt.endsWith('Z'));
       if (!t.closed) assert.equal(t.closedAt, null);
     }
-    assert.equal(sb.control.stats().rateLimited, 0);
   });
 
   it('full read of tickets: open ones plus the last N months, deduplicated', async () => {
@@ -147,12 +130,8 @@ describe('halo connector against the sandbox', () => {
     assert.equal(result.fetched, expected.size);
   });
 
-  it('incremental from a future cursor returns nothing; a changed ticket comes back', async () => {
+  it('incremental: a changed ticket comes back', async () => {
     const c = connector();
-    const future = new Date(Date.now() + 3_600_000);
-    const none = await drain(c.streams({ ticketMonths: 6 }).tickets, future);
-    assert.equal(none.records.length, 0);
-    assert.equal(none.result.partial, false);
     // the seed may hold tickets updated just now: move the change past every seeded ticket
     const since = new Date(Date.now() + 30_000);
     const id = (sb.control.data().ticketIds ?? [])[10] as number;
