@@ -1,6 +1,7 @@
 /** The HaloPSA connector through the acceptance kit, against the Halo sandbox. */
-import { createHaloConnector, type HaloConnector } from '../../src/connectors/halo/index.js';
-import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+import type { HaloConnector } from '../../src/connectors/halo/index.js';
+import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+import { haloConnectorFor } from '../helpers/sandboxes.js';
 import { describeConnectorAcceptance, type ExpectedRecord } from './acceptance.js';
 
 /** The list path (lower-cased) of each stream (halo.md §2). */
@@ -38,13 +39,9 @@ describeConnectorAcceptance<HaloSandbox, HaloConnector>({
   name: 'HaloPSA',
   startSandbox: () => startHaloSandbox({ port: 0, ticketCount: 2500, rateLimit: null }),
   connect: (sb, opts = {}) =>
-    createHaloConnector({
-      resourceServerUrl: sb.resourceUrl,
-      authorizationServerUrl: sb.authUrl,
-      clientId: HALO_SANDBOX_DEFAULTS.clientId,
-      clientSecret: opts.badCredential === true ? 'not-the-secret' : HALO_SANDBOX_DEFAULTS.clientSecret,
+    haloConnectorFor(sb, {
       rateLimit: { limit: 0, windowMs: 300_000 },
-      sleep: async () => undefined,
+      ...(opts.badCredential === true ? { clientSecret: 'not-the-secret' } : {}),
     }),
   check: (c) => c.check({ pullTickets: true, opportunityExport: true }),
   // A ticket window of 100 years: the full read is every ticket the sandbox holds.

@@ -11,8 +11,9 @@
  *   describeConnectorAcceptance(itglueAdapter);   // in test/connectors/acceptance-itglue.test.ts
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CheckResult, Stream } from '../../src/connectors/contract.js';
+import { useSandbox } from '../helpers/sandboxes.js';
 import { drain } from '../helpers/streams.js';
 
 /** A record the sandbox holds, as the connector must map it: its id and the fields to compare. */
@@ -67,32 +68,26 @@ const byId = (a: string, b: string): number => a.localeCompare(b, 'en', { numeri
 /** Registers the acceptance cases for one connector. */
 export function describeConnectorAcceptance<S extends { close(): Promise<void> }, C>(adapter: ConnectorAcceptanceAdapter<S, C>): void {
   describe(`${adapter.name} connector acceptance (against its sandbox)`, () => {
-    let sandbox: S;
-    before(async () => {
-      sandbox = await adapter.startSandbox();
-    });
-    after(async () => {
-      await sandbox.close();
-    });
+    const sb = useSandbox(() => adapter.startSandbox());
 
     it('(a) check passes: Connection Successful', async () => {
-      const result = await adapter.check(adapter.connect(sandbox));
+      const result = await adapter.check(adapter.connect(sb()));
       assert.equal(result.ok, true, JSON.stringify(result));
       assert.equal(result.ok && result.message, 'Connection Successful');
     });
 
     it('(b) check fails on a bad credential with invalid_credentials', async () => {
-      const result = await adapter.check(adapter.connect(sandbox, { badCredential: true }));
+      const result = await adapter.check(adapter.connect(sb(), { badCredential: true }));
       assert.equal(result.ok, false, 'a wrong credential must not pass');
       assert.equal(!result.ok && result.error.code, 'invalid_credentials', JSON.stringify(result));
     });
 
     it('(c) a full read of every stream equals the sandbox data', async () => {
-      const streams = adapter.streams(adapter.connect(sandbox));
+      const streams = adapter.streams(adapter.connect(sb()));
       assert.ok(streams.length > 0, 'the connector offers streams');
       for (const stream of streams) {
         const { records, result } = await drain(stream);
-        const expected = adapter.expected(sandbox, stream.name);
+        const expected = adapter.expected(sb(), stream.name);
         assert.ok(expected.length > 0, `${stream.name}: the sandbox holds records (else the case proves nothing)`);
         assert.equal(result.partial, false, `${stream.name}: ${result.reason ?? 'partial'}`);
         assert.equal(result.fetched, expected.length, `${stream.name}: fetched count`);
@@ -107,7 +102,7 @@ export function describeConnectorAcceptance<S extends { close(): Promise<void> }
     });
 
     it('(d) an incremental read from a future watermark returns nothing', async () => {
-      const incremental = adapter.streams(adapter.connect(sandbox)).filter((s) => s.incremental);
+      const incremental = adapter.streams(adapter.connect(sb())).filter((s) => s.incremental);
       assert.ok(incremental.length > 0, 'the connector has an incremental stream');
       const future = new Date(Date.now() + 24 * 3_600_000);
       for (const stream of incremental) {
@@ -118,10 +113,10 @@ export function describeConnectorAcceptance<S extends { close(): Promise<void> }
     });
 
     it('(e) page-size caps: no list request asks for more than the vendor serves', async () => {
-      const streams = adapter.streams(adapter.connect(sandbox));
-      const seen = adapter.requestLog(sandbox).length;
+      const streams = adapter.streams(adapter.connect(sb()));
+      const seen = adapter.requestLog(sb()).length;
       for (const stream of streams) await drain(stream);
-      const requests = adapter.requestLog(sandbox).slice(seen);
+      const requests = adapter.requestLog(sb()).slice(seen);
       for (const stream of streams) {
         const paged = requests.filter((r) => r.stream === stream.name);
         assert.ok(paged.length > 0, `${stream.name}: its list requests are in the sandbox's log`);

@@ -2,35 +2,23 @@
  * Halo connector acceptance set against the Halo sandbox (src/sandbox/halo).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createHaloConnector, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
-import { HALO_SANDBOX_DEFAULTS, startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+import { beforeEach, describe, it } from 'node:test';
+import type { HaloConnectorOptions } from '../../src/connectors/halo/index.js';
+import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
 import { freePort } from '../helpers/http.js';
+import { haloConnectorFor, useSandbox } from '../helpers/sandboxes.js';
 import { drain } from '../helpers/streams.js';
 
 describe('halo connector against the sandbox', () => {
+  const sandbox = useSandbox(() => startHaloSandbox({ port: 0, ticketCount: 3000, rateLimit: null }));
   let sb: HaloSandbox;
-
-  before(async () => {
-    sb = await startHaloSandbox({ port: 0, ticketCount: 3000, rateLimit: null });
-  });
-  after(async () => {
-    await sb.close();
-  });
   beforeEach(() => {
+    sb = sandbox();
     sb.control.reset();
     sb.control.setRateLimit(null);
   });
 
-  const connector = (extra: Partial<HaloConnectorOptions> = {}) =>
-    createHaloConnector({
-      resourceServerUrl: sb.resourceUrl,
-      authorizationServerUrl: sb.authUrl,
-      clientId: HALO_SANDBOX_DEFAULTS.clientId,
-      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
-      sleep: async () => undefined,
-      ...extra,
-    });
+  const connector = (extra: Partial<HaloConnectorOptions> = {}) => haloConnectorFor(sb, extra);
 
   // Check passes, a bad secret fails, full and incremental reads, page caps: acceptance-halo.test.ts.
 
