@@ -108,28 +108,42 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T } |
 const OK: ControlReply = { status: 200, json: { ok: true } };
 const NOT_FOUND: ControlReply = { status: 404, json: { error: 'not_found' } };
 
-/** How the control interface changes one kind of record: POST creates (201), PATCH /:id updates, DELETE /:id removes. */
+const METHOD_NOT_ALLOWED: ControlReply = { status: 405, json: { error: 'method_not_allowed' } };
+
+/**
+ * How the control interface changes one kind of record: POST creates (201), PATCH /:id updates,
+ * DELETE /:id removes, and (when given) GET /:id shows one as stored.
+ */
 interface RecordOps<C, U> {
   create: { schema: z.ZodType<C>; run(input: C): unknown };
   update: { schema: z.ZodType<U>; run(id: number, patch: U): boolean };
   remove(id: number): boolean;
+  get?(id: number): unknown;
 }
 
-/** The reply for a create / update / delete of one kind of record, or null when the request is none of those. */
-function recordRoute<C, U>(ops: RecordOps<C, U>, method: string, idSeg: string | undefined, body: unknown): ControlReply | null {
-  const numId = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
-  if (method === 'POST' && idSeg === undefined) {
-    const p = parse(ops.create.schema, body ?? {});
-    return p.ok ? { status: 201, json: ops.create.run(p.value) } : p.reply;
-  }
-  if (numId === undefined) return null;
-  if (method === 'PATCH') {
-    const p = parse(ops.update.schema, body ?? {});
-    if (!p.ok) return p.reply;
-    return ops.update.run(numId, p.value) ? OK : NOT_FOUND;
-  }
-  if (method === 'DELETE') return ops.remove(numId) ? OK : NOT_FOUND;
-  return null;
+/** Answers a request for one kind of record (`idSeg`: what follows its name in the path). */
+type RecordRoute = (method: string, idSeg: string | undefined, body: unknown) => ControlReply;
+
+function recordRoute<C, U>(ops: RecordOps<C, U>): RecordRoute {
+  return (method, idSeg, body) => {
+    if (method === 'POST' && idSeg === undefined) {
+      const p = parse(ops.create.schema, body ?? {});
+      return p.ok ? { status: 201, json: ops.create.run(p.value) } : p.reply;
+    }
+    const id = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
+    if (id === undefined) return METHOD_NOT_ALLOWED;
+    if (method === 'PATCH') {
+      const p = parse(ops.update.schema, body ?? {});
+      if (!p.ok) return p.reply;
+      return ops.update.run(id, p.value) ? OK : NOT_FOUND;
+    }
+    if (method === 'DELETE') return ops.remove(id) ? OK : NOT_FOUND;
+    if (method === 'GET' && ops.get !== undefined) {
+      const found = ops.get(id);
+      return found === undefined ? NOT_FOUND : { status: 200, json: found };
+    }
+    return METHOD_NOT_ALLOWED;
+  };
 }
 
 export function handleControl(control: HaloSandboxControl, method: string, path: string, query: URLSearchParams, rawBody: string): ControlReply {
@@ -145,6 +159,21 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
   const [what, idSeg] = segs;
   const m = method.toUpperCase();
   const ok = (json?: unknown): ControlReply => (json === undefined ? OK : { status: 200, json });
+  const records: Record<string, RecordRoute> = {
+    tickets: recordRoute({
+      create: { schema: addTicketsSchema, run: (input) => ({ ids: control.addTickets(input) }) },
+      update: { schema: ticketPatchSchema, run: (id, patch) => control.updateTicket(id, patch) },
+      remove: (id) => control.deleteTicket(id),
+      get: (id) => control.getTicket(id),
+    }),
+    clients: recordRoute({
+      create: { schema: clientSchema, run: (input) => ({ id: control.addClient(input) }) },
+      update: { schema: clientSchema, run: (id, patch) => control.updateClient(id, patch) },
+      remove: (id) => control.deleteClient(id),
+    }),
+  };
+  const recordsRoute = what !== undefined && Object.hasOwn(records, what) ? records[what] : undefined;
+  if (recordsRoute !== undefined) return recordsRoute(m, idSeg, body);
 
   switch (what) {
     case undefined:
@@ -169,38 +198,6 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
     case 'expire-tokens':
       if (m === 'POST') return ok({ expired: control.expireTokens() });
       break;
-    case 'tickets': {
-      const r = recordRoute(
-        {
-          create: { schema: addTicketsSchema, run: (input) => ({ ids: control.addTickets(input) }) },
-          update: { schema: ticketPatchSchema, run: (id, patch) => control.updateTicket(id, patch) },
-          remove: (id) => control.deleteTicket(id),
-        },
-        m,
-        idSeg,
-        body,
-      );
-      if (r !== null) return r;
-      if (m === 'GET' && idSeg !== undefined && /^\d+$/.test(idSeg)) {
-        const t = control.getTicket(Number(idSeg));
-        return t ? ok(t) : NOT_FOUND;
-      }
-      break;
-    }
-    case 'clients': {
-      const r = recordRoute(
-        {
-          create: { schema: clientSchema, run: (input) => ({ id: control.addClient(input) }) },
-          update: { schema: clientSchema, run: (id, patch) => control.updateClient(id, patch) },
-          remove: (id) => control.deleteClient(id),
-        },
-        m,
-        idSeg,
-        body,
-      );
-      if (r !== null) return r;
-      break;
-    }
     case 'apps':
       if (m === 'POST' && idSeg === undefined) {
         const p = parse(appSchema, body);
@@ -256,5 +253,5 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
     default:
       return NOT_FOUND;
   }
-  return { status: 405, json: { error: 'method_not_allowed' } };
+  return METHOD_NOT_ALLOWED;
 }
