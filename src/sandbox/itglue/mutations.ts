@@ -45,10 +45,8 @@ const organizationSchemas = recordSchemas({
   psaId: nullableString.optional(),
   psaIntegration: nullableString.optional(),
 });
-export const organizationInputSchema = organizationSchemas.input;
-export const organizationPatchSchema = organizationSchemas.patch;
-export type OrganizationInput = z.input<typeof organizationInputSchema>;
-export type OrganizationPatch = z.input<typeof organizationPatchSchema>;
+export type OrganizationInput = z.input<typeof organizationSchemas.input>;
+export type OrganizationPatch = z.input<typeof organizationSchemas.patch>;
 
 const configurationSchemas = recordSchemas({
   organizationId: idLike,
@@ -71,10 +69,8 @@ const configurationSchemas = recordSchemas({
   purchasedAt: dateOnly.optional(),
   archived: z.boolean().optional(),
 });
-export const configurationInputSchema = configurationSchemas.input;
-export const configurationPatchSchema = configurationSchemas.patch;
-export type ConfigurationInput = z.input<typeof configurationInputSchema>;
-export type ConfigurationPatch = z.input<typeof configurationPatchSchema>;
+export type ConfigurationInput = z.input<typeof configurationSchemas.input>;
+export type ConfigurationPatch = z.input<typeof configurationSchemas.patch>;
 
 const domainSchemas = recordSchemas({
   organizationId: idLike,
@@ -83,10 +79,8 @@ const domainSchemas = recordSchemas({
   expiresOn: timestamp.nullable().optional(),
   notes: nullableString.optional(),
 });
-export const domainInputSchema = domainSchemas.input;
-export const domainPatchSchema = domainSchemas.patch;
-export type DomainInput = z.input<typeof domainInputSchema>;
-export type DomainPatch = z.input<typeof domainPatchSchema>;
+export type DomainInput = z.input<typeof domainSchemas.input>;
+export type DomainPatch = z.input<typeof domainSchemas.patch>;
 
 export const namedInputSchema = z.object({ id: idLike.optional(), name: z.string().min(1), synced: z.boolean().optional() });
 export type NamedInput = z.input<typeof namedInputSchema>;
@@ -192,12 +186,41 @@ function applyPatch<R extends { updatedAt: string }, P extends { updatedAt?: str
   return rec;
 }
 
-function assertFreeId(list: Array<{ id: number }>, id: number | undefined, what: string): void {
+/** A new configuration's or domain's input: its organization must exist and its id, when given, be free. */
+function parseOwnedInput<T extends { id?: number | undefined; organizationId: number }>(
+  store: ItgStore,
+  list: ReadonlyArray<{ id: number }>,
+  schema: z.ZodType<T>,
+  input: unknown,
+  what: string,
+): T {
+  const i = parse(schema, input);
+  requireOrg(store, i.organizationId);
+  assertFreeId(list, i.id, what);
+  return i;
+}
+
+/** A configuration or domain and a parsed patch for it: the record must exist, and a new organization too. */
+function parseOwnedPatch<R extends { id: number }, P extends { organizationId?: number | undefined }>(
+  store: ItgStore,
+  list: readonly R[],
+  id: number,
+  schema: z.ZodType<P>,
+  patch: unknown,
+  what: string,
+): { rec: R; p: P } {
+  const rec = findOr404(list, id, what);
+  const p = parse(schema, patch);
+  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  return { rec, p };
+}
+
+function assertFreeId(list: ReadonlyArray<{ id: number }>, id: number | undefined, what: string): void {
   if (id !== undefined && list.some((x) => x.id === id)) throw new MutationError(409, `${what} ${id} already exists`);
 }
 
 export function createOrganization(store: ItgStore, input: OrganizationInput, now: () => number): ItgOrganizationRecord {
-  const i = parse(organizationInputSchema, input);
+  const i = parse(organizationSchemas.input, input);
   assertFreeId(store.organizations, i.id, 'organization');
   const status = resolveNamed(store.statuses, i.statusId, i.statusName, 'organization status') ?? store.statuses.find((s) => s.name === 'Active') ?? null;
   const type = resolveNamed(store.types, i.typeId, i.typeName, 'organization type') ?? store.types.find((t) => t.name === 'Customer') ?? null;
@@ -227,7 +250,7 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
 
 export function updateOrganization(store: ItgStore, id: number, patch: OrganizationPatch, now: () => number): ItgOrganizationRecord {
   const org = findOr404(store.organizations, id, 'organization');
-  const p = parse(organizationPatchSchema, patch);
+  const p = parse(organizationSchemas.patch, patch);
   const status = resolveNamed(store.statuses, p.statusId, p.statusName, 'organization status');
   const type = resolveNamed(store.types, p.typeId, p.typeName, 'organization type');
   if (status !== undefined) {
@@ -262,9 +285,7 @@ const KNOWN_TYPES: Record<string, { id: number; kind: string }> = {
 };
 
 export function createConfiguration(store: ItgStore, input: ConfigurationInput, now: () => number): ItgConfigurationRecord {
-  const i = parse(configurationInputSchema, input);
-  requireOrg(store, i.organizationId);
-  assertFreeId(store.configurations, i.id, 'configuration');
+  const i = parseOwnedInput(store, store.configurations, configurationSchemas.input, input, 'configuration');
   const typeName = i.typeName ?? 'Managed Workstation';
   const known = KNOWN_TYPES[typeName];
   const status = CONFIG_STATUSES.find((s) => s.name === (i.statusName ?? (i.archived ? 'Decommissioned' : 'Active'))) ?? CONFIG_STATUSES[0];
@@ -307,9 +328,7 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
 }
 
 export function updateConfiguration(store: ItgStore, id: number, patch: ConfigurationPatch, now: () => number): ItgConfigurationRecord {
-  const rec = findOr404(store.configurations, id, 'configuration');
-  const p = parse(configurationPatchSchema, patch);
-  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  const { rec, p } = parseOwnedPatch(store, store.configurations, id, configurationSchemas.patch, patch, 'configuration');
   if (p.typeName !== undefined) {
     const known = KNOWN_TYPES[p.typeName];
     rec.typeName = p.typeName;
@@ -330,9 +349,7 @@ export function deleteConfiguration(store: ItgStore, id: number): boolean {
 }
 
 export function createDomain(store: ItgStore, input: DomainInput, now: () => number): ItgDomainRecord {
-  const i = parse(domainInputSchema, input);
-  requireOrg(store, i.organizationId);
-  assertFreeId(store.domains, i.id, 'domain');
+  const i = parseOwnedInput(store, store.domains, domainSchemas.input, input, 'domain');
   const rec: ItgDomainRecord = {
     id: i.id ?? store.nextIds.domain++,
     organizationId: i.organizationId,
@@ -347,9 +364,7 @@ export function createDomain(store: ItgStore, input: DomainInput, now: () => num
 }
 
 export function updateDomain(store: ItgStore, id: number, patch: DomainPatch, now: () => number): ItgDomainRecord {
-  const rec = findOr404(store.domains, id, 'domain');
-  const p = parse(domainPatchSchema, patch);
-  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  const { rec, p } = parseOwnedPatch(store, store.domains, id, domainSchemas.patch, patch, 'domain');
   return applyPatch(rec, p, ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'], now);
 }
 
