@@ -8,6 +8,7 @@ import { startServer, ROOT, type Running } from '../../src/runtime.js';
 import type { ItGlueSandbox, StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
 import type { HaloSandbox, HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
 import { startSandboxes as startDemoSandboxes, type SandboxHints } from '../../src/sandbox/demo.js';
+import { ADMIN } from '../helpers/app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -61,8 +62,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 // Helpers for the flow tests and the UI benchmark: sandboxes on random ports, the API through
 // fetch with a bearer token, a signed-in browser context, and expect-like polling.
 
-
-export const E2E_ADMIN = { email: 'admin@msp.example', password: 'correct horse battery', name: 'Ada Admin' };
 export const E2E_ITGLUE_KEY = 'ITG.e2e.sandbox-key';
 
 export interface Sandboxes {
@@ -113,7 +112,7 @@ export function apiClient(baseUrl: string, token: string) {
 export type ApiCall = ReturnType<typeof apiClient>;
 
 /** First-run setup through the API; returns the admin's API token. */
-export async function setupAdminViaApi(stack: Stack, admin = E2E_ADMIN): Promise<string> {
+export async function setupAdminViaApi(stack: Stack, admin = ADMIN): Promise<string> {
   const res = await fetch(`${stack.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 201 || body.token === undefined) throw new Error(`setup failed: ${res.status} ${JSON.stringify(body)}`);
@@ -121,7 +120,7 @@ export async function setupAdminViaApi(stack: Stack, admin = E2E_ADMIN): Promise
 }
 
 /** Sign a browser context in (the session and CSRF cookies land in the context's cookie jar). */
-export async function signIn(context: BrowserContext, stack: Stack, admin = E2E_ADMIN): Promise<void> {
+export async function signIn(context: BrowserContext, stack: Stack, admin = ADMIN): Promise<void> {
   const res = await context.request.post(`${stack.url}/api/session`, { data: { email: admin.email, password: admin.password } });
   if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
 }
@@ -235,7 +234,7 @@ export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
 }
 
 /** First-run setup in the page: the administrator form filled in and submitted. */
-export async function setupAdminInPage(page: Page, stack: Stack, admin = E2E_ADMIN): Promise<void> {
+export async function setupAdminInPage(page: Page, stack: Stack, admin = ADMIN): Promise<void> {
   await page.goto(stack.url);
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Name').fill(admin.name);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { E2E_ADMIN, browserSkipReason, browserSuite, screenshot, setupAdminInPage } from './harness.js';
+import { ADMIN } from '../helpers/app.js';
+import { browserSkipReason, browserSuite, screenshot, setupAdminInPage } from './harness.js';
 
 const skip = browserSkipReason();
 const suite = browserSuite();
@@ -15,17 +16,17 @@ test('first-run setup → shell → logout → login', { skip }, async () => {
   for (const name of ['Integrations', 'Companies', 'Opportunities', 'Users']) {
     await nav.getByRole('link', { name }).waitFor();
   }
-  await page.getByText(E2E_ADMIN.name).first().waitFor();
+  await page.getByText(ADMIN.name).first().waitFor();
   const file = await screenshot(page, 'shell');
   assert.ok(fs.statSync(file).size > 10_000);
 
   await page.getByRole('button', { name: /log out/i }).click();
   await page.getByRole('button', { name: /sign in/i }).waitFor();
-  await page.getByLabel('Email').fill(E2E_ADMIN.email);
+  await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill('wrong password');
   await page.getByRole('button', { name: /sign in/i }).click();
   await page.getByText(/wrong email or password/i).waitFor();
-  await page.getByLabel('Password').fill(E2E_ADMIN.password);
+  await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: /sign in/i }).click();
   await nav.getByRole('link', { name: 'Companies' }).waitFor();
   await page.close();
