@@ -1,5 +1,7 @@
 /**
- * Halo connector acceptance set against the Halo sandbox (src/sandbox/halo).
+ * The Halo connector against the Halo sandbox (src/sandbox/halo): what is particular to Halo (tenants,
+ * scopes, ticket windows, token expiry, faults, behaviour variants, opportunity tickets). The cases every
+ * connector passes run in acceptance-halo.test.ts.
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';

@@ -4,12 +4,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createFaultQueue } from '../shared/faults.js';
+import { delay as sleep, readBody } from '../shared/http.js';
+import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
+import { createRollingWindow } from '../shared/rolling-window.js';
 import { createApiHandler, type ApiResult } from './api.js';
 import { AuthServer } from './auth.js';
 import { handleControl } from './control-http.js';
-import { createFaultQueue } from '../shared/faults.js';
-import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
-import { createRollingWindow } from '../shared/rolling-window.js';
 import { HALO_FAULT_TYPES, matchHaloPath, rateLimitMessage } from './faults.js';
 import { toHaloJson } from './format.js';
 import { HaloStore } from './store.js';
@@ -54,28 +55,6 @@ const HTML_PAGE = `<!DOCTYPE html>
 <body><div id="app"><h1>Halo Service Desk</h1><p>Please sign in to continue.</p>
 <form method="post" action="/auth/Account/Login"><input name="username" placeholder="Username"><input name="password" type="password" placeholder="Password"><button>Log In</button></form>
 </div></body></html>`;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<HaloSandbox> {
   const now = opts.now ?? Date.now;
@@ -268,7 +247,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     const socket = req.socket;
 
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY);
       const r = handleControl(control, method, path, url.searchParams, body);
       send(res, r.status, JSON.stringify(r.json), 'application/json; charset=utf-8');
       return;
@@ -286,7 +265,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     };
     res.on('close', finish);
 
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY);
 
     if (kind === 'other') {
       if (method === 'GET' || method === 'HEAD') send(res, 200, HTML_PAGE, 'text/html; charset=utf-8');
