@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createFaultQueue } from '../shared/faults.js';
-import { delay as sleep, readBody } from '../shared/http.js';
+import { delay as sleep, listen, readBody } from '../shared/http.js';
 import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
 import { createApiHandler, type ApiResult } from './api.js';
@@ -341,18 +341,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     if (closing) s.destroy();
   });
 
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const base = `http://${urlHost}:${port}`;
+  const { url: base } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
     url: base,

@@ -3,12 +3,11 @@
  * describes it, plus a control interface under /_sandbox/* (no API key needed there).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { createFaultQueue, type Fault as SharedFault, type FaultSpec as SharedFaultSpec, type FaultType } from '../shared/faults.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
 import {
-  delay, emptyReply, htmlReply, jsonReply, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
+  delay, emptyReply, htmlReply, jsonReply, listen, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
 } from '../shared/http.js';
 import { createRequestLog, type RequestLogEntry, type RequestStats } from '../shared/request-log.js';
 import {
@@ -679,20 +678,11 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   });
   server.keepAliveTimeout = 5000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
+  const { port, url } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
     url,
-    port: addr.port,
+    port,
     control,
     get data() {
       return store;
