@@ -13,36 +13,22 @@ import {
   type AutomapStats,
   type MatchCompany,
 } from '../src/matching/index.js';
+import { createRng } from '../src/sandbox/seed/businesses.js';
+import { numberArg } from './lib/args.js';
 
 // ------------------------------------------------------------------------------------------------
 // options
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  return Number.isFinite(v) && v > 0 ? v : def;
-}
-const SIZE = arg('size', 10_000);
-const RUNS = arg('runs', 7);
-const SAMPLE = arg('sample', 200);
-const SEED = arg('seed', 42);
+const SIZE = numberArg('size', 10_000);
+const RUNS = numberArg('runs', 7);
+const SAMPLE = numberArg('sample', 200);
+const SEED = numberArg('seed', 42);
 const TARGET_MS = 300;
 
 // ------------------------------------------------------------------------------------------------
-// deterministic PRNG (mulberry32)
+// deterministic PRNG (the seed generator's mulberry32)
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(SEED);
+const rnd = createRng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 const chance = (p: number): boolean => rnd() < p;
 

@@ -32,22 +32,14 @@ import { fileURLToPath } from 'node:url';
 import type { HaloSandboxStats } from '../src/sandbox/halo/types.js';
 import { createInProcessQueue } from '../src/sync/job-queue.js';
 import { createSyncService, type PlanContext, type RunPlan, type StreamStep, type SyncService } from '../src/sync/runner.js';
+import { numberArg, stringArg } from './lib/args.js';
 import { createBenchApp, type BenchApp } from './lib/app.js';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.js';
 
 // ------------------------------------------------------------------------------------------------
 // options
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  return Number.isFinite(v) && v >= 0 ? v : def;
-}
-function strArg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
+const arg = (name: string, def: number): number => numberArg(name, def, { allowZero: true });
 const TICKETS = arg('tickets', 100_000);
 const CLIENTS = arg('clients', 10_000);
 const LIMIT = arg('limit', 300);
@@ -55,8 +47,8 @@ const WINDOW_MS = arg('window-ms', 5000);
 const LATENCY_A = arg('latency-a', 20);
 const LATENCY_B = arg('latency-b', 20);
 const ROUNDS = Math.max(1, Math.floor(arg('rounds', 2)));
-const ONLY = strArg('only');
-const WORKER = strArg('worker');
+const ONLY = stringArg('only');
+const WORKER = stringArg('worker');
 /** Time the writers and the waits for pages (wraps the plan; off by default so (b) runs the plain service). */
 const TRACE = process.argv.includes('--trace');
 const JSON_OUT = process.argv.includes('--json');

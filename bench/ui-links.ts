@@ -20,16 +20,11 @@ import {
   CHROMIUM, apiClient, configureHaloViaApi, configureItGlueViaApi, launchBrowser, setupAdminViaApi, signIn, startSandboxes, startStack,
 } from '../test/browser/harness.js';
 import { ROOT, WEB_ROOT } from '../src/runtime.js';
+import { numberArg } from './lib/args.js';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  return Number.isFinite(v) && v > 0 ? v : def;
-}
-const RUNS = arg('runs', 5);
-const ORG_COUNT = arg('orgs', 6600); // ≈ 77 % of IT Glue organizations are active: 6,600 → ~5,080 companies
-const CLIENT_COUNT = arg('clients', 5000);
+const RUNS = numberArg('runs', 5);
+const ORG_COUNT = numberArg('orgs', 6600); // ≈ 77 % of IT Glue organizations are active: 6,600 → ~5,080 companies
+const CLIENT_COUNT = numberArg('clients', 5000);
 const MIN_COMPANIES = 5000;
 const TARGET_READY_MS = 2000;
 const TARGET_AUTOMAP_MS = 1000;

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { startHaloSandbox, HALO_SANDBOX_DEFAULTS } from '../../src/sandbox/halo/index.js';
-import type { HaloSandbox } from '../../src/sandbox/halo/types.js';
-import { bearer, createTestApp, setupAdmin, type TestApp } from '../helpers/app.js';
+import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+import { apiAs, createTestApp, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
+import { haloSettingsFor, itglueSettingsFor } from '../helpers/sandboxes.js';
 
 interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: string | null }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: string; reasons: string[] }
@@ -11,7 +11,7 @@ interface Automap { proposals: Proposal[]; counts: { proposed: number; alreadyLi
 
 describe('Link Companies API, Automap and tickets per company', () => {
   let t: TestApp;
-  let token: string;
+  let api: ApiCall;
   let itglue: ItGlueSandbox;
   let halo: HaloSandbox;
 
@@ -19,15 +19,10 @@ describe('Link Companies API, Automap and tickets per company', () => {
     itglue = await startItGlueSandbox({ port: 0, apiKey: 'k' });
     halo = await startHaloSandbox({ port: 0, rateLimit: null });
     t = await createTestApp({ env: { TICKET_HISTORY_MONTHS: '240' } });
-    token = await setupAdmin(t);
-    const a = await api('PUT', '/api/integrations/itglue', { baseUrl: itglue.url, apiKey: 'k', rateLimitPer5Min: 100000 });
-    await t.services.sync.waitFor((a.json() as { syncRun: { id: string } }).syncRun.id);
-    const h = await api('PUT', '/api/integrations/halo', {
-      resourceServerUrl: halo.resourceUrl, authorizationServerUrl: halo.authUrl, tenant: '', clientId: HALO_SANDBOX_DEFAULTS.clientId,
-      clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret, pullTickets: true, opportunityExport: false, rateLimitPer5Min: 100000,
-    });
-    const run = await t.services.sync.waitFor((h.json() as { syncRun: { id: string } }).syncRun.id);
-    assert.equal(run?.status, 'succeeded');
+    api = apiAs(t, await setupAdmin(t));
+    await runStartedBy(t, await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue, 'k')));
+    const run = await runStartedBy(t, await api('PUT', '/api/integrations/halo', haloSettingsFor(halo, { opportunityExport: false })));
+    assert.equal(run.status, 'succeeded');
   });
   after(async () => {
     await t.close();
@@ -35,9 +30,6 @@ describe('Link Companies API, Automap and tickets per company', () => {
     await halo.close();
   });
 
-  function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-    return t.inject({ method, url, headers: bearer(token), payload: payload as never });
-  }
   const links = async () => (await api('GET', '/api/integrations/halo/links')).json() as { rows: Row[]; counts: { linked: number; unlinked: number } };
   const automap = async () => (await api('POST', '/api/integrations/halo/links/automap', {})).json() as Automap;
 

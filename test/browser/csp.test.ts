@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkipReason, E2E_ADMIN, launchBrowser, screenshot, startStack, type Stack } from './harness.js';
+import { browserSkipReason, launchBrowser, screenshot, startStack, type Stack } from './harness.js';
+import { ADMIN as E2E_ADMIN } from '../helpers/app.js';
 
 /**
  * The built UI and /docs run under the Content-Security-Policy the server sends: every page renders

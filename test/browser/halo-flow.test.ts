@@ -1,44 +1,17 @@
 // HaloPSA, end to end in the browser: PSA Integrations → a wrong Client Secret is explained →
 // "Fill in sandbox values" → Test Settings → Save Settings → per-stream progress → the completion
 // notification (toast, bell count, notification text).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient, browserSkipReason, configureItGlueViaApi, launchBrowser, poll, screenshot, setupAdminViaApi, signIn, startSandboxes,
-  startStack, type ApiCall, type Sandboxes, type Stack,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { browserSkipReason, browserSuite, poll, screenshot } from './harness.js';
 
 const skip = browserSkipReason();
-let sb: Sandboxes;
-let stack: Stack;
-let browser: Browser;
-let api: ApiCall;
-let context: BrowserContext;
-let page: Page;
-const pageErrors: string[] = [];
-
-before(async () => {
-  if (skip !== false) return;
-  sb = await startSandboxes({ halo: { ticketCount: 1500 } });
-  stack = await startStack({ demoHints: sb.hints });
-  // IT Glue first, through the API (the primary integration; its UI flow is itglue-flow.test.ts).
-  api = apiClient(stack.url, await setupAdminViaApi(stack));
-  await configureItGlueViaApi(stack, api, sb);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await signIn(context, stack);
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-});
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await stack?.close();
-  await sb?.close();
-});
+// IT Glue first, through the API (the primary integration; its UI flow is itglue-flow.test.ts).
+const suite = browserSuite({ sandboxes: { halo: { ticketCount: 1500 } }, configure: ['itglue'], signedIn: true });
 
 async function openPsaTab(): Promise<ReturnType<Page['getByRole']>> {
+  const { page, stack } = suite;
   await page.goto(`${stack.url}/integrations`);
   await page.getByRole('tab', { name: 'PSA Integrations' }).click();
   await page.waitForURL(/\/integrations\/halo$/);
@@ -48,6 +21,7 @@ async function openPsaTab(): Promise<ReturnType<Page['getByRole']>> {
 }
 
 test('Halo: a wrong Client Secret shows the invalid-credentials message and a hint', { skip, timeout: 30_000 }, async () => {
+  const { api, page, sb } = suite;
   const card = await openPsaTab();
   await card.getByText('Sandbox running: use these values').waitFor();
   await card.getByRole('button', { name: 'Fill in sandbox values' }).click();
@@ -71,6 +45,7 @@ test('Halo: a wrong Client Secret shows the invalid-credentials message and a hi
 });
 
 test('Halo: fill sandbox values, test, save; per-stream progress; completion notification', { skip, timeout: 45_000 }, async () => {
+  const { api, page, pageErrors, sb } = suite;
   const card = await openPsaTab();
   await card.getByRole('button', { name: 'Fill in sandbox values' }).click();
   assert.equal(await card.getByLabel('Client Secret').inputValue(), sb.hints.halo.clientSecret);
@@ -142,6 +117,6 @@ test('Halo: fill sandbox values, test, save; per-stream progress; completion not
 });
 
 async function unreadCount(): Promise<number> {
-  const res = await api<{ notifications: { read: boolean }[] }>('GET', '/api/notifications');
+  const res = await suite.api<{ notifications: { read: boolean }[] }>('GET', '/api/notifications');
   return res.body.notifications.filter((n) => !n.read).length;
 }

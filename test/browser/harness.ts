@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { startServer, ROOT, type Running } from '../../src/runtime.js';
@@ -8,6 +9,7 @@ import type { ItGlueSandbox, StartItGlueSandboxOptions } from '../../src/sandbox
 import type { HaloSandbox, HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
 import { startSandboxes as startDemoSandboxes } from '../../src/sandbox/demo.js';
 import type { DemoHints } from '../../src/shared/wire.js';
+import { ADMIN } from '../helpers/app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -61,8 +63,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 // Helpers for the flow tests and the UI benchmark: sandboxes on random ports, the API through
 // fetch with a bearer token, a signed-in browser context, and expect-like polling.
 
-
-export const E2E_ADMIN = { email: 'admin@msp.example', password: 'correct horse battery', name: 'Ada Admin' };
 export const E2E_ITGLUE_KEY = 'ITG.e2e.sandbox-key';
 
 export interface Sandboxes {
@@ -114,7 +114,7 @@ export function apiClient(baseUrl: string, token: string) {
 export type ApiCall = ReturnType<typeof apiClient>;
 
 /** First-run setup through the API; returns the admin's API token. */
-export async function setupAdminViaApi(stack: Stack, admin = E2E_ADMIN): Promise<string> {
+export async function setupAdminViaApi(stack: Stack, admin = ADMIN): Promise<string> {
   const res = await fetch(`${stack.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 201 || body.token === undefined) throw new Error(`setup failed: ${res.status} ${JSON.stringify(body)}`);
@@ -122,7 +122,7 @@ export async function setupAdminViaApi(stack: Stack, admin = E2E_ADMIN): Promise
 }
 
 /** Sign a browser context in (the session and CSRF cookies land in the context's cookie jar). */
-export async function signIn(context: BrowserContext, stack: Stack, admin = E2E_ADMIN): Promise<void> {
+export async function signIn(context: BrowserContext, stack: Stack, admin = ADMIN): Promise<void> {
   const res = await context.request.post(`${stack.url}/api/session`, { data: { email: admin.email, password: admin.password } });
   if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
 }
@@ -173,6 +173,76 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | fa
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last !== undefined ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
+}
+
+/** What a browser test file runs against; the fields are set once its `before` hook has run. */
+export interface BrowserSuite {
+  /** with `sandboxes` */
+  sb: Sandboxes;
+  stack: Stack;
+  browser: Browser;
+  /** the admin's API client, with `admin` (or `configure`, `signedIn`) */
+  api: ApiCall;
+  /** a signed-in context and page, with `signedIn` */
+  context: BrowserContext;
+  page: Page;
+  /** uncaught errors of `page` */
+  pageErrors: string[];
+}
+
+export interface BrowserSuiteOptions {
+  /** start both sandboxes (with these options); the server then offers their values as demo hints */
+  sandboxes?: Parameters<typeof startSandboxes>[0];
+  env?: Record<string, string>;
+  /** run first-run setup through the API (otherwise the test does it in the page) */
+  admin?: boolean;
+  /** configure these integrations through the API and wait for their initial syncs (implies `admin`) */
+  configure?: readonly ('itglue' | 'halo')[];
+  /** a context signed in as the admin, and a page in it (implies `admin`) */
+  signedIn?: boolean;
+}
+
+/**
+ * Registers the file's `before` / `after` hooks: sandboxes, the server, the admin, integrations, the
+ * browser and a signed-in page as asked, all closed afterwards. Nothing starts when the browser tests
+ * are skipped.
+ */
+export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
+  const suite = { pageErrors: [] as string[] } as BrowserSuite;
+  const withAdmin = opts.admin === true || opts.signedIn === true || (opts.configure ?? []).length > 0;
+  before(async () => {
+    if (browserSkipReason() !== false) return;
+    if (opts.sandboxes !== undefined) suite.sb = await startSandboxes(opts.sandboxes);
+    suite.stack = await startStack({ demoHints: suite.sb?.hints ?? null, ...(opts.env === undefined ? {} : { env: opts.env }) });
+    if (withAdmin) suite.api = apiClient(suite.stack.url, await setupAdminViaApi(suite.stack));
+    for (const kind of opts.configure ?? []) {
+      await (kind === 'itglue' ? configureItGlueViaApi : configureHaloViaApi)(suite.stack, suite.api, suite.sb);
+    }
+    suite.browser = await launchBrowser();
+    if (opts.signedIn === true) {
+      suite.context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await signIn(suite.context, suite.stack);
+      suite.page = await suite.context.newPage();
+      suite.page.on('pageerror', (e) => suite.pageErrors.push(String(e)));
+    }
+  });
+  after(async () => {
+    await suite.context?.close();
+    await suite.browser?.close();
+    await suite.stack?.close();
+    await suite.sb?.close();
+  });
+  return suite;
+}
+
+/** First-run setup in the page: the administrator form filled in and submitted. */
+export async function setupAdminInPage(page: Page, stack: Stack, admin = ADMIN): Promise<void> {
+  await page.goto(stack.url);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Name').fill(admin.name);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByLabel('Confirm password').fill(admin.password);
+  await page.getByRole('button', { name: /create/i }).click();
 }
 
 /** "1,234" → 1234 */

@@ -1,49 +1,25 @@
 // IT Glue, end to end in the browser: first-run setup → Integrations → test and save the IT Glue
 // settings → the initial sync's progress → Companies lists the active organizations → a company's
 // configurations.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
 import {
-  E2E_ADMIN, apiClient, browserSkipReason, dismissToasts, launchBrowser, parseCount, poll, screenshot, startSandboxes, startStack,
-  type Sandboxes, type Stack,
+  apiClient, browserSkipReason, browserSuite, dismissToasts, parseCount, poll, screenshot, setupAdminInPage,
 } from './harness.js';
 
 const skip = browserSkipReason();
-let sb: Sandboxes;
-let stack: Stack;
-let browser: Browser;
-
-before(async () => {
-  if (skip !== false) return;
-  // A little latency per IT Glue response so the running sync can be seen (a handful of requests in all).
-  sb = await startSandboxes({ itglue: { latencyMs: 250 } });
-  stack = await startStack({ demoHints: sb.hints });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-  await sb?.close();
-});
-
-async function setupAdmin(page: Page): Promise<void> {
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill(E2E_ADMIN.email);
-  await page.getByLabel('Name').fill(E2E_ADMIN.name);
-  await page.getByLabel('Password', { exact: true }).fill(E2E_ADMIN.password);
-  await page.getByLabel('Confirm password').fill(E2E_ADMIN.password);
-  await page.getByRole('button', { name: 'Create administrator account' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: 'Integrations' }).waitFor();
-}
+// A little latency per IT Glue response so the running sync can be seen (a handful of requests in all).
+const suite = browserSuite({ sandboxes: { itglue: { latencyMs: 250 } } });
 
 test('IT Glue: test and save settings, watch the initial sync, then browse companies and a company’s configurations', { skip, timeout: 60_000 }, async () => {
+  const { browser, sb, stack } = suite;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
-    await setupAdmin(page);
+    await setupAdminInPage(page, stack);
+    await page.getByRole('navigation').getByRole('link', { name: 'Integrations' }).waitFor();
 
     // --- Integrations → Primary integration: the IT Glue card ------------------------------------
     await page.getByRole('navigation').getByRole('link', { name: 'Integrations' }).click();

@@ -1,13 +1,9 @@
 // Link Companies in the browser: Automap proposals (green rows, counter) → change one row to another
 // PSA company → Save changes → after a reload the saved links are shown (and the API agrees) → that
 // company's PSA tickets tab lists the linked Halo company's tickets.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiClient, browserSkipReason, configureHaloViaApi, configureItGlueViaApi, launchBrowser, parseCount, poll, screenshot,
-  setupAdminViaApi, signIn, startSandboxes, startStack, type ApiCall, type Sandboxes, type Stack,
-} from './harness.js';
+import { browserSkipReason, browserSuite, parseCount, poll, screenshot } from './harness.js';
 
 interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: 'manual' | 'automap' | null }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: 'exact' | 'near-exact'; reasons: string[] }
@@ -16,37 +12,19 @@ interface CssWindow { getComputedStyle(el: unknown): { backgroundColor: string }
 interface Ticket { id: string; psaId: string; summary: string; status: string; closed: boolean }
 
 const skip = browserSkipReason();
-let sb: Sandboxes;
-let stack: Stack;
-let browser: Browser;
-let api: ApiCall;
-let context: BrowserContext;
-let page: Page;
-
-before(async () => {
-  if (skip !== false) return;
-  sb = await startSandboxes({ halo: { ticketCount: 1500 } });
-  stack = await startStack({ demoHints: sb.hints, env: { TICKET_HISTORY_MONTHS: '240' } });
-  api = apiClient(stack.url, await setupAdminViaApi(stack));
-  await configureItGlueViaApi(stack, api, sb);
-  await configureHaloViaApi(stack, api, sb);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await signIn(context, stack);
-  page = await context.newPage();
-});
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await stack?.close();
-  await sb?.close();
+const suite = browserSuite({
+  sandboxes: { halo: { ticketCount: 1500 } },
+  env: { TICKET_HISTORY_MONTHS: '240' },
+  configure: ['itglue', 'halo'],
+  signedIn: true,
 });
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 /** A SegmentedControl option: its radio input is visually hidden, the label is what a user clicks. */
-const segment = (name: string) => page.locator('label.mantine-SegmentedControl-label', { hasText: new RegExp(`^${name}$`) });
+const segment = (name: string) => suite.page.locator('label.mantine-SegmentedControl-label', { hasText: new RegExp(`^${name}$`) });
 
 test('Link Companies: Automap, change a row, save, reload, then the company’s PSA tickets', { skip, timeout: 60_000 }, async () => {
+  const { api, page, sb, stack } = suite;
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
 

@@ -2,13 +2,13 @@
  * Halo connector against tiny local fake servers (one per test, port 0, always closed).
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after, describe, it } from 'node:test';
-import type { PsaTicket, Stream, StreamResult } from '../../src/connectors/contract.js';
 import type { HttpEvent } from '../../src/connectors/http/client.js';
 import { createHaloConnector, effectiveRateLimit, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
 import { resolveTokenEndpoint } from '../../src/connectors/halo/auth.js';
+import { freePort, startServer } from '../helpers/http.js';
+import { drain } from '../helpers/streams.js';
 
 // ------------------------------------------------------------------------------------------------
 // fake server
@@ -43,60 +43,27 @@ after(async () => {
 
 async function startFake(handler: Handler): Promise<Fake> {
   const requests: FakeRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const u = new URL(req.url ?? '/', 'http://x');
-      const fr: FakeRequest = {
-        method: req.method ?? 'GET',
-        path: u.pathname,
-        query: u.searchParams,
-        url: req.url ?? '/',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(fr);
-      void Promise.resolve(handler(fr)).then(async (r) => {
-        if (r.delayMs !== undefined) await new Promise((ok) => setTimeout(ok, r.delayMs));
-        const headers: Record<string, string> = { ...r.headers };
-        let payload = '';
-        if (r.json !== undefined) {
-          payload = JSON.stringify(r.json);
-          headers['content-type'] ??= 'application/json; charset=utf-8';
-        } else if (r.text !== undefined) {
-          payload = r.text;
-          headers['content-type'] ??= 'text/plain';
-        }
-        res.writeHead(r.status ?? 200, headers);
-        res.end(payload);
-      });
-    });
+  const srv = await startServer(async (req, res, body) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const fr: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, url: req.url ?? '/', headers: req.headers, body };
+    requests.push(fr);
+    const r = await handler(fr);
+    if (r.delayMs !== undefined) await new Promise((ok) => setTimeout(ok, r.delayMs));
+    const headers: Record<string, string> = { ...r.headers };
+    let payload = '';
+    if (r.json !== undefined) {
+      payload = JSON.stringify(r.json);
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+    } else if (r.text !== undefined) {
+      payload = r.text;
+      headers['content-type'] ??= 'text/plain';
+    }
+    res.writeHead(r.status ?? 200, headers);
+    res.end(payload);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  let closed = false;
-  const fake: Fake = {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((ok) => {
-        if (closed) return ok();
-        closed = true;
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+  const fake: Fake = { url: srv.url, requests, close: srv.close };
   servers.push(fake);
   return fake;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -202,16 +169,11 @@ function connector(fake: Fake, extra: Partial<HaloConnectorOptions> = {}) {
   });
 }
 
-async function drain<T>(stream: Stream<T>, since: Date | null = null): Promise<{ records: T[]; result: StreamResult; totals: (number | null)[] }> {
-  const gen = stream.read({ since });
-  const records: T[] = [];
-  const totals: (number | null)[] = [];
-  for (;;) {
-    const n = await gen.next();
-    if (n.done === true) return { records, result: n.value, totals };
-    records.push(...n.value.records);
-    totals.push(n.value.total);
-  }
+/** A mini Halo on a fake server, and a connector to it. */
+async function miniConnector(o: MiniOptions = {}, extra: Partial<HaloConnectorOptions> = {}) {
+  const mini = miniHalo(o);
+  const fake = await startFake(mini.handler);
+  return { mini, fake, c: connector(fake, extra) };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -295,18 +257,14 @@ describe('halo token', () => {
   });
 
   it('fetches single-flight: concurrent callers share one token request', async () => {
-    const mini = miniHalo({ tokenDelayMs: 50 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { mini, c } = await miniConnector({ tokenDelayMs: 50 });
     const tokens = await Promise.all(Array.from({ length: 10 }, () => c.auth.getToken()));
     assert.equal(new Set(tokens).size, 1);
     assert.equal(mini.state.tokenCount, 1);
   });
 
   it('a 401 mid-run: one new token, one retry, the read completes', async () => {
-    const mini = miniHalo({ clients: 25, cap: 5, tokenUses: 3 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { concurrency: 1 });
+    const { mini, fake, c } = await miniConnector({ clients: 25, cap: 5, tokenUses: 3 }, { concurrency: 1 });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 25);
     assert.equal(result.partial, false);
@@ -317,9 +275,7 @@ describe('halo token', () => {
   });
 
   it('concurrent 401s with the same stale token cause one renewal', async () => {
-    const mini = miniHalo({ clients: 50, cap: 5, voidAfterCalls: 3, latencyMs: 10 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { concurrency: 4 });
+    const { mini, fake, c } = await miniConnector({ clients: 50, cap: 5, voidAfterCalls: 3, latencyMs: 10 }, { concurrency: 4 });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 50);
     assert.equal(result.partial, false);
@@ -329,9 +285,7 @@ describe('halo token', () => {
   });
 
   it('a 401 on the token endpoint is invalid_credentials with no secret in the error', async () => {
-    const mini = miniHalo();
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { clientSecret: 'wrong-secret-123' });
+    const { c } = await miniConnector({}, { clientSecret: 'wrong-secret-123' });
     await assert.rejects(c.auth.getToken(), (err: Error & { code?: string; detail?: string; hint?: string }) => {
       assert.equal(err.code, 'invalid_credentials');
       assert.match(err.hint ?? '', /Client Secret/);
@@ -346,9 +300,7 @@ describe('halo token', () => {
 
 describe('halo paginator', () => {
   it('always sends pageinate=true with page_size and page_no', async () => {
-    const mini = miniHalo({ clients: 7, tickets: 3 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { fake, c } = await miniConnector({ clients: 7, tickets: 3 });
     const s = c.streams({ ticketMonths: 6 });
     await drain(s.companies);
     await drain(s.sites!);
@@ -372,9 +324,7 @@ describe('halo paginator', () => {
   });
 
   it('stops at record_count: no request beyond the last page', async () => {
-    const mini = miniHalo({ clients: 250, cap: 100 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { pageSize: { default: 100, tickets: 100 } });
+    const { fake, c } = await miniConnector({ clients: 250, cap: 100 }, { pageSize: { default: 100, tickets: 100 } });
     const { records, result, totals } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 250);
     assert.deepEqual(result, { fetched: 250, expected: 250, partial: false });
@@ -384,18 +334,14 @@ describe('halo paginator', () => {
   });
 
   it('stops on an exact multiple without an extra empty page', async () => {
-    const mini = miniHalo({ clients: 200, cap: 100 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { pageSize: { default: 100, tickets: 100 } });
+    const { fake, c } = await miniConnector({ clients: 200, cap: 100 }, { pageSize: { default: 100, tickets: 100 } });
     const { records } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 200);
     assert.equal(fake.requests.filter((r) => r.path === '/api/Client').length, 2);
   });
 
   it('honours the page_size Halo echoes (clamped 1000 → 100)', async () => {
-    const mini = miniHalo({ clients: 350, cap: 100 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { fake, c } = await miniConnector({ clients: 350, cap: 100 });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 350);
     assert.equal(result.partial, false);
@@ -409,18 +355,14 @@ describe('halo paginator', () => {
   });
 
   it('infers a silent clamp when no page_size is echoed', async () => {
-    const mini = miniHalo({ clients: 120, cap: 50, echo: false });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { c } = await miniConnector({ clients: 120, cap: 50, echo: false });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 120);
     assert.equal(result.partial, false);
   });
 
   it('repeat guard: a page repeating the previous ids stops the read as partial', async () => {
-    const mini = miniHalo({ clients: 300, cap: 100, repeatFrom: 2 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { concurrency: 1 });
+    const { c } = await miniConnector({ clients: 300, cap: 100, repeatFrom: 2 }, { concurrency: 1 });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 100);
     assert.equal(result.partial, true);
@@ -429,9 +371,7 @@ describe('halo paginator', () => {
   });
 
   it('shortfall: fewer records than record_count → partial', async () => {
-    const mini = miniHalo({ clients: 150, cap: 100, announceExtra: 30 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { c } = await miniConnector({ clients: 150, cap: 100, announceExtra: 30 });
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 150);
     assert.deepEqual({ ...result, reason: undefined }, { fetched: 150, expected: 180, partial: true, reason: undefined });
@@ -452,9 +392,7 @@ describe('halo paginator', () => {
   });
 
   it('accepts a bare array (TicketType) and envelopes by key', async () => {
-    const mini = miniHalo();
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { c } = await miniConnector();
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).ticketTypes);
     assert.deepEqual(records, [
       { id: '36', name: 'General', isOpportunity: false, inactive: false },
@@ -479,33 +417,22 @@ describe('halo paginator', () => {
     });
     const c = connector(fake);
     const started = Date.now();
-    const gen = c.streams({ ticketMonths: 1 }).tickets.read({ since: new Date('2020-01-01T00:00:00Z') });
     let last = 0;
-    let n = 0;
-    let result: StreamResult | undefined;
-    for (;;) {
-      const next = await gen.next();
-      if (next.done === true) {
-        result = next.value;
-        break;
-      }
-      for (const t of next.value.records as PsaTicket[]) {
-        assert.equal(Number(t.id), last + 1);
+    const { records, result } = await drain(c.streams({ ticketMonths: 1 }).tickets, new Date('2020-01-01T00:00:00Z'), (page) => {
+      for (const t of page.records) {
+        assert.equal(Number(t.id), last + 1, 'delivered in order');
         last = Number(t.id);
-        n++;
       }
-    }
+    });
     const ms = Date.now() - started;
-    assert.equal(n, count);
-    assert.equal(result?.partial, false);
+    assert.equal(records.length, count);
+    assert.equal(result.partial, false);
     assert.equal(maxActive, 4, `requests in flight at once: ${maxActive}`);
     void ms;
   });
 
   it('a consumer stopping early cancels the prefetched pages cleanly', async () => {
-    const mini = miniHalo({ clients: 1000, cap: 10, latencyMs: 30 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { concurrency: 4 });
+    const { fake, c } = await miniConnector({ clients: 1000, cap: 10, latencyMs: 30 }, { concurrency: 4 });
     const gen = c.streams({ ticketMonths: 1 }).companies.read({ since: null });
     await gen.next();
     await gen.next();
@@ -516,9 +443,7 @@ describe('halo paginator', () => {
   });
 
   it('an aborted read rejects with code aborted', async () => {
-    const mini = miniHalo({ clients: 1000, cap: 10, latencyMs: 30 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { c } = await miniConnector({ clients: 1000, cap: 10, latencyMs: 30 });
     const ctrl = new AbortController();
     const gen = c.streams({ ticketMonths: 1 }).companies.read({ since: null, signal: ctrl.signal });
     await gen.next();
@@ -536,9 +461,7 @@ describe('halo paginator', () => {
     assert.equal(effectiveRateLimit(450, 5), 445);
     assert.equal(effectiveRateLimit(10, 5), 10);
     assert.equal(effectiveRateLimit(0, 5), 0);
-    const mini = miniHalo({ clients: 40, cap: 2 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { rateLimit: { limit: 10, windowMs: 300 }, concurrency: 4 });
+    const { c } = await miniConnector({ clients: 40, cap: 2 }, { rateLimit: { limit: 10, windowMs: 300 }, concurrency: 4 });
     assert.equal(c.limiter.limit, 10);
     const started = Date.now();
     const { records } = await drain(c.streams({ ticketMonths: 1 }).companies);
@@ -553,9 +476,7 @@ describe('halo paginator', () => {
 
 describe('halo tickets stream', () => {
   it('incremental: lastupdatefromdate=<since …Z>, no open_only', async () => {
-    const mini = miniHalo({ tickets: 3 });
-    const fake = await startFake(mini.handler);
-    const c = connector(fake);
+    const { fake, c } = await miniConnector({ tickets: 3 });
     const { records } = await drain(c.streams({ ticketMonths: 6 }).tickets, new Date('2024-05-01T10:00:00Z'));
     assert.equal(records.length, 3);
     const reqs = fake.requests.filter((r) => r.path === '/api/Tickets');
@@ -587,9 +508,7 @@ describe('halo tickets stream', () => {
 
 describe('halo actions', () => {
   it('createOpportunityTicket posts an array of one with the marker footer → 201 object', async () => {
-    const mini = miniHalo();
-    const fake = await startFake(mini.handler);
-    const c = connector(fake, { now: () => Date.parse('2024-07-01T09:12:44.120Z') });
+    const { mini, c } = await miniConnector({}, { now: () => Date.parse('2024-07-01T09:12:44.120Z') });
     const out = await c.createOpportunityTicket({
       companyId: '12',
       ticketTypeId: '41',
@@ -681,9 +600,8 @@ describe('halo check', () => {
   const opts = { pullTickets: true, opportunityExport: true };
 
   it('ok: Connection Successful with counts', async () => {
-    const mini = miniHalo({ clients: 3, tickets: 5 });
-    const fake = await startFake(mini.handler);
-    const r = await connector(fake).check(opts);
+    const { fake, c } = await miniConnector({ clients: 3, tickets: 5 });
+    const r = await c.check(opts);
     assert.equal(r.ok, true);
     if (!r.ok) return;
     assert.equal(r.message, 'Connection Successful');
@@ -698,9 +616,8 @@ describe('halo check', () => {
   });
 
   it('warns on empty lists (agent visibility)', async () => {
-    const mini = miniHalo({ clients: 0, tickets: 0 });
-    const fake = await startFake(mini.handler);
-    const r = await connector(fake).check({ pullTickets: true, opportunityExport: false });
+    const { c } = await miniConnector({ clients: 0, tickets: 0 });
+    const r = await c.check({ pullTickets: true, opportunityExport: false });
     assert.equal(r.ok, true);
     if (!r.ok) return;
     assert.equal(r.details.clients, 0);
@@ -734,9 +651,8 @@ describe('halo check', () => {
   });
 
   it('invalid_credentials on 401 invalid_client, with where to fix it', async () => {
-    const mini = miniHalo();
-    const fake = await startFake(mini.handler);
-    const r = await connector(fake, { clientSecret: 'nope-nope' }).check(opts);
+    const { c } = await miniConnector({}, { clientSecret: 'nope-nope' });
+    const r = await c.check(opts);
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.error.code, 'invalid_credentials');
@@ -774,9 +690,8 @@ describe('halo check', () => {
   });
 
   it('missing_permissions: lists Halo scope names, probes without creating anything', async () => {
-    const mini = miniHalo({ scope: 'read:customers', deny: { '/api/tickets': 403, '/api/opportunities': 403 } });
-    const fake = await startFake(mini.handler);
-    const r = await connector(fake).check(opts);
+    const { fake, c } = await miniConnector({ scope: 'read:customers', deny: { '/api/tickets': 403, '/api/opportunities': 403 } });
+    const r = await c.check(opts);
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.error.code, 'missing_permissions');
@@ -786,9 +701,8 @@ describe('halo check', () => {
   });
 
   it('missing_permissions: read:customers on a 401 with a scope that lacks it', async () => {
-    const mini = miniHalo({ scope: 'read:tickets', deny: { '/api/client': 401 } });
-    const fake = await startFake(mini.handler);
-    const r = await connector(fake).check({ pullTickets: true, opportunityExport: false });
+    const { c } = await miniConnector({ scope: 'read:tickets', deny: { '/api/client': 401 } });
+    const r = await c.check({ pullTickets: true, opportunityExport: false });
     assert.equal(!r.ok && r.error.code, 'missing_permissions');
     assert.deepEqual(!r.ok && r.error.missingPermissions, ['read:customers']);
   });

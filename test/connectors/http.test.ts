@@ -15,7 +15,7 @@ import {
   redactUrl,
   type HttpEvent,
 } from '../../src/connectors/http/index.js';
-import { freePort, recordingSleep, sendJson, startServer } from './http-helpers.js';
+import { freePort, recordingSleep, sendJson, startServer } from '../helpers/http.js';
 
 const SECRET = 'ITG.secretkey0123456789.abcdef';
 

@@ -123,3 +123,37 @@ export const bearer = (token: string): Record<string, string> => ({ authorizatio
 export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
   return res.json() as T;
 }
+
+/** A sync run as the API returns it (the fields the tests read). */
+export interface SyncRunJson {
+  id: string;
+  status: string;
+  mode: string;
+  progress: Record<string, { fetched: number; total: number | null; done: boolean }>;
+  retries: number;
+  rateLimited: number;
+  requestCount: number;
+  error: unknown;
+  notes: string[];
+}
+
+export type ApiCall = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+
+/** The API as the holder of `token` calls it (through inject). */
+export function apiAs(t: TestApp, token: string): ApiCall {
+  return (method, url, payload) => t.inject({ method, url, headers: bearer(token), payload: payload as never });
+}
+
+/** Waits for the end of the sync run a response started (a first save or a sync request answers `{syncRun: {id}}`). */
+export async function runStartedBy(t: TestApp, res: LightMyRequestResponse, timeoutMs?: number): Promise<SyncRunJson> {
+  const started = (res.json() as { syncRun?: { id: string } | null }).syncRun;
+  if (started === undefined || started === null) throw new Error(`no sync run started: ${res.statusCode} ${res.body}`);
+  const run = await t.services.sync.waitFor(started.id, timeoutMs);
+  if (run === null) throw new Error(`sync run ${started.id} not found`);
+  return run as unknown as SyncRunJson;
+}
+
+/** Asks for a sync of one integration through the API and waits for the run's end. */
+export async function syncAndWait(t: TestApp, api: ApiCall, kind: string, mode: 'full' | 'incremental'): Promise<SyncRunJson> {
+  return runStartedBy(t, await api('POST', `/api/integrations/${kind}/sync`, { mode }));
+}

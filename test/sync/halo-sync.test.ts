@@ -1,23 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startHaloSandbox, HALO_SANDBOX_DEFAULTS } from '../../src/sandbox/halo/index.js';
 import type { HaloSandbox } from '../../src/sandbox/halo/types.js';
 import { createMailer } from '../../src/notify/mailer.js';
-import { bearer, createTestApp, setupAdmin, type TestApp } from '../helpers/app.js';
+import { freePort, startServer } from '../helpers/http.js';
+import { apiAs, bearer, createTestApp, runStartedBy, setupAdmin, syncAndWait, type ApiCall, type SyncRunJson, type TestApp } from '../helpers/app.js';
+import { haloSettingsFor } from '../helpers/sandboxes.js';
 
-interface SyncRun { id: string; status: string; mode: string; progress: Record<string, { fetched: number; total: number | null; done: boolean }>; retries: number; rateLimited: number; requestCount: number; error: unknown; notes: string[] }
 interface Check { ok: boolean; message?: string; error?: { code: string; message: string; hint?: string; missingPermissions?: string[] } }
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A real SMTP server: collects what arrives. */
 async function startSmtp() {
@@ -43,6 +35,7 @@ describe('HaloPSA integration against the sandbox', () => {
   let token: string;
   let sandbox: HaloSandbox;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let api: ApiCall;
   const months = 24;
 
   before(async () => {
@@ -50,6 +43,7 @@ describe('HaloPSA integration against the sandbox', () => {
     smtp = await startSmtp();
     t = await createTestApp({ mailer: createMailer({ smtpUrl: smtp.url, from: 'crosswalk@test.example', log: () => {} }), env: { TICKET_HISTORY_MONTHS: String(months) } });
     token = await setupAdmin(t);
+    api = apiAs(t, token);
     await t.inject({ method: 'POST', url: '/api/users', headers: bearer(token), payload: { email: 'second-admin@msp.example', password: 'password 12345', role: 'admin' } });
     await t.inject({ method: 'POST', url: '/api/users', headers: bearer(token), payload: { email: 'member@msp.example', password: 'password 12345', role: 'member' } });
   });
@@ -59,13 +53,8 @@ describe('HaloPSA integration against the sandbox', () => {
     await smtp.close();
   });
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => t.inject({ method, url, headers: bearer(token), payload: payload as never });
-  const settings = (over: Record<string, unknown> = {}) => ({
-    resourceServerUrl: sandbox.resourceUrl, authorizationServerUrl: sandbox.authUrl, tenant: '', clientId: HALO_SANDBOX_DEFAULTS.clientId,
-    clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret, pullTickets: true, opportunityExport: true, rateLimitPer5Min: 100000, ...over,
-  });
-  const check = async (over: Record<string, unknown>) => (await api('POST', '/api/integrations/halo/test', settings(over))).json() as Check;
-  const waitRun = async (id: string): Promise<SyncRun> => (await t.services.sync.waitFor(id)) as unknown as SyncRun;
+  const check = async (over: Record<string, unknown>) => (await api('POST', '/api/integrations/halo/test', haloSettingsFor(sandbox, over))).json() as Check;
+  const sync = (mode: 'full' | 'incremental'): Promise<SyncRunJson> => syncAndWait(t, api, 'halo', mode);
   const storedIds = async (table: 'psa_companies' | 'psa_tickets') => (await t.store.db.selectFrom(table).select('id').where('kind', '=', 'halo').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
   /** The sandbox's truth for the initial window: all open tickets plus those updated in the last N months. */
   const expectedTickets = () => {
@@ -113,24 +102,22 @@ describe('HaloPSA integration against the sandbox', () => {
   });
 
   test('a URL that serves something else → not_found', async () => {
-    const other = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>Welcome to nginx!</body></html>'); });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-    const port = (other.address() as net.AddressInfo).port;
+    const other = await startServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>Welcome to nginx!</body></html>'); });
     try {
-      const r = await check({ resourceServerUrl: `http://127.0.0.1:${port}/api`, authorizationServerUrl: `http://127.0.0.1:${port}/auth` });
+      const r = await check({ resourceServerUrl: `${other.url}/api`, authorizationServerUrl: `${other.url}/auth` });
       assert.equal(r.error?.code, 'not_found', JSON.stringify(r));
     } finally {
-      await new Promise((r) => other.close(r));
+      await other.close();
     }
   });
 
   test('Save → initial sync stores exactly the sandbox clients and tickets; every admin gets an email with the counts', async () => {
-    const res = await api('PUT', '/api/integrations/halo', settings());
+    const res = await api('PUT', '/api/integrations/halo', haloSettingsFor(sandbox));
     assert.equal(res.statusCode, 200, res.body);
-    const body = res.json() as { integration: { settings: Record<string, unknown> }; syncRun: SyncRun };
+    const body = res.json() as { integration: { settings: Record<string, unknown> } };
     assert.equal(body.integration.settings.clientSecretSet, true);
     assert.ok(!res.body.includes(HALO_SANDBOX_DEFAULTS.clientSecret));
-    const run = await waitRun(body.syncRun.id);
+    const run = await runStartedBy(t, res);
     assert.equal(run.status, 'succeeded', JSON.stringify(run));
     const data = sandbox.control.data();
     assert.ok(data.clientIds.length >= 150);
@@ -157,7 +144,7 @@ describe('HaloPSA integration against the sandbox', () => {
     for (const id of ids) sandbox.control.updateTicket(id, { summary: `Changed ${id}` });
     const added = sandbox.control.addTickets({ count: 5 });
     sandbox.control.clearRequests();
-    const run = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'incremental' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const run = await sync('incremental');
     assert.equal(run.status, 'succeeded', JSON.stringify(run));
     const after = new Map((await t.store.db.selectFrom('psa_tickets').select(['id', 'summary']).execute()).map((r) => [r.id, r.summary]));
     for (const id of ids) assert.equal(after.get(String(id)), `Changed ${id}`);
@@ -198,7 +185,7 @@ describe('HaloPSA integration against the sandbox', () => {
       }
     }, 2);
     sandbox.control.clearRequests();
-    const run = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const run = await sync('full');
     clearInterval(timer);
     sandbox.control.setLatency(0);
     assert.ok(expired, `the token was expired mid-run ${JSON.stringify(run)}`);
@@ -217,7 +204,7 @@ describe('HaloPSA integration against the sandbox', () => {
       if (!broken && n >= 30) { sandbox.control.addFault({ type: '500', count: -1, pathPrefix: '/Tickets' }); broken = true; }
     }, 2);
     sandbox.control.clearRequests();
-    const failed = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const failed = await sync('full');
     clearInterval(timer);
     sandbox.control.setLatency(0);
     sandbox.control.clearFaults();
@@ -226,7 +213,7 @@ describe('HaloPSA integration against the sandbox', () => {
     const kept = (await storedIds('psa_tickets')).length;
     assert.ok(kept >= 1000 && kept < expectedTickets().length, `kept ${kept} tickets`);
     assert.equal(failed.progress.tickets!.fetched, kept, 'progress counts what was stored');
-    const retry = await waitRun(((await api('POST', '/api/integrations/halo/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const retry = await sync('full');
     assert.equal(retry.status, 'succeeded', JSON.stringify(retry));
     assert.deepEqual(await storedIds('psa_tickets'), expectedTickets());
   });

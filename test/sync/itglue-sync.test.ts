@@ -1,38 +1,31 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { bearer, createTestApp, dialects, setupAdmin, type TestApp } from '../helpers/app.js';
+import { freePort } from '../helpers/http.js';
+import { apiAs, bearer, createTestApp, dialects, runStartedBy, setupAdmin, syncAndWait, type ApiCall, type SyncRunJson, type TestApp } from '../helpers/app.js';
+import { itglueSettingsFor } from '../helpers/sandboxes.js';
 
-interface SyncRun { id: string; status: string; mode: string; progress: Record<string, { fetched: number; total: number | null; done: boolean }>; retries: number; rateLimited: number; error: unknown }
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('IT Glue integration against the sandbox', () => {
   let t: TestApp;
   let token: string;
   let sandbox: ItGlueSandbox;
+  let api: ApiCall;
   const apiKey = 'ITG.test.key-123456';
 
   before(async () => {
     sandbox = await startItGlueSandbox({ port: 0, apiKey });
     t = await createTestApp();
     token = await setupAdmin(t);
+    api = apiAs(t, token);
   });
   after(async () => {
     await t.close();
     await sandbox.close();
   });
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => t.inject({ method, url, headers: bearer(token), payload: payload as never });
-  const waitRun = async (id: string): Promise<SyncRun> => (await t.services.sync.waitFor(id)) as unknown as SyncRun;
+  const sync = (mode: 'full' | 'incremental'): Promise<SyncRunJson> => syncAndWait(t, api, 'itglue', mode);
   const companyIds = async () => ((await api('GET', '/api/companies')).json() as { companies: { id: string; name: string }[] }).companies;
 
   test('Test Settings: success, wrong key, unreachable host', async () => {
@@ -50,13 +43,13 @@ describe('IT Glue integration against the sandbox', () => {
   });
 
   test('Save → initial sync succeeds; companies are exactly the active organizations without the primary', async () => {
-    const res = await api('PUT', '/api/integrations/itglue', { baseUrl: sandbox.url, apiKey, rateLimitPer5Min: 100000 });
+    const res = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(sandbox, apiKey));
     assert.equal(res.statusCode, 200);
-    const body = res.json() as { integration: { settings: Record<string, unknown> }; syncRun: SyncRun };
+    const body = res.json() as { integration: { settings: Record<string, unknown> }; syncRun: SyncRunJson };
     assert.equal(body.integration.settings.apiKeySet, true);
     assert.ok(!JSON.stringify(body).includes(apiKey), 'the key is never returned');
     assert.equal(body.syncRun.mode, 'initial');
-    const run = await waitRun(body.syncRun.id);
+    const run = await runStartedBy(t, res);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
     const truth = sandbox.control.truth();
     const ids = (await companyIds()).map((c) => c.id).sort();
@@ -80,8 +73,7 @@ describe('IT Glue integration against the sandbox', () => {
 
   test('incremental sync with nothing changed makes at most 5 requests', async () => {
     sandbox.control.clearRequests();
-    const run = (await api('POST', '/api/integrations/itglue/sync', { mode: 'incremental' })).json() as { syncRun: SyncRun };
-    const done = await waitRun(run.syncRun.id);
+    const done = await sync('incremental');
     assert.equal(done.status, 'succeeded');
     const n = sandbox.control.requests().length;
     assert.ok(n <= 5, `incremental sync made ${n} requests`);
@@ -97,7 +89,7 @@ describe('IT Glue integration against the sandbox', () => {
     const cfg = sandbox.control.createConfiguration({ organizationId: Number(renameId), name: 'NEW-SRV-01', serialNumber: 'SN-NEW-1' });
     sandbox.control.deleteOrganization(deleteId!);
 
-    const inc = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'incremental' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const inc = await sync('incremental');
     assert.equal(inc.status, 'succeeded');
     let companies = await companyIds();
     const byId = new Map(companies.map((c) => [c.id, c.name]));
@@ -108,7 +100,7 @@ describe('IT Glue integration against the sandbox', () => {
     const detail = (await api('GET', `/api/companies/${renameId}`)).json() as { configurations: { id: string; serialNumber: string | null }[] };
     assert.ok(detail.configurations.some((c) => c.id === String(cfg.id) && c.serialNumber === 'SN-NEW-1'));
 
-    const full = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const full = await sync('full');
     assert.equal(full.status, 'succeeded');
     companies = await companyIds();
     assert.equal(companies.some((c) => c.id === deleteId), false);
@@ -117,13 +109,14 @@ describe('IT Glue integration against the sandbox', () => {
 
   test('a second sync while one runs → 409 sync_in_progress naming the run', async () => {
     sandbox.control.addFault({ type: 'slow', count: 1, delayMs: 400 });
-    const first = (await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun };
+    const started = await api('POST', '/api/integrations/itglue/sync', { mode: 'full' });
+    const first = started.json() as { syncRun: SyncRunJson };
     const second = await api('POST', '/api/integrations/itglue/sync', { mode: 'full' });
     assert.equal(second.statusCode, 409);
     const err = (second.json() as { error: { code: string; details: { syncRun: { id: string } } } }).error;
     assert.equal(err.code, 'sync_in_progress');
     assert.equal(err.details.syncRun.id, first.syncRun.id);
-    await waitRun(first.syncRun.id);
+    await runStartedBy(t, started);
   });
 
   test('5xx, 429 with and without Retry-After and connection resets: the sync still ends with exactly the sandbox data, retries in history', async () => {
@@ -136,7 +129,7 @@ describe('IT Glue integration against the sandbox', () => {
     sandbox.control.addFault({ type: '504', count: 1, pathPrefix: '/configurations' });
     sandbox.control.addFault({ type: '503', count: 1, pathPrefix: '/domains' });
     sandbox.control.addFault({ type: 'truncated', count: 1, pathPrefix: '/domains' });
-    const run = await waitRun(((await api('POST', '/api/integrations/itglue/sync', { mode: 'full' })).json() as { syncRun: SyncRun }).syncRun.id);
+    const run = await sync('full');
     if (run.status !== 'succeeded') console.log((await t.store.db.selectFrom('sync_runs').select('events_json').where('id', '=', run.id).executeTakeFirst())?.events_json, sandbox.control.requests().slice(-30).map((r) => `${r.status} ${r.path}`));
     assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
     assert.ok(run.retries + run.rateLimited >= 8, `retries ${run.retries}, rate limited ${run.rateLimited}`);
@@ -145,7 +138,7 @@ describe('IT Glue integration against the sandbox', () => {
     assert.deepEqual((await companyIds()).map((c) => c.id).sort(), [...truth.activeOrganizationIds].sort());
     const cfgCount = await t.store.db.selectFrom('itg_configurations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(cfgCount.n), truth.configurationCount);
-    const history = (await api('GET', '/api/sync-runs?integration=itglue')).json() as { syncRuns: SyncRun[] };
+    const history = (await api('GET', '/api/sync-runs?integration=itglue')).json() as { syncRuns: SyncRunJson[] };
     assert.equal(history.syncRuns[0]!.id, run.id);
     assert.ok(history.syncRuns[0]!.retries > 0);
   });
@@ -178,17 +171,17 @@ if (dialects().includes('postgres')) {
       const t = await createTestApp({ dialect: 'postgres', pgBoss: true });
       try {
         const token = await setupAdmin(t);
-        const res = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: { baseUrl: sandbox.url, apiKey: 'pg-key', rateLimitPer5Min: 100000 } });
+        const res = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: itglueSettingsFor(sandbox, 'pg-key') });
         assert.equal(res.statusCode, 200, res.body);
-        const run = await t.services.sync.waitFor((res.json() as { syncRun: { id: string } }).syncRun.id, 60_000);
-        assert.equal(run?.status, 'succeeded', JSON.stringify(run));
+        const run = await runStartedBy(t, res, 60_000);
+        assert.equal(run.status, 'succeeded', JSON.stringify(run));
         const companies = (await t.inject({ method: 'GET', url: '/api/companies', headers: bearer(token) })).json() as { companies: { id: string }[] };
         assert.deepEqual(companies.companies.map((c) => c.id).sort(), [...sandbox.control.truth().activeOrganizationIds].sort());
         const second = await t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(token), payload: { mode: 'full' } });
         const third = await t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(token), payload: { mode: 'full' } });
         assert.equal(second.statusCode, 202);
         assert.equal(third.statusCode, 409, 'the database refuses a second active run');
-        await t.services.sync.waitFor((second.json() as { syncRun: { id: string } }).syncRun.id, 60_000);
+        await runStartedBy(t, second, 60_000);
       } finally {
         await t.close();
         await sandbox.close();

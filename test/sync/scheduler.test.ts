@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
 import { startScheduler } from '../../src/sync/scheduler.js';
-import { bearer, createTestApp, setupAdmin } from '../helpers/app.js';
+import { bearer, createTestApp, runStartedBy, setupAdmin } from '../helpers/app.js';
+import { itglueSettingsFor } from '../helpers/sandboxes.js';
 
 test('the scheduler starts incremental syncs of configured integrations and never overlaps a running one', async () => {
   const sandbox = await startItGlueSandbox({ port: 0, apiKey: 'k' });
   const t = await createTestApp();
   try {
     const token = await setupAdmin(t);
-    const res = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: { baseUrl: sandbox.url, apiKey: 'k', rateLimitPer5Min: 100000 } });
-    await t.services.sync.waitFor((res.json() as { syncRun: { id: string } }).syncRun.id);
+    await runStartedBy(t, await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: itglueSettingsFor(sandbox, 'k') }));
     sandbox.control.addFault({ type: 'slow', count: -1, delayMs: 150 });
     // A tick every ~60 ms while each run takes several slow requests: ticks during a run must not start another.
     const s = startScheduler({ intervalMinutes: 0.001, integrations: t.services.integrations, sync: t.services.sync, log: () => {} });

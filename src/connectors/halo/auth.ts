@@ -8,10 +8,13 @@
  * - `invalidate(staleToken)` drops the cached token only if it is still the one that failed, so several
  *   requests failing with the same token cause one renewal.
  */
+import { raceAbort } from '../http/abort.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { abortedError, isConnectorError, scrubSecrets } from '../http/errors.js';
+import { abortedError, scrubSecrets } from '../http/errors.js';
 import { extractHaloMessage, oauthErrorCode } from './error-message.js';
-import { HALO_PERMISSIONS_PATH, HaloConnectorError, isHtmlResponse, isJsonBody, permissionsHint, responseExcerpt } from './halo-error.js';
+import {
+  HALO_PERMISSIONS_PATH, HaloConnectorError, haloNetworkError, isHtmlResponse, isJsonBody, permissionsHint, rateLimitedError, responseExcerpt, serverError,
+} from './halo-error.js';
 
 export interface TokenEndpoint {
   /** Base URL handed to the HTTP client, e.g. `https://acme.halopsa.com/auth`. */
@@ -79,25 +82,6 @@ export interface HaloAuthOptions {
 
 const DEFAULT_EXPIRES_IN_S = 3600;
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 function toPositiveNumber(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
@@ -162,16 +146,7 @@ export function tokenError(res: Pick<HttpResponse, 'status' | 'body' | 'text'> &
       detail,
     });
   }
-  if (status === 429) {
-    return new HaloConnectorError({
-      kind: 'rate_limited',
-      code: 'rate_limited',
-      status,
-      userMessage: "Halo's authorisation server is rate limiting us.",
-      hint: 'Wait a few minutes and try again.',
-      detail,
-    });
-  }
+  if (status === 429) return rateLimitedError(status, "Halo's authorisation server is rate limiting us.", detail);
   if (status === 404 || status === 405 || isHtmlResponse(res) || (status < 300 && !isJsonBody(res))) {
     return new HaloConnectorError({
       kind: 'config',
@@ -182,16 +157,7 @@ export function tokenError(res: Pick<HttpResponse, 'status' | 'body' | 'text'> &
       detail,
     });
   }
-  if (status >= 500) {
-    return new HaloConnectorError({
-      kind: 'transient',
-      code: 'http_error',
-      status,
-      userMessage: `Halo's authorisation server had an error (HTTP ${status}).`,
-      hint: 'Try again later.',
-      detail,
-    });
-  }
+  if (status >= 500) return serverError(status, `Halo's authorisation server had an error (HTTP ${status}).`, detail);
   return new HaloConnectorError({
     kind: status >= 200 && status < 300 ? 'system' : 'config',
     code: 'unexpected_response',
@@ -230,25 +196,11 @@ export function createHaloAuth(opts: HaloAuthOptions): HaloAuth {
         retry: true,
       });
     } catch (err) {
-      if (isConnectorError(err)) {
-        if (err.code === 'unreachable' || err.code === 'tls_error') {
-          const host = new URL(opts.endpoint.baseUrl).host;
-          throw new HaloConnectorError({
-            kind: err.kind,
-            code: err.code,
-            ...(err.status === undefined ? {} : { status: err.status }),
-            userMessage:
-              err.code === 'unreachable'
-                ? `Could not reach Halo's authorisation server ${host}.`
-                : `Could not open a secure connection to ${host} (TLS/certificate error).`,
-            hint: err.code === 'unreachable' ? `Check the Authorisation Server URL (${opts.endpoint.url}) and that this server can reach it.` : (err.hint ?? 'Check the certificate of the Halo server.'),
-            ...(err.detail === undefined ? {} : { detail: err.detail }),
-            cause: err,
-          });
-        }
-        throw err;
-      }
-      throw err;
+      throw haloNetworkError(err, {
+        name: "Halo's authorisation server",
+        host: new URL(opts.endpoint.baseUrl).host,
+        setting: `Authorisation Server URL (${opts.endpoint.url})`,
+      });
     }
     const body = res.body;
     if (res.status >= 200 && res.status < 300 && typeof body === 'object' && body !== null && !Array.isArray(body)) {

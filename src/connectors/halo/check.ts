@@ -20,6 +20,7 @@ import { checkErrorCode } from '../../shared/wire.js';
 import {
   HALO_PERMISSIONS_PATH,
   HaloConnectorError,
+  RESOURCE_URL_HINT,
   apiError,
   isInsufficientScope,
   isJsonBody,
@@ -108,7 +109,7 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
         code: 'unexpected_response',
         status: res.status,
         userMessage: `${api.baseUrl} answered GET ${path} with JSON that does not look like Halo's (no "${key}" list).`,
-        hint: 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).',
+        hint: RESOURCE_URL_HINT,
       });
     }
     return list.recordCount ?? list.records.length;

@@ -9,9 +9,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
-import { isConnectorError } from '../http/errors.js';
 import type { HaloAuth } from './auth.js';
-import { HaloConnectorError, apiError, isJsonBody, notHaloApiError } from './halo-error.js';
+import { apiError, haloNetworkError, isJsonBody, notHaloApiError } from './halo-error.js';
 import type { HaloQuery } from './paginate.js';
 
 interface RequestScope {
@@ -55,24 +54,7 @@ export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: Ha
     try {
       return await scopes.run({ token: null, signal: req.signal }, () => http.request(req));
     } catch (err) {
-      if (isConnectorError(err) && (err.code === 'unreachable' || err.code === 'tls_error') && !(err instanceof HaloConnectorError)) {
-        throw new HaloConnectorError({
-          kind: err.kind,
-          code: err.code,
-          ...(err.status === undefined ? {} : { status: err.status }),
-          userMessage:
-            err.code === 'unreachable'
-              ? `Could not reach the Halo API at ${host}.`
-              : `Could not open a secure connection to ${host} (TLS/certificate error).`,
-          hint:
-            err.code === 'unreachable'
-              ? `Check the Resource Server URL (${opts.baseUrl}) and that this server can reach it.`
-              : 'Check the certificate of the Halo server.',
-          ...(err.detail === undefined ? {} : { detail: err.detail }),
-          cause: err,
-        });
-      }
-      throw err;
+      throw haloNetworkError(err, { name: 'the Halo API', host, setting: `Resource Server URL (${opts.baseUrl})` });
     }
   }
 

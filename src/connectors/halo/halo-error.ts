@@ -2,7 +2,7 @@
  * Halo's ConnectorError flavour (adds the Halo scope names that are missing) and the status → error
  * mapping for API replies, with messages that say where in Halo to fix things.
  */
-import { ConnectorError, type ConnectorErrorInit } from '../http/errors.js';
+import { ConnectorError, isConnectorError, type ConnectorErrorInit } from '../http/errors.js';
 import { extractHaloMessage, looksLikeHtml } from './error-message.js';
 
 export const HALO_PERMISSIONS_PATH = 'In Halo: Configuration → Integrations → Halo PSA API → View Applications → your application';
@@ -21,6 +21,8 @@ export class HaloConnectorError extends ConnectorError {
     return { ...super.toJSON(), missingPermissions: this.missingPermissions };
   }
 }
+
+export const RESOURCE_URL_HINT = 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).';
 
 export function permissionsHint(scopes: readonly string[]): string {
   const list = scopes.join(', ');
@@ -103,6 +105,43 @@ export function isJsonBody(res: { body: unknown; text: string }): boolean {
   return res.text.trim().startsWith('"');
 }
 
+/** A 429 from Halo's API or its authorisation server. */
+export function rateLimitedError(status: number, userMessage: string, detail: string): HaloConnectorError {
+  return new HaloConnectorError({ kind: 'rate_limited', code: 'rate_limited', status, userMessage, hint: 'Wait a few minutes and try again.', detail });
+}
+
+/** A 5xx from Halo's API or its authorisation server (transient: a later run may succeed). */
+export function serverError(status: number, userMessage: string, detail: string): HaloConnectorError {
+  return new HaloConnectorError({ kind: 'transient', code: 'http_error', status, userMessage, hint: 'Try again later.', detail });
+}
+
+/** The Halo server a request went to, for network failures told in its terms. */
+export interface HaloServer {
+  /** e.g. "Halo's authorisation server" */
+  name: string;
+  host: string;
+  /** The setting holding its URL and that URL, e.g. "Authorisation Server URL (https://…/auth/token)". */
+  setting: string;
+}
+
+/**
+ * Retells the HTTP layer's `unreachable` / `tls_error` for the Halo server concerned, saying which
+ * setting to check; any other error (a HaloConnectorError included) is returned unchanged.
+ */
+export function haloNetworkError(err: unknown, server: HaloServer): unknown {
+  if (!isConnectorError(err) || err instanceof HaloConnectorError || (err.code !== 'unreachable' && err.code !== 'tls_error')) return err;
+  const unreachable = err.code === 'unreachable';
+  return new HaloConnectorError({
+    kind: err.kind,
+    code: err.code,
+    ...(err.status === undefined ? {} : { status: err.status }),
+    userMessage: unreachable ? `Could not reach ${server.name} at ${server.host}.` : `Could not open a secure connection to ${server.host} (TLS/certificate error).`,
+    hint: unreachable ? `Check the ${server.setting} and that this server can reach it.` : (err.hint ?? 'Check the certificate of the Halo server.'),
+    ...(err.detail === undefined ? {} : { detail: err.detail }),
+    cause: err,
+  });
+}
+
 /**
  * Maps a non-2xx API reply (after the one 401 retry) to a HaloConnectorError.
  * `where` names what was requested, e.g. "GET /Client".
@@ -131,30 +170,12 @@ export function apiError(res: ErrorResponse & { headers?: Headers }, method: str
       code: 'not_found',
       status,
       userMessage: `Halo's API was not found at ${apiBase} (${method} ${path} answered 404).`,
-      hint: 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).',
+      hint: RESOURCE_URL_HINT,
       detail,
     });
   }
-  if (status === 429) {
-    return new HaloConnectorError({
-      kind: 'rate_limited',
-      code: 'rate_limited',
-      status,
-      userMessage: 'Halo is rate limiting our requests (about 300 per 5 minutes are allowed).',
-      hint: 'Wait a few minutes and try again.',
-      detail,
-    });
-  }
-  if (status >= 500) {
-    return new HaloConnectorError({
-      kind: 'transient',
-      code: 'http_error',
-      status,
-      userMessage: `Halo had a server error (HTTP ${status})${message === null ? '' : `: ${message}`}.`,
-      hint: 'Try again later.',
-      detail,
-    });
-  }
+  if (status === 429) return rateLimitedError(status, 'Halo is rate limiting our requests (about 300 per 5 minutes are allowed).', detail);
+  if (status >= 500) return serverError(status, `Halo had a server error (HTTP ${status})${message === null ? '' : `: ${message}`}.`, detail);
   return new HaloConnectorError({
     kind: 'config',
     code: 'http_error',
@@ -172,7 +193,7 @@ export function notHaloApiError(method: string, path: string, apiBase: string, r
     code: 'not_found',
     status: res.status,
     userMessage: `${apiBase} is not Halo's API: ${method} ${path} returned ${what}.`,
-    hint: 'Use the Resource Server URL shown in Halo under Configuration → Integrations → Halo PSA API (it ends in /api).',
+    hint: RESOURCE_URL_HINT,
     detail: `${method} ${path}: ${responseExcerpt(res)}`,
   });
 }

@@ -82,7 +82,6 @@ function bool(value: unknown): boolean | null {
   return null;
 }
 
-
 function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
@@ -92,13 +91,17 @@ function nestedName(value: unknown): string | null {
   return rec ? text(rec.name) : text(value);
 }
 
-export function mapCompany(value: unknown): PsaCompany | null {
+/** Maps a record that has a usable id; anything else (not an object, no id) maps to null. */
+function withId<T>(value: unknown, build: (raw: Record<string, unknown>, id: string) => T): T | null {
   const raw = asRecord(value);
   if (!raw) return null;
   const id = haloId(raw.id);
-  if (id === null) return null;
+  return id === null ? null : build(raw, id);
+}
+
+export function mapCompany(value: unknown): PsaCompany | null {
   // `logo` (a large base64 image) is deliberately never read or kept.
-  return {
+  return withId(value, (raw, id) => ({
     id,
     name: text(raw.name) ?? '',
     inactive: bool(raw.inactive) ?? false,
@@ -106,20 +109,16 @@ export function mapCompany(value: unknown): PsaCompany | null {
     domain: text(raw.domain),
     phone: text(raw.phonenumber) ?? text(raw.main_phonenumber) ?? text(raw.phone),
     updatedAt: haloLastUpdate(raw),
-  };
+  }));
 }
 
 export function mapSite(value: unknown): PsaSite | null {
-  const raw = asRecord(value);
-  if (!raw) return null;
-  const id = haloId(raw.id);
-  if (id === null) return null;
-  return {
+  return withId(value, (raw, id) => ({
     id,
     companyId: haloId(raw.client_id) ?? '',
     name: text(raw.name) ?? '',
     inactive: bool(raw.inactive) ?? false,
-  };
+  }));
 }
 
 /** Values of a ticket type's `use` that mark an opportunity type (halo.md §8; uncertain, so several spellings). */
@@ -133,38 +132,32 @@ export function isOpportunityType(raw: Record<string, unknown>, opportunityTypeI
 }
 
 export function mapTicketType(value: unknown, opportunityTypeIds: ReadonlySet<string> = new Set()): PsaTicketType | null {
-  const raw = asRecord(value);
-  if (!raw) return null;
-  const id = haloId(raw.id);
-  if (id === null) return null;
-  return {
+  return withId(value, (raw, id) => ({
     id,
     name: text(raw.name) ?? '',
     isOpportunity: isOpportunityType(raw, opportunityTypeIds),
     inactive: bool(raw.inactive) ?? false,
-  };
+  }));
 }
 
 export function mapTicket(value: unknown): PsaTicket | null {
-  const raw = asRecord(value);
-  if (!raw) return null;
-  const id = haloId(raw.id);
-  if (id === null) return null;
-  const closedAt = haloDate(raw.dateclosed);
-  const statusName = text(raw.status_name) ?? text(raw.statusname) ?? nestedName(raw.status);
-  return {
-    id,
-    companyId: haloId(raw.client_id) ?? '',
-    summary: text(raw.summary) ?? '',
-    status: statusName ?? haloId(raw.status_id) ?? text(raw.status_id) ?? '',
-    closed: bool(raw.hasbeenclosed) ?? closedAt !== null,
-    typeId: haloId(raw.tickettype_id),
-    typeName:
-      text(raw.tickettype_name) ?? text(raw.tickettypename) ?? nestedName(raw.tickettype) ?? text(raw.requesttype_name),
-    openedAt: haloDate(raw.dateoccurred),
-    closedAt,
-    updatedAt: haloLastUpdate(raw),
-  };
+  return withId(value, (raw, id) => {
+    const closedAt = haloDate(raw.dateclosed);
+    const statusName = text(raw.status_name) ?? text(raw.statusname) ?? nestedName(raw.status);
+    return {
+      id,
+      companyId: haloId(raw.client_id) ?? '',
+      summary: text(raw.summary) ?? '',
+      status: statusName ?? haloId(raw.status_id) ?? text(raw.status_id) ?? '',
+      closed: bool(raw.hasbeenclosed) ?? closedAt !== null,
+      typeId: haloId(raw.tickettype_id),
+      typeName:
+        text(raw.tickettype_name) ?? text(raw.tickettypename) ?? nestedName(raw.tickettype) ?? text(raw.requesttype_name),
+      openedAt: haloDate(raw.dateoccurred),
+      closedAt,
+      updatedAt: haloLastUpdate(raw),
+    };
+  });
 }
 
 /**

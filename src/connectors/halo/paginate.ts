@@ -5,7 +5,7 @@
  *   (Halo clamps, e.g. 100 on /Tickets). When no size is echoed and page 1 is shorter than asked although
  *   more records exist, page 1's length is taken as the page size.
  * - With `record_count` known, pages 2…⌈record_count / page_size⌉ are fetched with bounded concurrency
- *   (`concurrency` requests in flight, a few more buffered) and yielded in order.
+ *   (`orderedConcurrent`: `concurrency` requests in flight, as many more buffered) and yielded in order.
  *   Without it, pages are read one after another until a short or empty page.
  * - Stops at fetched ≥ record_count, or at a short / empty page.
  * - Repeat guard: a page whose ids equal the previous page's ends the read as partial (some endpoints
@@ -13,6 +13,7 @@
  * - Final count check: fewer records than `record_count` → partial, with the reason.
  */
 import { abortedError } from '../http/errors.js';
+import { orderedConcurrent } from '../http/paginate.js';
 import type { StreamResult } from '../contract.js';
 import { haloId, unwrapList } from './mappers.js';
 import { HaloConnectorError } from './halo-error.js';
@@ -31,7 +32,7 @@ export interface HaloRawPage {
 
 export interface PaginateHaloOptions {
   /** GET the list with this query; resolves the parsed JSON body, throws a ConnectorError otherwise. */
-  get: (query: HaloQuery, signal: AbortSignal) => Promise<unknown>;
+  get: (query: HaloQuery, signal: AbortSignal | undefined) => Promise<unknown>;
   /** Envelope key (`clients`, `sites`, `tickets`…); a bare array is accepted too. */
   key: string;
   /** Shown in reasons, e.g. "GET /Tickets". */
@@ -68,152 +69,83 @@ function parse(body: unknown, key: string, label: string, pageNo: number): Parse
   return list;
 }
 
-/** Links an internal controller to an outer signal; `dispose` removes the listener. */
-function linkedController(outer: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  if (outer === undefined) return { controller, dispose: () => undefined };
-  if (outer.aborted) {
-    controller.abort(outer.reason);
-    return { controller, dispose: () => undefined };
-  }
-  const onAbort = (): void => controller.abort(outer.reason);
-  outer.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => outer.removeEventListener('abort', onAbort) };
-}
-
 export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<HaloRawPage, StreamResult> {
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
   const requested = Math.max(1, Math.floor(opts.pageSize));
-  const { controller, dispose } = linkedController(opts.signal);
-  const signal = controller.signal;
-  const fetchPage = async (pageNo: number, size: number): Promise<Parsed> => {
-    if (signal.aborted) throw abortedError(signal.reason);
+  const fetchPage = async (pageNo: number, size: number, signal: AbortSignal | undefined): Promise<Parsed> => {
+    if (signal?.aborted === true) throw abortedError(signal.reason);
     const body = await opts.get({ ...opts.query, pageinate: true, page_size: size, page_no: pageNo }, signal);
     return parse(body, opts.key, opts.label, pageNo);
   };
 
-  let fetched = 0;
+  let requestedSize = requested;
+  let first: Parsed;
   try {
-    let requestedSize = requested;
-    let first: Parsed;
-    try {
-      first = await fetchPage(1, requestedSize);
-    } catch (err) {
-      // Some Halo versions reject a page_size above their cap (100 on tickets) instead of clamping
-      // (halo.md §3, uncertain): retry page 1 once at the documented cap.
-      if (err instanceof HaloConnectorError && err.status === 400 && requestedSize > SAFE_PAGE_SIZE) {
-        requestedSize = SAFE_PAGE_SIZE;
-        first = await fetchPage(1, requestedSize);
-      } else throw err;
-    }
-    const recordCount = first.recordCount;
-    let pageSize = first.pageSize ?? requestedSize;
-    if (first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
-      // Halo clamped without saying so (or ignored paging: the repeat guard will tell on page 2).
-      pageSize = first.records.length;
-    }
-    fetched = first.records.length;
-    yield { records: first.records, total: recordCount, pageNo: 1 };
-
-    const result = (partialReason: string | null): StreamResult => {
-      if (partialReason !== null) return { fetched, expected: recordCount, partial: true, reason: partialReason };
-      if (recordCount !== null && fetched < recordCount) {
-        return {
-          fetched,
-          expected: recordCount,
-          partial: true,
-          reason: `${opts.label}: Halo announced ${recordCount} records (record_count) but ${fetched} arrived.`,
-        };
-      }
-      return { fetched, expected: recordCount, partial: false };
-    };
-
-    if (first.records.length === 0 || first.records.length < pageSize) return result(null);
-    if (recordCount !== null && fetched >= recordCount) return result(null);
-
-    let previousIds = idsOf(first.records);
-
-    /** Checks one page in order; returns a stop reason (null = partial-free stop), 'continue', or a partial reason. */
-    const take = (page: Parsed, pageNo: number): { stop: boolean; partial: string | null; yieldIt: boolean } => {
-      if (page.records.length === 0) return { stop: true, partial: null, yieldIt: false };
-      const ids = idsOf(page.records);
-      if (ids === previousIds) {
-        return {
-          stop: true,
-          partial: `${opts.label}: page ${pageNo} repeated the records of page ${pageNo - 1}; Halo seems to ignore paging here, so the read stopped at ${fetched}${recordCount === null ? '' : ` of ${recordCount}`} records.`,
-          yieldIt: false,
-        };
-      }
-      previousIds = ids;
-      return { stop: false, partial: null, yieldIt: true };
-    };
-
-    if (recordCount === null) {
-      // No count: one page after another until a short or empty page.
-      for (let pageNo = 2; ; pageNo++) {
-        const page = await fetchPage(pageNo, pageSize);
-        const verdict = take(page, pageNo);
-        if (verdict.yieldIt) {
-          fetched += page.records.length;
-          yield { records: page.records, total: null, pageNo };
-        }
-        if (verdict.stop) return result(verdict.partial);
-        if (page.records.length < pageSize) return result(null);
-      }
-    }
-
-    // record_count known: prefetch the remaining pages with bounded concurrency, yield in order.
-    const lastPage = Math.ceil(recordCount / pageSize);
-    const maxBuffered = concurrency * 2;
-    const pending = new Map<number, Promise<Parsed>>();
-    let nextToLaunch = 2;
-    let inFlight = 0;
-    let nextToYield = 2;
-    let wake: (() => void) | null = null;
-
-    const launch = (): void => {
-      while (nextToLaunch <= lastPage && inFlight < concurrency && nextToLaunch - nextToYield < maxBuffered) {
-        const pageNo = nextToLaunch++;
-        inFlight++;
-        const p = fetchPage(pageNo, pageSize);
-        pending.set(pageNo, p);
-        const settle = (): void => {
-          inFlight--;
-          const w = wake;
-          wake = null;
-          w?.();
-          if (!signal.aborted) launch();
-        };
-        p.then(settle, settle);
-      }
-    };
-
-    while (nextToYield <= lastPage) {
-      launch();
-      const current = pending.get(nextToYield);
-      if (current === undefined) {
-        // Cannot happen (launch always covers nextToYield), but never spin.
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      const page = await current;
-      pending.delete(nextToYield);
-      const pageNo = nextToYield++;
-      const verdict = take(page, pageNo);
-      if (verdict.yieldIt) {
-        fetched += page.records.length;
-        yield { records: page.records, total: recordCount, pageNo };
-      }
-      if (verdict.stop) return result(verdict.partial);
-      if (page.records.length < pageSize) return result(null);
-      if (fetched >= recordCount) return result(null);
-    }
-    return result(null);
-  } finally {
-    // Cancel prefetches nobody will read (early stop, error, or the consumer returned).
-    if (!controller.signal.aborted) controller.abort(abortedError());
-    dispose();
+    first = await fetchPage(1, requestedSize, opts.signal);
+  } catch (err) {
+    // Some Halo versions reject a page_size above their cap (100 on tickets) instead of clamping
+    // (halo.md §3, uncertain): retry page 1 once at the documented cap.
+    if (err instanceof HaloConnectorError && err.status === 400 && requestedSize > SAFE_PAGE_SIZE) {
+      requestedSize = SAFE_PAGE_SIZE;
+      first = await fetchPage(1, requestedSize, opts.signal);
+    } else throw err;
   }
+  const recordCount = first.recordCount;
+  let pageSize = first.pageSize ?? requestedSize;
+  if (first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
+    // Halo clamped without saying so (or ignored paging: the repeat guard will tell on page 2).
+    pageSize = first.records.length;
+  }
+  let fetched = first.records.length;
+  yield { records: first.records, total: recordCount, pageNo: 1 };
+
+  const result = (partialReason: string | null): StreamResult => {
+    if (partialReason !== null) return { fetched, expected: recordCount, partial: true, reason: partialReason };
+    if (recordCount !== null && fetched < recordCount) {
+      return {
+        fetched,
+        expected: recordCount,
+        partial: true,
+        reason: `${opts.label}: Halo announced ${recordCount} records (record_count) but ${fetched} arrived.`,
+      };
+    }
+    return { fetched, expected: recordCount, partial: false };
+  };
+
+  if (first.records.length === 0 || first.records.length < pageSize) return result(null);
+  if (recordCount !== null && fetched >= recordCount) return result(null);
+
+  // The remaining pages: with record_count known, pages 2…last with bounded concurrency (yielded in
+  // order); without it, one page after another until a short or empty page. Leaving the loop early
+  // cancels whatever was prefetched.
+  const numbered = (pageNo: number, signal: AbortSignal | undefined): Promise<{ pageNo: number; page: Parsed }> =>
+    fetchPage(pageNo, pageSize, signal).then((page) => ({ pageNo, page }));
+  const rest =
+    recordCount === null
+      ? (async function* oneAfterAnother() {
+          for (let pageNo = 2; ; pageNo++) yield await numbered(pageNo, opts.signal);
+        })()
+      : orderedConcurrent(
+          Array.from({ length: Math.ceil(recordCount / pageSize) - 1 }, (_, i) => (signal: AbortSignal) => numbered(i + 2, signal)),
+          concurrency,
+          { maxBuffered: concurrency * 2, ...(opts.signal === undefined ? {} : { signal: opts.signal }) },
+        );
+
+  let previousIds = idsOf(first.records);
+  for await (const { pageNo, page } of rest) {
+    if (page.records.length === 0) return result(null);
+    // Repeat guard: some endpoints ignore paging and serve page 1 again and again.
+    const ids = idsOf(page.records);
+    if (ids === previousIds) {
+      return result(
+        `${opts.label}: page ${pageNo} repeated the records of page ${pageNo - 1}; Halo seems to ignore paging here, so the read stopped at ${fetched}${recordCount === null ? '' : ` of ${recordCount}`} records.`,
+      );
+    }
+    previousIds = ids;
+    fetched += page.records.length;
+    yield { records: page.records, total: recordCount, pageNo };
+    if (page.records.length < pageSize) return result(null);
+    if (recordCount !== null && fetched >= recordCount) return result(null);
+  }
+  return result(null);
 }

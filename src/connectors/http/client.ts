@@ -8,6 +8,7 @@
  * Redirects are never followed (they would carry credentials to another host).
  */
 import { ConnectorError, abortedError, scrubSecrets, type ConnectorErrorCode, type ErrorKind } from './errors.js';
+import { raceAbort } from './abort.js';
 import { classifyNetworkError, classifyStatus, decideRetry, parseRetryAfter, type Classification, type RetryDecision } from './policy.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -228,25 +229,6 @@ interface Cooldown {
   done: boolean;
 }
 
-function raceAbort(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return p;
-  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
@@ -370,6 +352,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const signal = req.signal;
     const attemptTimeout = req.timeoutMs ?? timeoutMs;
     const retryBudget = req.maxRetries ?? maxRetries;
+    let attempt = 0;
     const reasonCounts = new Map<string, number>();
     /** Applies `retryLimits`: a retry decision becomes a failure once its reason used up its budget. */
     const limitByReason = (reason: string, d: RetryDecision): RetryDecision => {
@@ -379,6 +362,23 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const cap = req.retryLimits?.[reason];
       return cap !== undefined && n > cap ? { action: 'fail', reason: `${reason} (retries exhausted)`, waitMs: 0 } : d;
     };
+    /** What to do after a failed attempt: the policy's decision, within the per-reason budgets. */
+    const decide = (c: Classification, canRepeat: boolean, retryAfterMs: number | null): RetryDecision =>
+      limitByReason(
+        c.reason,
+        decideRetry({
+          classification: c,
+          attempt,
+          maxRetries: retryBudget,
+          repeatable: canRepeat,
+          retryAfterMs,
+          retryAfterDefaultMs,
+          backoffBaseMs,
+          maxBackoffMs,
+          maxRetryWaitMs,
+          random,
+        }),
+      );
     let body: string | undefined;
     let contentType: string | undefined;
     if (req.json !== undefined) {
@@ -389,7 +389,6 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       contentType = 'application/x-www-form-urlencoded';
     }
 
-    let attempt = 0;
     let refreshed = false;
     const wait = (ms: number): Promise<void> => sleep(ms, signal);
 
@@ -445,21 +444,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         const timedOut = ctrl.signal.aborted && ctrl.signal.reason instanceof TimeoutError;
         const c = classifyNetworkError(timedOut ? ctrl.signal.reason : err);
         if (res !== undefined && c.action === 'retry') c.reason = c.reason === 'timeout' ? 'timeout' : 'body_read_failed';
-        const d = limitByReason(
-          c.reason,
-          decideRetry({
-            classification: c,
-            attempt,
-            maxRetries: retryBudget,
-            repeatable: repeatable || c.notSent,
-            retryAfterMs: null,
-            retryAfterDefaultMs,
-            backoffBaseMs,
-            maxBackoffMs,
-            maxRetryWaitMs,
-            random,
-          }),
-        );
+        const d = decide(c, repeatable || c.notSent, null);
         const detail = `${method} ${safeUrl}: ${c.errorCode}`;
         if (d.action === 'retry') {
           emit({ type: 'retry', method, url: safeUrl, attempt, waitMs: d.waitMs, reason: d.reason, ...(res ? { status: res.status } : {}) });
@@ -494,21 +479,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (c.action === 'fail') return { status, headers: res.headers, body: parsed, text, url };
 
       const rateLimited = c.action === 'rate_limited';
-      const d = limitByReason(
-        c.reason,
-        decideRetry({
-          classification: c,
-          attempt,
-          maxRetries: retryBudget,
-          repeatable: repeatable || (rateLimited && retryRateLimitedPosts),
-          retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
-          retryAfterDefaultMs,
-          backoffBaseMs,
-          maxBackoffMs,
-          maxRetryWaitMs,
-          random,
-        }),
-      );
+      const d = decide(c, repeatable || (rateLimited && retryRateLimitedPosts), parseRetryAfter(res.headers.get('retry-after'), Date.now()));
       // the cooldown starts before listeners hear of the 429, so nothing slips through meanwhile
       const cd = rateLimited && d.action === 'retry' ? startCooldown(d.waitMs) : null;
       if (rateLimited) emit({ type: 'rate_limited', method, url: safeUrl, status, attempt, waitMs: d.waitMs, reason: d.reason });

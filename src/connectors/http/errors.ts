@@ -7,21 +7,10 @@ import type { CheckErrorCode } from '../contract.js';
 export type ErrorKind = 'config' | 'transient' | 'rate_limited' | 'system';
 export type ConnectorErrorCode = CheckErrorCode | 'http_error' | 'aborted';
 
-export interface ConnectorErrorInit {
-  kind: ErrorKind;
-  code: ConnectorErrorCode;
-  userMessage: string;
-  status?: number;
-  detail?: string;
-  hint?: string;
-  /** Policy reason (`timeout`, `connection_refused`, `server_error`, …). */
-  reason?: string;
-  cause?: unknown;
-}
-
 export class ConnectorError extends Error {
   kind: ErrorKind;
   code: ConnectorErrorCode;
+  /** A sentence for people. */
   userMessage: string;
   status?: number;
   /** Internal detail for logs (response excerpt, network error code). Free of secrets. */
@@ -60,6 +49,10 @@ export class ConnectorError extends Error {
     };
   }
 }
+
+/** What the constructor takes: the error's own fields (the optional ones may be left out) and a cause. */
+export type ConnectorErrorInit = Pick<ConnectorError, 'kind' | 'code' | 'userMessage'> &
+  Partial<Pick<ConnectorError, 'status' | 'detail' | 'hint' | 'reason'>> & { cause?: unknown };
 
 export function isConnectorError(err: unknown): err is ConnectorError {
   return err instanceof ConnectorError;

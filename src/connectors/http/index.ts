@@ -1,3 +1,4 @@
+export * from './abort.js';
 export * from './errors.js';
 export * from './policy.js';
 export * from './rate-limiter.js';

@@ -1,7 +1,9 @@
 /**
  * Bounded concurrency helpers for paginators that fetch several pages at once.
  *
- * `orderedConcurrent` runs at most `concurrency` tasks at a time and yields results in task order.
+ * `orderedConcurrent` runs at most `concurrency` tasks at a time and yields results in task order;
+ * at most `maxBuffered` (default `concurrency`) are started ahead of the consumer, so with a larger
+ * buffer finished results can wait for an earlier, slower one while new tasks go out.
  * Tasks are pulled lazily from the iterable, so a paginator can stop generating page numbers; when the
  * consumer stops early (break / return / throw) or a task fails, in-flight tasks get an aborted signal.
  */
@@ -11,12 +13,20 @@ export type ConcurrentTask<T> = (signal: AbortSignal) => Promise<T>;
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+export interface OrderedConcurrentOptions {
+  /** Aborting it aborts every running task and ends the iteration with an `aborted` error. */
+  signal?: AbortSignal;
+  /** Tasks started but not yet handed to the consumer, running or finished (default and minimum: `concurrency`). */
+  maxBuffered?: number;
+}
+
 export async function* orderedConcurrent<T>(
   tasks: Iterable<ConcurrentTask<T>> | AsyncIterable<ConcurrentTask<T>>,
   concurrency: number,
-  opts: { signal?: AbortSignal } = {},
+  opts: OrderedConcurrentOptions = {},
 ): AsyncGenerator<T, void, undefined> {
   const limit = Math.max(1, Math.floor(concurrency));
+  const maxBuffered = Math.max(limit, Math.floor(opts.maxBuffered ?? limit));
   const ctrl = new AbortController();
   const outer = opts.signal;
   const onAbort = (): void => ctrl.abort(outer?.reason);
@@ -26,7 +36,9 @@ export async function* orderedConcurrent<T>(
     Symbol.asyncIterator in tasks
       ? (tasks as AsyncIterable<ConcurrentTask<T>>)[Symbol.asyncIterator]()
       : (tasks as Iterable<ConcurrentTask<T>>)[Symbol.iterator]();
+  /** Started and not yet handed over, in task order. */
   const inFlight: Promise<Settled<T>>[] = [];
+  let running = 0;
   let exhausted = false;
 
   const start = (task: ConcurrentTask<T>): Promise<Settled<T>> => {
@@ -36,14 +48,21 @@ export async function* orderedConcurrent<T>(
     } catch (error) {
       return Promise.resolve({ ok: false, error });
     }
+    running++;
     return p.then(
-      (value): Settled<T> => ({ ok: true, value }),
-      (error: unknown): Settled<T> => ({ ok: false, error }),
+      (value): Settled<T> => {
+        running--;
+        return { ok: true, value };
+      },
+      (error: unknown): Settled<T> => {
+        running--;
+        return { ok: false, error };
+      },
     );
   };
 
   const fill = async (): Promise<void> => {
-    while (!exhausted && inFlight.length < limit && !ctrl.signal.aborted) {
+    while (!exhausted && running < limit && inFlight.length < maxBuffered && !ctrl.signal.aborted) {
       const n = await iterator.next();
       if (n.done === true) {
         exhausted = true;
@@ -79,7 +98,7 @@ export async function mapConcurrent<I, R>(
   items: readonly I[],
   concurrency: number,
   fn: (item: I, index: number, signal: AbortSignal) => Promise<R>,
-  opts: { signal?: AbortSignal } = {},
+  opts: OrderedConcurrentOptions = {},
 ): Promise<R[]> {
   const out: R[] = [];
   const tasks = items.map((item, i) => (signal: AbortSignal) => fn(item, i, signal));

@@ -27,34 +27,37 @@ export interface NetworkClassification extends Classification {
 
 type Rule = Omit<Classification, 'reason'> & { reason: string };
 
+/** A transient failure: retried with backoff. */
+const transient = (reason: string): Rule => ({ action: 'retry', kind: 'transient', code: 'http_error', reason });
+/** A refusal to hand to the connector (it may read the body): fixing it takes a change of settings. */
+const refused = (code: ConnectorErrorCode, reason: string): Rule => ({ action: 'fail', kind: 'config', code, reason });
+
 /** Status → action. Statuses not listed fall back by class (see classifyStatus). */
 export const STATUS_POLICY: Readonly<Record<number, Rule>> = Object.freeze({
-  408: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'request_timeout' },
-  425: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'too_early' },
+  408: transient('request_timeout'),
+  425: transient('too_early'),
   429: { action: 'rate_limited', kind: 'rate_limited', code: 'rate_limited', reason: 'rate_limited' },
-  500: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'server_error' },
-  502: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'bad_gateway' },
-  503: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'service_unavailable' },
-  504: { action: 'retry', kind: 'transient', code: 'http_error', reason: 'gateway_timeout' },
-  400: { action: 'fail', kind: 'config', code: 'http_error', reason: 'bad_request' },
-  401: { action: 'fail', kind: 'config', code: 'invalid_credentials', reason: 'unauthorized' },
-  403: { action: 'fail', kind: 'config', code: 'invalid_credentials', reason: 'forbidden' },
-  404: { action: 'fail', kind: 'config', code: 'not_found', reason: 'not_found' },
-  409: { action: 'fail', kind: 'config', code: 'http_error', reason: 'conflict' },
-  422: { action: 'fail', kind: 'config', code: 'http_error', reason: 'unprocessable' },
+  500: transient('server_error'),
+  502: transient('bad_gateway'),
+  503: transient('service_unavailable'),
+  504: transient('gateway_timeout'),
+  400: refused('http_error', 'bad_request'),
+  401: refused('invalid_credentials', 'unauthorized'),
+  403: refused('invalid_credentials', 'forbidden'),
+  404: refused('not_found', 'not_found'),
+  409: refused('http_error', 'conflict'),
+  422: refused('http_error', 'unprocessable'),
 });
 
 export function classifyStatus(status: number): Classification {
   const rule = STATUS_POLICY[status];
   if (rule !== undefined) return { ...rule };
   if (status >= 200 && status < 300) return { action: 'ok', kind: null, code: null, reason: 'ok' };
-  if (status >= 300 && status < 400) {
-    // Redirects are not followed: a redirect would carry our key header to another host.
-    return { action: 'fail', kind: 'config', code: 'unexpected_response', reason: 'redirect' };
-  }
-  if (status >= 400 && status < 500) return { action: 'fail', kind: 'config', code: 'http_error', reason: 'client_error' };
+  // Redirects are not followed: a redirect would carry our key header to another host.
+  if (status >= 300 && status < 400) return refused('unexpected_response', 'redirect');
+  if (status >= 400 && status < 500) return refused('http_error', 'client_error');
   if (status === 501 || status === 505) return { action: 'fail', kind: 'system', code: 'http_error', reason: 'not_implemented' };
-  if (status >= 500 && status < 600) return { action: 'retry', kind: 'transient', code: 'http_error', reason: 'server_error' };
+  if (status >= 500 && status < 600) return transient('server_error');
   return { action: 'fail', kind: 'system', code: 'unexpected_response', reason: 'unexpected_status' };
 }
 

@@ -2,7 +2,8 @@
  * The control interface over HTTP: `/_sandbox/*`, no auth, JSON in and out.
  */
 import { z } from 'zod';
-import { FAULT_TYPES } from './faults.js';
+import { faultSpecSchema } from '../shared/faults.js';
+import { HALO_FAULT_TYPES } from './faults.js';
 import type { HaloSandboxControl } from './types.js';
 
 export interface ControlReply {
@@ -10,13 +11,7 @@ export interface ControlReply {
   json: unknown;
 }
 
-const faultSchema = z.object({
-  type: z.enum(FAULT_TYPES as [string, ...string[]]),
-  count: z.number().int().optional(),
-  pathPrefix: z.string().optional(),
-  retryAfter: z.number().nonnegative().optional(),
-  delayMs: z.number().nonnegative().optional(),
-});
+const faultSchema = faultSpecSchema(HALO_FAULT_TYPES);
 
 const ticketInputSchema = z.object({
   clientId: z.number().int().optional(),
@@ -81,7 +76,7 @@ const behaviourSchema = z.object({
 
 export const CONTROL_ENDPOINTS = [
   'GET    /_sandbox                      this list',
-  'POST   /_sandbox/faults               {type, count?, pathPrefix?, retryAfter?, delayMs?}',
+  'POST   /_sandbox/faults               {type, count?, pathPrefix?, method?, retryAfter?, delayMs?}',
   'GET    /_sandbox/faults',
   'DELETE /_sandbox/faults',
   'POST   /_sandbox/expire-tokens',
@@ -110,6 +105,47 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T } |
   return { ok: false, reply: { status: 400, json: { error: 'invalid_body', issues: r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) } } };
 }
 
+const OK: ControlReply = { status: 200, json: { ok: true } };
+const NOT_FOUND: ControlReply = { status: 404, json: { error: 'not_found' } };
+
+const METHOD_NOT_ALLOWED: ControlReply = { status: 405, json: { error: 'method_not_allowed' } };
+
+/**
+ * How the control interface changes one kind of record: POST creates (201), PATCH /:id updates,
+ * DELETE /:id removes, and (when given) GET /:id shows one as stored.
+ */
+interface RecordOps<C, U> {
+  create: { schema: z.ZodType<C>; run(input: C): unknown };
+  update: { schema: z.ZodType<U>; run(id: number, patch: U): boolean };
+  remove(id: number): boolean;
+  get?(id: number): unknown;
+}
+
+/** Answers a request for one kind of record (`idSeg`: what follows its name in the path). */
+type RecordRoute = (method: string, idSeg: string | undefined, body: unknown) => ControlReply;
+
+function recordRoute<C, U>(ops: RecordOps<C, U>): RecordRoute {
+  return (method, idSeg, body) => {
+    if (method === 'POST' && idSeg === undefined) {
+      const p = parse(ops.create.schema, body ?? {});
+      return p.ok ? { status: 201, json: ops.create.run(p.value) } : p.reply;
+    }
+    const id = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
+    if (id === undefined) return METHOD_NOT_ALLOWED;
+    if (method === 'PATCH') {
+      const p = parse(ops.update.schema, body ?? {});
+      if (!p.ok) return p.reply;
+      return ops.update.run(id, p.value) ? OK : NOT_FOUND;
+    }
+    if (method === 'DELETE') return ops.remove(id) ? OK : NOT_FOUND;
+    if (method === 'GET' && ops.get !== undefined) {
+      const found = ops.get(id);
+      return found === undefined ? NOT_FOUND : { status: 200, json: found };
+    }
+    return METHOD_NOT_ALLOWED;
+  };
+}
+
 export function handleControl(control: HaloSandboxControl, method: string, path: string, query: URLSearchParams, rawBody: string): ControlReply {
   let body: unknown = undefined;
   if (rawBody.trim()) {
@@ -122,9 +158,22 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
   const segs = path.split('/').filter(Boolean).slice(1); // drop "_sandbox"
   const [what, idSeg] = segs;
   const m = method.toUpperCase();
-  const ok = (json: unknown = { ok: true }): ControlReply => ({ status: 200, json });
-  const notFound: ControlReply = { status: 404, json: { error: 'not_found' } };
-  const numId = idSeg !== undefined && /^\d+$/.test(idSeg) ? Number(idSeg) : undefined;
+  const ok = (json?: unknown): ControlReply => (json === undefined ? OK : { status: 200, json });
+  const records: Record<string, RecordRoute> = {
+    tickets: recordRoute({
+      create: { schema: addTicketsSchema, run: (input) => ({ ids: control.addTickets(input) }) },
+      update: { schema: ticketPatchSchema, run: (id, patch) => control.updateTicket(id, patch) },
+      remove: (id) => control.deleteTicket(id),
+      get: (id) => control.getTicket(id),
+    }),
+    clients: recordRoute({
+      create: { schema: clientSchema, run: (input) => ({ id: control.addClient(input) }) },
+      update: { schema: clientSchema, run: (id, patch) => control.updateClient(id, patch) },
+      remove: (id) => control.deleteClient(id),
+    }),
+  };
+  const recordsRoute = what !== undefined && Object.hasOwn(records, what) ? records[what] : undefined;
+  if (recordsRoute !== undefined) return recordsRoute(m, idSeg, body);
 
   switch (what) {
     case undefined:
@@ -141,43 +190,13 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
         for (const s of specs) {
           const p = parse(faultSchema, s);
           if (!p.ok) return p.reply;
-          added.push(control.addFault(p.value as Parameters<HaloSandboxControl['addFault']>[0]));
+          added.push(control.addFault(p.value));
         }
-        return ok({ faults: added.map((f) => ({ ...f, remaining: f.remaining === Infinity ? -1 : f.remaining })) });
+        return ok({ faults: added });
       }
       break;
     case 'expire-tokens':
       if (m === 'POST') return ok({ expired: control.expireTokens() });
-      break;
-    case 'tickets':
-      if (m === 'POST' && idSeg === undefined) {
-        const p = parse(addTicketsSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return { status: 201, json: { ids: control.addTickets(p.value) } };
-      }
-      if (numId !== undefined && m === 'PATCH') {
-        const p = parse(ticketPatchSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return control.updateTicket(numId, p.value) ? ok() : notFound;
-      }
-      if (numId !== undefined && m === 'DELETE') return control.deleteTicket(numId) ? ok() : notFound;
-      if (numId !== undefined && m === 'GET') {
-        const t = control.getTicket(numId);
-        return t ? ok(t) : notFound;
-      }
-      break;
-    case 'clients':
-      if (m === 'POST' && idSeg === undefined) {
-        const p = parse(clientSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return { status: 201, json: { id: control.addClient(p.value) } };
-      }
-      if (numId !== undefined && m === 'PATCH') {
-        const p = parse(clientSchema, body ?? {});
-        if (!p.ok) return p.reply;
-        return control.updateClient(numId, p.value) ? ok() : notFound;
-      }
-      if (numId !== undefined && m === 'DELETE') return control.deleteClient(numId) ? ok() : notFound;
       break;
     case 'apps':
       if (m === 'POST' && idSeg === undefined) {
@@ -186,7 +205,7 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
         control.addApp(p.value);
         return { status: 201, json: { clientId: p.value.clientId, scopes: p.value.scopes } };
       }
-      if (idSeg !== undefined && m === 'DELETE') return control.removeApp(decodeURIComponent(idSeg)) ? ok() : notFound;
+      if (idSeg !== undefined && m === 'DELETE') return control.removeApp(decodeURIComponent(idSeg)) ? ok() : NOT_FOUND;
       break;
     case 'requests':
       if (m === 'GET') return ok({ requests: control.requests() });
@@ -232,7 +251,7 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
       }
       break;
     default:
-      return notFound;
+      return NOT_FOUND;
   }
-  return { status: 405, json: { error: 'method_not_allowed' } };
+  return METHOD_NOT_ALLOWED;
 }

@@ -1,5 +1,5 @@
 export { startHaloSandbox, HALO_SANDBOX_DEFAULTS, DEFAULT_BEHAVIOUR } from './server.js';
-export { rateLimitMessage } from './faults.js';
+export { HALO_FAULT_TYPES, rateLimitMessage } from './faults.js';
 export { DATE_SENTINEL, parseHaloDate } from './format.js';
 export { TYPE_IDS } from './seed-data.js';
 export type {

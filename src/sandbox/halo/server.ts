@@ -4,14 +4,18 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createFaultQueue } from '../shared/faults.js';
+import { delay as sleep, listen, readBody } from '../shared/http.js';
+import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
+import { createRollingWindow } from '../shared/rolling-window.js';
 import { createApiHandler, type ApiResult } from './api.js';
 import { AuthServer } from './auth.js';
 import { handleControl } from './control-http.js';
-import { FaultRegistry, rateLimitMessage, RollingWindow } from './faults.js';
+import { HALO_FAULT_TYPES, matchHaloPath, rateLimitMessage } from './faults.js';
 import { toHaloJson } from './format.js';
 import { HaloStore } from './store.js';
 import type {
-  Fault, HaloSandbox, HaloSandboxBehaviour, HaloSandboxControl, HaloSandboxData, HaloSandboxOptions, HaloSandboxStats, RequestLogEntry,
+  Fault, HaloSandbox, HaloSandboxBehaviour, HaloSandboxControl, HaloSandboxData, HaloSandboxOptions, HaloSandboxStats,
 } from './types.js';
 
 export const HALO_SANDBOX_DEFAULTS = {
@@ -41,7 +45,9 @@ export const DEFAULT_BEHAVIOUR: HaloSandboxBehaviour = {
   filterClientsByLastUpdate: false,
 };
 
-const MAX_LOG = 200_000;
+const MAX_LOG = 100_000;
+/** Window length used while no rate limit is set (the window then admits everything). */
+const UNLIMITED_WINDOW_MS = 300_000;
 const MAX_BODY = 10 * 1024 * 1024;
 
 const HTML_PAGE = `<!DOCTYPE html>
@@ -49,28 +55,6 @@ const HTML_PAGE = `<!DOCTYPE html>
 <body><div id="app"><h1>Halo Service Desk</h1><p>Please sign in to continue.</p>
 <form method="post" action="/auth/Account/Login"><input name="username" placeholder="Username"><input name="password" type="password" placeholder="Password"><button>Log In</button></form>
 </div></body></html>`;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<HaloSandbox> {
   const now = opts.now ?? Date.now;
@@ -84,7 +68,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
   let behaviour: HaloSandboxBehaviour = { ...initialBehaviour };
   let latencyMs = opts.latencyMs ?? 0;
   let rate: { limit: number; windowMs: number; retryAfterSeconds?: number } | null = initialRate;
-  let window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+  const window = createRollingWindow(rate?.limit ?? 0, rate?.windowMs ?? UNLIMITED_WINDOW_MS);
   const defaultUnpagedCount = opts.defaultUnpagedCount ?? HALO_SANDBOX_DEFAULTS.defaultUnpagedCount;
 
   const store = new HaloStore({
@@ -101,20 +85,19 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     now,
     behaviour: () => behaviour,
   });
-  const faults = new FaultRegistry();
-  let log: RequestLogEntry[] = [];
-  const emptyStats = () => ({ requests: 0, apiRequests: 0, tokenRequests: 0, byStatus: {} as Record<string, number>, rateLimited: 0, ticketsCreated: 0 });
-  let counters = emptyStats();
-  let maxInWindowCarry = 0;
+  const faults = createFaultQueue({ types: HALO_FAULT_TYPES, matchPath: matchHaloPath });
+  const log = createRequestLog(MAX_LOG);
+  const emptyCounters = () => ({ apiRequests: 0, tokenRequests: 0, rateLimited: 0, ticketsCreated: 0 });
+  let counters = emptyCounters();
 
-  // the API handler is synchronous: faults it takes (repeat-page, post-timeout) match the path being served
-  let currentPath = '';
+  // the API handler is synchronous: faults it takes (repeat-page, post-timeout) match the request being served
+  let current = { method: 'GET', path: '' };
   const api = createApiHandler({
     store,
     auth,
     behaviour: () => behaviour,
     defaultUnpagedCount: () => defaultUnpagedCount,
-    takeFault: (types) => faults.take(currentPath, types),
+    takeFault: (types) => faults.take(current, types),
     tenant,
   });
 
@@ -131,20 +114,19 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     deleteClient: (id) => store.deleteClient(id),
     addApp: (app) => auth.addApp(app),
     removeApp: (id) => auth.removeApp(id),
-    requests: () => log.slice(),
-    clearRequests: () => {
-      log = [];
-    },
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
     stats: (): HaloSandboxStats => ({
       ...counters,
-      byStatus: { ...counters.byStatus },
-      faultsInjected: faults.injected,
+      requests: log.stats().total,
+      byStatus: log.stats().byStatus,
+      faultsInjected: faults.served,
       tokensIssued: auth.issued,
       clients: store.clients.length,
       sites: store.sites.length,
       tickets: store.tickets.length,
       ticketTypes: store.types.length,
-      maxInWindow: Math.max(maxInWindowCarry, window?.maxInWindow ?? 0),
+      maxInWindow: window.maxInWindow,
     }),
     data: (o?: { tickets?: boolean }): HaloSandboxData => {
       const withTickets = o?.tickets !== false;
@@ -175,18 +157,17 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
       store.load();
       faults.clear();
       auth.reset();
-      log = [];
-      counters = emptyStats();
-      maxInWindowCarry = 0;
+      log.clear();
+      counters = emptyCounters();
       behaviour = { ...initialBehaviour };
       latencyMs = opts.latencyMs ?? 0;
       rate = initialRate ? { ...initialRate } : null;
-      window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+      window.reset();
+      window.configure(rate?.limit ?? 0, rate?.windowMs ?? UNLIMITED_WINDOW_MS);
     },
     setRateLimit: (rl) => {
-      maxInWindowCarry = Math.max(maxInWindowCarry, window?.maxInWindow ?? 0);
       rate = rl ? { ...rl } : null;
-      window = rate ? new RollingWindow(rate.limit, rate.windowMs) : null;
+      window.configure(rate?.limit ?? 0, rate?.windowMs ?? UNLIMITED_WINDOW_MS, { fresh: true });
     },
     setLatency: (ms) => {
       latencyMs = Math.max(0, ms);
@@ -203,13 +184,9 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
   let closing = false;
 
   function record(entry: RequestLogEntry, kind: 'api' | 'token' | 'other'): void {
-    counters.requests++;
     if (kind === 'api') counters.apiRequests++;
     if (kind === 'token') counters.tokenRequests++;
-    const k = String(entry.status);
-    counters.byStatus[k] = (counters.byStatus[k] ?? 0) + 1;
-    log.push(entry);
-    if (log.length > MAX_LOG) log = log.slice(log.length - MAX_LOG / 2);
+    log.add(entry);
   }
 
   function send(res: ServerResponse, status: number, body: string, contentType: string | null, headers: Record<string, string> = {}): void {
@@ -225,13 +202,13 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
   }
 
   /** Pre-dispatch faults: 5xx, 429, reset, slow. Returns true when the request was answered (or dropped). */
-  async function preFaults(path: string, res: ServerResponse, socket: Socket, entry: RequestLogEntry): Promise<boolean> {
-    const slow = faults.take(path, ['slow']);
+  async function preFaults(req: { method: string; path: string }, res: ServerResponse, socket: Socket, entry: RequestLogEntry): Promise<boolean> {
+    const slow = faults.take(req, ['slow']);
     if (slow) {
       entry.fault = 'slow';
       await sleep(slow.delayMs ?? 5000);
     }
-    const f = faults.take(path, ['500', '502', '503', '429', 'reset']);
+    const f = faults.take(req, ['500', '502', '503', '429', 'reset']);
     if (!f) return false;
     entry.fault = f.type;
     const retry = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
@@ -270,25 +247,25 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     const socket = req.socket;
 
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY);
       const r = handleControl(control, method, path, url.searchParams, body);
       send(res, r.status, JSON.stringify(r.json), 'application/json; charset=utf-8');
       return;
     }
 
     const kind: 'api' | 'token' | 'other' = path === '/api' || path.startsWith('/api/') ? 'api' : path === '/auth/token' || path === '/token' ? 'token' : 'other';
-    const entry: RequestLogEntry = { at: new Date(started).toISOString(), method, path: `${url.pathname}${url.search}`, status: 0, ms: 0 };
+    const entry: RequestLogEntry = { method, path: `${url.pathname}${url.search}`, status: 0, time: new Date(started).toISOString(), durationMs: 0 };
     let recorded = false;
     const finish = () => {
       if (recorded) return;
       recorded = true;
-      entry.ms = Math.round(performance.now() - perf);
+      entry.durationMs = Math.round(performance.now() - perf);
       if (res.headersSent) entry.status = res.statusCode;
       record(entry, kind);
     };
     res.on('close', finish);
 
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY);
 
     if (kind === 'other') {
       if (method === 'GET' || method === 'HEAD') send(res, 200, HTML_PAGE, 'text/html; charset=utf-8');
@@ -296,7 +273,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
       return;
     }
 
-    if (await preFaults(path, res, socket, entry)) return;
+    if (await preFaults({ method, path }, res, socket, entry)) return;
     if (latencyMs > 0) await sleep(latencyMs);
 
     if (kind === 'token') {
@@ -317,7 +294,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     }
 
     // /api
-    if (window && !window.hit(now())) {
+    if (!window.tryHit(now())) {
       counters.rateLimited++;
       const headers: Record<string, string> = {};
       if (rate?.retryAfterSeconds !== undefined) headers['retry-after'] = String(rate.retryAfterSeconds);
@@ -330,7 +307,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
       const key = k.toLowerCase();
       if (!query.has(key)) query.set(key, v);
     }
-    currentPath = path;
+    current = { method, path };
     const result = api({ method, path, query, body, authorization: req.headers.authorization });
     if (result.status === 201 && method === 'POST') counters.ticketsCreated += Array.isArray(result.json) ? result.json.length : 1;
     const hangFault: Fault | null = result.hang ?? null;
@@ -364,18 +341,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     if (closing) s.destroy();
   });
 
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const base = `http://${urlHost}:${port}`;
+  const { url: base } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
     url: base,

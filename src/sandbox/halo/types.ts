@@ -2,6 +2,9 @@
  * Shared types of the HaloPSA sandbox (see shared/apis/halo.md).
  * Internal records hold times as epoch milliseconds; the API layer formats them in Halo's mixed shapes.
  */
+import type { Fault as SharedFault, FaultSpec as SharedFaultSpec } from '../shared/faults.js';
+import type { RequestLogEntry } from '../shared/request-log.js';
+import type { HaloFaultType } from './faults.js';
 
 export interface HaloSandboxApp {
   clientId: string;
@@ -168,37 +171,10 @@ export interface HTicket {
   } | null;
 }
 
-export type FaultType = '500' | '502' | '503' | '429' | 'reset' | 'slow' | 'repeat-page' | 'post-timeout-after-create';
-
-export interface FaultSpec {
-  type: FaultType;
-  /** how many matching requests it affects; default 1; -1 = until cleared */
-  count?: number;
-  /** path prefix, case-insensitive, with or without `/api` (e.g. `/Tickets` or `/api/tickets`); default: every /api request */
-  pathPrefix?: string;
-  /** seconds, for `429` (and 503) */
-  retryAfter?: number;
-  /** `slow`: delay; `post-timeout-after-create`: hang this long then destroy the socket (default: hang until the client gives up) */
-  delayMs?: number;
-}
-
-export interface Fault extends Required<Pick<FaultSpec, 'type'>> {
-  id: number;
-  remaining: number;
-  pathPrefix?: string;
-  retryAfter?: number;
-  delayMs?: number;
-  hits: number;
-}
-
-export interface RequestLogEntry {
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  ms: number;
-  fault?: string;
-}
+export type FaultType = HaloFaultType;
+export type FaultSpec = SharedFaultSpec<HaloFaultType>;
+export type Fault = SharedFault<HaloFaultType>;
+export type { RequestLogEntry };
 
 export interface TicketInput {
   clientId?: number;

@@ -1,6 +1,6 @@
 export {
-  startItGlueSandbox, DEFAULT_BEHAVIOUR, JSON_API,
-  type ItGlueSandbox, type ItGlueSandboxBehaviour, type ItGlueSandboxControl, type ItGlueSandboxOptionsPatch,
+  startItGlueSandbox, DEFAULT_BEHAVIOUR, JSON_API, ITGLUE_FAULT_TYPES,
+  type Fault, type FaultSpec, type ItGlueFaultType, type ItGlueSandbox, type ItGlueSandboxBehaviour, type ItGlueSandboxControl, type ItGlueSandboxOptionsPatch,
   type ItGlueSandboxTruth, type StartItGlueSandboxOptions,
 } from './server.js';
 export {
@@ -8,4 +8,3 @@ export {
   type ItgStore, type ItgOrganizationRecord, type ItgConfigurationRecord, type ItgDomainRecord, type ItgContactRecord, type ItgNamedRecord,
 } from './store.js';
 export type { OrganizationInput, OrganizationPatch, ConfigurationInput, ConfigurationPatch, DomainInput, DomainPatch, NamedInput, NamedPatch } from './mutations.js';
-export type { FaultSpec, Fault, FaultType } from '../shared/faults.js';

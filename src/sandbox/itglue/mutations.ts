@@ -19,8 +19,16 @@ const nullableString = z.string().nullable();
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable();
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
 
-export const organizationInputSchema = z.object({
-  id: idLike.optional(),
+/**
+ * A record kind's input schema (its fields plus an optional id and the two timestamps) and its patch
+ * schema (the same without the id, every field optional).
+ */
+function recordSchemas<S extends z.ZodRawShape>(fields: S) {
+  const input = z.object({ id: idLike.optional(), ...fields, createdAt: timestamp.optional(), updatedAt: timestamp.optional() });
+  return { input, patch: input.omit({ id: true }).partial() };
+}
+
+const organizationSchemas = recordSchemas({
   name: z.string().min(1),
   statusId: idLike.nullable().optional(),
   statusName: z.string().nullable().optional(),
@@ -36,15 +44,11 @@ export const organizationInputSchema = z.object({
   ancestorIds: nullableString.optional(),
   psaId: nullableString.optional(),
   psaIntegration: nullableString.optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
-export type OrganizationInput = z.input<typeof organizationInputSchema>;
-export const organizationPatchSchema = organizationInputSchema.omit({ id: true }).partial();
-export type OrganizationPatch = z.input<typeof organizationPatchSchema>;
+export type OrganizationInput = z.input<typeof organizationSchemas.input>;
+export type OrganizationPatch = z.input<typeof organizationSchemas.patch>;
 
-export const configurationInputSchema = z.object({
-  id: idLike.optional(),
+const configurationSchemas = recordSchemas({
   organizationId: idLike,
   name: z.string().min(1),
   hostname: nullableString.optional(),
@@ -64,26 +68,19 @@ export const configurationInputSchema = z.object({
   installedAt: dateOnly.optional(),
   purchasedAt: dateOnly.optional(),
   archived: z.boolean().optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
-export type ConfigurationInput = z.input<typeof configurationInputSchema>;
-export const configurationPatchSchema = configurationInputSchema.omit({ id: true }).partial();
-export type ConfigurationPatch = z.input<typeof configurationPatchSchema>;
+export type ConfigurationInput = z.input<typeof configurationSchemas.input>;
+export type ConfigurationPatch = z.input<typeof configurationSchemas.patch>;
 
-export const domainInputSchema = z.object({
-  id: idLike.optional(),
+const domainSchemas = recordSchemas({
   organizationId: idLike,
   name: z.string().min(1),
   registrarName: nullableString.optional(),
   expiresOn: timestamp.nullable().optional(),
   notes: nullableString.optional(),
-  createdAt: timestamp.optional(),
-  updatedAt: timestamp.optional(),
 });
-export type DomainInput = z.input<typeof domainInputSchema>;
-export const domainPatchSchema = domainInputSchema.omit({ id: true }).partial();
-export type DomainPatch = z.input<typeof domainPatchSchema>;
+export type DomainInput = z.input<typeof domainSchemas.input>;
+export type DomainPatch = z.input<typeof domainSchemas.patch>;
 
 export const namedInputSchema = z.object({ id: idLike.optional(), name: z.string().min(1), synced: z.boolean().optional() });
 export type NamedInput = z.input<typeof namedInputSchema>;
@@ -136,6 +133,20 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 
 const nowIso = (now: () => number) => new Date(now()).toISOString();
 
+/** A new record's createdAt / updatedAt: the input's, else now (updatedAt falls back to createdAt). */
+function timestamps(i: { createdAt?: string | undefined; updatedAt?: string | undefined }, now: () => number): { createdAt: string; updatedAt: string } {
+  const ts = nowIso(now);
+  return { createdAt: i.createdAt ?? ts, updatedAt: i.updatedAt ?? i.createdAt ?? ts };
+}
+
+/** Removes the record with this id from one of the store's lists; false when there was none. */
+function removeById<K extends 'configurations' | 'domains'>(store: ItgStore, key: K, id: number): boolean {
+  const list: Array<{ id: number }> = store[key];
+  const kept = list.filter((r) => r.id !== id);
+  store[key] = kept as ItgStore[K];
+  return kept.length !== list.length;
+}
+
 function resolveNamed(list: ItgNamedRecord[], id: number | null | undefined, name: string | null | undefined, what: string): ItgNamedRecord | null | undefined {
   if (id !== undefined && id !== null) {
     const r = list.find((x) => x.id === id);
@@ -157,16 +168,62 @@ function requireOrg(store: ItgStore, id: number): ItgOrganizationRecord {
   return org;
 }
 
-function assertFreeId(list: Array<{ id: number }>, id: number | undefined, what: string): void {
+function findOr404<R extends { id: number }>(list: readonly R[], id: number, what: string): R {
+  const rec = list.find((x) => x.id === id);
+  if (!rec) throw new MutationError(404, `${what} ${id} not found`);
+  return rec;
+}
+
+/** Copies the patch's given (not undefined) `fields` onto the record and stamps `updatedAt` (the patch's, or now). */
+function applyPatch<R extends { updatedAt: string }, P extends { updatedAt?: string | undefined }>(
+  rec: R,
+  p: P,
+  fields: readonly (keyof P & keyof R)[],
+  now: () => number,
+): R {
+  for (const k of fields) if (p[k] !== undefined) (rec as Record<keyof R, unknown>)[k] = p[k];
+  rec.updatedAt = p.updatedAt ?? nowIso(now);
+  return rec;
+}
+
+/** A new configuration's or domain's input: its organization must exist and its id, when given, be free. */
+function parseOwnedInput<T extends { id?: number | undefined; organizationId: number }>(
+  store: ItgStore,
+  list: ReadonlyArray<{ id: number }>,
+  schema: z.ZodType<T>,
+  input: unknown,
+  what: string,
+): T {
+  const i = parse(schema, input);
+  requireOrg(store, i.organizationId);
+  assertFreeId(list, i.id, what);
+  return i;
+}
+
+/** A configuration or domain and a parsed patch for it: the record must exist, and a new organization too. */
+function parseOwnedPatch<R extends { id: number }, P extends { organizationId?: number | undefined }>(
+  store: ItgStore,
+  list: readonly R[],
+  id: number,
+  schema: z.ZodType<P>,
+  patch: unknown,
+  what: string,
+): { rec: R; p: P } {
+  const rec = findOr404(list, id, what);
+  const p = parse(schema, patch);
+  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  return { rec, p };
+}
+
+function assertFreeId(list: ReadonlyArray<{ id: number }>, id: number | undefined, what: string): void {
   if (id !== undefined && list.some((x) => x.id === id)) throw new MutationError(409, `${what} ${id} already exists`);
 }
 
 export function createOrganization(store: ItgStore, input: OrganizationInput, now: () => number): ItgOrganizationRecord {
-  const i = parse(organizationInputSchema, input);
+  const i = parse(organizationSchemas.input, input);
   assertFreeId(store.organizations, i.id, 'organization');
   const status = resolveNamed(store.statuses, i.statusId, i.statusName, 'organization status') ?? store.statuses.find((s) => s.name === 'Active') ?? null;
   const type = resolveNamed(store.types, i.typeId, i.typeName, 'organization type') ?? store.types.find((t) => t.name === 'Customer') ?? null;
-  const ts = nowIso(now);
   const org: ItgOrganizationRecord = {
     id: i.id ?? store.nextIds.organization++,
     name: i.name,
@@ -184,8 +241,7 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
     ancestorIds: i.ancestorIds ?? null,
     psaId: i.psaId ?? null,
     psaIntegration: i.psaIntegration ?? null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
     businessKey: null,
   };
   store.organizations.push(org);
@@ -193,9 +249,8 @@ export function createOrganization(store: ItgStore, input: OrganizationInput, no
 }
 
 export function updateOrganization(store: ItgStore, id: number, patch: OrganizationPatch, now: () => number): ItgOrganizationRecord {
-  const org = store.organizations.find((o) => o.id === id);
-  if (!org) throw new MutationError(404, `organization ${id} not found`);
-  const p = parse(organizationPatchSchema, patch);
+  const org = findOr404(store.organizations, id, 'organization');
+  const p = parse(organizationSchemas.patch, patch);
   const status = resolveNamed(store.statuses, p.statusId, p.statusName, 'organization status');
   const type = resolveNamed(store.types, p.typeId, p.typeName, 'organization type');
   if (status !== undefined) {
@@ -206,10 +261,7 @@ export function updateOrganization(store: ItgStore, id: number, patch: Organizat
     org.typeId = type?.id ?? null;
     org.typeName = type?.name ?? null;
   }
-  const simple = ['name', 'primary', 'shortName', 'description', 'alert', 'quickNotes', 'logo', 'parentId', 'ancestorIds', 'psaId', 'psaIntegration', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (org as unknown as Record<string, unknown>)[k] = p[k];
-  org.updatedAt = p.updatedAt ?? nowIso(now);
-  return org;
+  return applyPatch(org, p, ['name', 'primary', 'shortName', 'description', 'alert', 'quickNotes', 'logo', 'parentId', 'ancestorIds', 'psaId', 'psaIntegration', 'createdAt'], now);
 }
 
 /** Removes the organization with its configurations, domains and contacts. */
@@ -233,13 +285,10 @@ const KNOWN_TYPES: Record<string, { id: number; kind: string }> = {
 };
 
 export function createConfiguration(store: ItgStore, input: ConfigurationInput, now: () => number): ItgConfigurationRecord {
-  const i = parse(configurationInputSchema, input);
-  requireOrg(store, i.organizationId);
-  assertFreeId(store.configurations, i.id, 'configuration');
+  const i = parseOwnedInput(store, store.configurations, configurationSchemas.input, input, 'configuration');
   const typeName = i.typeName ?? 'Managed Workstation';
   const known = KNOWN_TYPES[typeName];
   const status = CONFIG_STATUSES.find((s) => s.name === (i.statusName ?? (i.archived ? 'Decommissioned' : 'Active'))) ?? CONFIG_STATUSES[0];
-  const ts = nowIso(now);
   const rec: ItgConfigurationRecord = {
     id: i.id ?? store.nextIds.configuration++,
     organizationId: i.organizationId,
@@ -272,18 +321,14 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
     restricted: false,
     myGlue: false,
     psaIntegration: null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
   };
   store.configurations.push(rec);
   return rec;
 }
 
 export function updateConfiguration(store: ItgStore, id: number, patch: ConfigurationPatch, now: () => number): ItgConfigurationRecord {
-  const rec = store.configurations.find((c) => c.id === id);
-  if (!rec) throw new MutationError(404, `configuration ${id} not found`);
-  const p = parse(configurationPatchSchema, patch);
-  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
+  const { rec, p } = parseOwnedPatch(store, store.configurations, id, configurationSchemas.patch, patch, 'configuration');
   if (p.typeName !== undefined) {
     const known = KNOWN_TYPES[p.typeName];
     rec.typeName = p.typeName;
@@ -295,24 +340,16 @@ export function updateConfiguration(store: ItgStore, id: number, patch: Configur
     rec.statusId = s.id;
     rec.statusName = s.name;
   }
-  const simple = ['organizationId', 'name', 'hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes', 'manufacturerName', 'modelName',
-    'operatingSystemName', 'warrantyExpiresAt', 'installedAt', 'purchasedAt', 'archived', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
-  rec.updatedAt = p.updatedAt ?? nowIso(now);
-  return rec;
+  return applyPatch(rec, p, ['organizationId', 'name', 'hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes', 'manufacturerName', 'modelName',
+    'operatingSystemName', 'warrantyExpiresAt', 'installedAt', 'purchasedAt', 'archived', 'createdAt'], now);
 }
 
 export function deleteConfiguration(store: ItgStore, id: number): boolean {
-  const n = store.configurations.length;
-  store.configurations = store.configurations.filter((c) => c.id !== id);
-  return store.configurations.length !== n;
+  return removeById(store, 'configurations', id);
 }
 
 export function createDomain(store: ItgStore, input: DomainInput, now: () => number): ItgDomainRecord {
-  const i = parse(domainInputSchema, input);
-  requireOrg(store, i.organizationId);
-  assertFreeId(store.domains, i.id, 'domain');
-  const ts = nowIso(now);
+  const i = parseOwnedInput(store, store.domains, domainSchemas.input, input, 'domain');
   const rec: ItgDomainRecord = {
     id: i.id ?? store.nextIds.domain++,
     organizationId: i.organizationId,
@@ -320,28 +357,19 @@ export function createDomain(store: ItgStore, input: DomainInput, now: () => num
     registrarName: i.registrarName ?? null,
     expiresOn: i.expiresOn ?? null,
     notes: i.notes ?? null,
-    createdAt: i.createdAt ?? ts,
-    updatedAt: i.updatedAt ?? i.createdAt ?? ts,
+    ...timestamps(i, now),
   };
   store.domains.push(rec);
   return rec;
 }
 
 export function updateDomain(store: ItgStore, id: number, patch: DomainPatch, now: () => number): ItgDomainRecord {
-  const rec = store.domains.find((d) => d.id === id);
-  if (!rec) throw new MutationError(404, `domain ${id} not found`);
-  const p = parse(domainPatchSchema, patch);
-  if (p.organizationId !== undefined) requireOrg(store, p.organizationId);
-  const simple = ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'] as const;
-  for (const k of simple) if (p[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = p[k];
-  rec.updatedAt = p.updatedAt ?? nowIso(now);
-  return rec;
+  const { rec, p } = parseOwnedPatch(store, store.domains, id, domainSchemas.patch, patch, 'domain');
+  return applyPatch(rec, p, ['organizationId', 'name', 'registrarName', 'expiresOn', 'notes', 'createdAt'], now);
 }
 
 export function deleteDomain(store: ItgStore, id: number): boolean {
-  const n = store.domains.length;
-  store.domains = store.domains.filter((d) => d.id !== id);
-  return store.domains.length !== n;
+  return removeById(store, 'domains', id);
 }
 
 export function createNamed(store: ItgStore, which: 'statuses' | 'types', input: NamedInput, now: () => number): ItgNamedRecord {
@@ -356,8 +384,7 @@ export function createNamed(store: ItgStore, which: 'statuses' | 'types', input:
 
 /** Renames a status or type. Organizations keep the old denormalised name unless `propagate` is set. */
 export function updateNamed(store: ItgStore, which: 'statuses' | 'types', id: number, patch: NamedPatch, now: () => number): ItgNamedRecord {
-  const rec = store[which].find((x) => x.id === id);
-  if (!rec) throw new MutationError(404, `${which === 'statuses' ? 'organization status' : 'organization type'} ${id} not found`);
+  const rec = findOr404(store[which], id, which === 'statuses' ? 'organization status' : 'organization type');
   const p = parse(namedPatchSchema, patch);
   if (p.name !== undefined) rec.name = p.name;
   if (p.synced !== undefined) rec.synced = p.synced;

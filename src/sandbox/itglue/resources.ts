@@ -24,10 +24,10 @@ export type Predicate<R> = (r: R) => boolean;
 export type FilterDef<R> = (raw: string, opts: RenderOptions) => Predicate<R>;
 export type SortKey<R> = (r: R) => string | number | boolean | null;
 
-export interface ResourceDef<R> {
+/** A collection's records have numeric ids (rendered as strings). */
+export interface ResourceDef<R extends { id: number }> {
   type: string;
   list(store: ItgStore): R[];
-  id(r: R): number;
   attributes(r: R, store: ItgStore, opts: RenderOptions): Record<string, unknown>;
   relationships?(r: R): Record<string, unknown>;
   filters: Record<string, FilterDef<R>>;
@@ -128,10 +128,16 @@ const quickNotes = (s: string | null, inList: boolean) => (s !== null && inList 
 const resourceUrl = (orgId: number, kind: string, id: number) => `https://sandbox.itglue.com/${orgId}/${kind}/${id}`;
 const orgName = (store: ItgStore, orgId: number) => store.organizations.find((o) => o.id === orgId)?.name ?? null;
 
+/** The attributes every record an organization owns starts with: its organization and its web address. */
+const ownedBy = (r: { id: number; organizationId: number }, store: ItgStore, kind: string) => ({
+  'organization-id': r.organizationId,
+  'organization-name': orgName(store, r.organizationId),
+  'resource-url': resourceUrl(r.organizationId, kind, r.id),
+});
+
 export const organizationsDef: ResourceDef<ItgOrganizationRecord> = {
   type: 'organizations',
   list: (s) => s.organizations,
-  id: (r) => r.id,
   attributes(r, _store, opts) {
     const a: Record<string, unknown> = {
       name: r.name,
@@ -190,7 +196,6 @@ export const organizationsDef: ResourceDef<ItgOrganizationRecord> = {
 const namedDef = (type: string, pick: (s: ItgStore) => ItgNamedRecord[]): ResourceDef<ItgNamedRecord> => ({
   type,
   list: pick,
-  id: (r) => r.id,
   attributes: (r) => ({ name: r.name, 'created-at': r.createdAt, 'updated-at': r.updatedAt, synced: r.synced }),
   filters: { name: textFilter((r) => r.name), id: idsFilter((r) => r.id) },
   sorts: { name: (r) => r.name, id: (r) => r.id, created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt },
@@ -202,11 +207,8 @@ export const typesDef = namedDef('organization-types', (s) => s.types);
 export const configurationsDef: ResourceDef<ItgConfigurationRecord> = {
   type: 'configurations',
   list: (s) => s.configurations,
-  id: (r) => r.id,
   attributes: (r, store) => ({
-    'organization-id': r.organizationId,
-    'organization-name': orgName(store, r.organizationId),
-    'resource-url': resourceUrl(r.organizationId, 'configurations', r.id),
+    ...ownedBy(r, store, 'configurations'),
     restricted: r.restricted,
     'psa-integration': r.psaIntegration,
     'my-glue': r.myGlue,
@@ -270,11 +272,8 @@ export const configurationsDef: ResourceDef<ItgConfigurationRecord> = {
 export const domainsDef: ResourceDef<ItgDomainRecord> = {
   type: 'domains',
   list: (s) => s.domains,
-  id: (r) => r.id,
   attributes: (r, store) => ({
-    'organization-id': r.organizationId,
-    'organization-name': orgName(store, r.organizationId),
-    'resource-url': resourceUrl(r.organizationId, 'domains', r.id),
+    ...ownedBy(r, store, 'domains'),
     name: r.name,
     screenshot: `/system/domains/screenshots/${String(r.id).padStart(9, '0').replace(/(\d{3})(\d{3})(\d{3})/, '$1/$2/$3')}/thumb/http${r.name.replace(/[^a-z0-9]/g, '')}.png`,
     'registrar-name': r.registrarName,
@@ -289,10 +288,8 @@ export const domainsDef: ResourceDef<ItgDomainRecord> = {
 export const contactsDef: ResourceDef<ItgContactRecord> = {
   type: 'contacts',
   list: (s) => s.contacts,
-  id: (r) => r.id,
   attributes: (r, store) => ({
-    'organization-id': r.organizationId,
-    'organization-name': orgName(store, r.organizationId),
+    ...ownedBy(r, store, 'contacts'),
     name: `${r.firstName} ${r.lastName}`,
     'first-name': r.firstName,
     'last-name': r.lastName,
@@ -306,7 +303,6 @@ export const contactsDef: ResourceDef<ItgContactRecord> = {
     restricted: false,
     'my-glue': false,
     'psa-integration': null,
-    'resource-url': resourceUrl(r.organizationId, 'contacts', r.id),
     'contact-emails': r.emails.map((e) => ({ value: e.value, primary: e.primary, 'label-name': e.labelName })),
     'contact-phones': r.phones.map((p) => ({ value: p.value, extension: p.extension, primary: p.primary, 'label-name': p.labelName, 'formatted-value': p.formattedValue })),
     'created-at': r.createdAt,
@@ -334,8 +330,8 @@ export const contactsDef: ResourceDef<ItgContactRecord> = {
   },
 };
 
-export function renderResource<R>(def: ResourceDef<R>, r: R, store: ItgStore, opts: RenderOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: String(def.id(r)), type: def.type, attributes: def.attributes(r, store, opts) };
+export function renderResource<R extends { id: number }>(def: ResourceDef<R>, r: R, store: ItgStore, opts: RenderOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: String(r.id), type: def.type, attributes: def.attributes(r, store, opts) };
   if (opts.inList && def.relationships) out.relationships = def.relationships(r);
   return out;
 }
@@ -352,13 +348,13 @@ function compareValues(a: string | number | boolean | null, b: string | number |
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-export function sortRecords<R>(def: ResourceDef<R>, records: R[], sort: Array<{ field: string; desc: boolean }>): R[] {
+export function sortRecords<R extends { id: number }>(def: ResourceDef<R>, records: R[], sort: Array<{ field: string; desc: boolean }>): R[] {
   const keys = sort.map((s) => ({ get: def.sorts[s.field], desc: s.desc }));
   return records.slice().sort((x, y) => {
     for (const k of keys) {
       const c = compareValues(k.get(x), k.get(y));
       if (c !== 0) return k.desc ? -c : c;
     }
-    return def.id(x) - def.id(y);
+    return x.id - y.id;
   });
 }

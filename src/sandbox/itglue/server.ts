@@ -3,13 +3,13 @@
  * describes it, plus a control interface under /_sandbox/* (no API key needed there).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { createFaultQueue, type Fault, type FaultSpec } from '../shared/faults.js';
+import { createFaultQueue, type Fault as SharedFault, type FaultSpec as SharedFaultSpec, type FaultType } from '../shared/faults.js';
+import { createRollingWindow } from '../shared/rolling-window.js';
 import {
-  delay, emptyReply, htmlReply, jsonReply, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
+  delay, emptyReply, htmlReply, jsonReply, listen, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
 } from '../shared/http.js';
-import { createRequestLog, createRollingWindow, type RequestLogEntry, type RequestStats } from '../shared/request-log.js';
+import { createRequestLog, type RequestLogEntry, type RequestStats } from '../shared/request-log.js';
 import {
   createConfiguration, createDomain, createNamed, createOrganization, deleteConfiguration, deleteDomain, deleteOrganization,
   MutationError, updateConfiguration, updateDomain, updateNamed, updateOrganization,
@@ -23,6 +23,10 @@ import {
 import { buildStore, type ItgConfigurationRecord, type ItgDomainRecord, type ItgNamedRecord, type ItgOrganizationRecord, type ItgStore } from './store.js';
 
 export const JSON_API = 'application/vnd.api+json; charset=utf-8';
+
+/** The shared fault types this sandbox plays (itglue.md §11: 429, 504 on large pages, HTML 404, and transport faults). */
+export const ITGLUE_FAULT_TYPES = ['500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404'] as const satisfies readonly FaultType[];
+export type ItGlueFaultType = (typeof ITGLUE_FAULT_TYPES)[number];
 
 /** Behaviour switches, mostly for the points itglue.md marks "uncertain — keep configurable". */
 export interface ItGlueSandboxBehaviour {
@@ -141,6 +145,9 @@ export interface ItGlueSandboxTruth {
   /** organization id ↔ seed business (key joins to the PSA sandbox) */
   organizations: Array<{ id: string; name: string; businessKey: string | null; statusName: string | null; typeName: string | null; primary: boolean; updatedAt: string }>;
 }
+
+export type FaultSpec = SharedFaultSpec<ItGlueFaultType>;
+export type Fault = SharedFault<ItGlueFaultType>;
 
 export interface ItGlueSandboxControl {
   addFault(spec: FaultSpec): Fault;
@@ -277,7 +284,7 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   const behaviour: ItGlueSandboxBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
   if (opts.latencyMs !== undefined) behaviour.latencyMs = opts.latencyMs;
   const rate = createRollingWindow(opts.rateLimit?.limit ?? 3000, opts.rateLimit?.windowMs ?? 300_000);
-  const faults = createFaultQueue();
+  const faults = createFaultQueue({ types: ITGLUE_FAULT_TYPES });
   const log = createRequestLog();
   const pendingDeletes = new Set<NodeJS.Timeout>();
   const verbose = opts.verbose ?? false;
@@ -495,7 +502,7 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   function handleApi(req: IncomingMessage, route: Route, path: string, params: QueryParam[]): Reply {
     if (route.kind === 'collection') return listReply(req, path, params, route.def, route.def.list(store), false);
     if (route.kind === 'single') {
-      const rec = /^\d+$/.test(route.id) ? route.def.list(store).find((r: unknown) => String(route.def.id(r)) === String(Number(route.id))) : undefined;
+      const rec = /^\d+$/.test(route.id) ? route.def.list(store).find((r: { id: number }) => String(r.id) === String(Number(route.id))) : undefined;
       if (!rec) return notFound(`The record identified by ${route.id} could not be found.`);
       return jsonReply(200, { data: renderResource(route.def, rec, store, renderOpts(false)) }, JSON_API);
     }
@@ -671,20 +678,11 @@ export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): 
   });
   server.keepAliveTimeout = 5000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${addr.port}`;
+  const { port, url } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
     url,
-    port: addr.port,
+    port,
     control,
     get data() {
       return store;

@@ -1,82 +1,124 @@
 /**
- * Fault injection for the vendor sandboxes: the next `count` matching requests get the fault.
+ * Fault injection for the vendor sandboxes, one system for both: the next `count` matching requests
+ * get the fault. Each sandbox plays the types it lists (and decides the bodies):
  *
- *   500 | 502 | 503 | 504  error status (the sandbox decides the body)
- *   429                    rate limited, with `Retry-After: retryAfter` when given
- *   reset                  the socket is destroyed without a response
- *   truncated              the full Content-Length is announced, half the body is sent, the connection dropped
- *   slow                   the normal response, after `delayMs` (default 3000)
- *   html404                an HTML 404 page (as a wrong base URL or an unknown route would give)
+ *   500 | 502 | 503 | 504      error status
+ *   429                        rate limited, with `Retry-After: retryAfter` when given
+ *   reset                      the socket is destroyed without a response
+ *   truncated                  the full Content-Length is announced, half the body is sent, the connection dropped
+ *   slow                       the normal response, after `delayMs`
+ *   html404                    an HTML 404 page (as a wrong base URL or an unknown route would give)
+ *   repeat-page                a page after the first serves the first page again (an endpoint ignoring paging)
+ *   post-timeout-after-create  a POST does its work, then never answers (or drops the socket after `delayMs`)
  */
 import { z } from 'zod';
 
-export const FAULT_TYPES = ['500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404'] as const;
+export const FAULT_TYPES = [
+  '500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404', 'repeat-page', 'post-timeout-after-create',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
-export const faultSpecSchema = z.object({
-  type: z.enum(FAULT_TYPES),
+/** A fault as asked for (control interface input). */
+export interface FaultSpec<T extends FaultType = FaultType> {
+  type: T;
   /** how many matching requests get the fault; -1 = until cleared. Default 1. */
-  count: z.number().int().min(-1).default(1),
-  /** seconds, for 429 */
-  retryAfter: z.number().min(0).optional(),
-  /** milliseconds, for `slow` (default 3000) */
-  delayMs: z.number().int().min(0).optional(),
-  /** only requests whose path (without query) starts with this */
-  pathPrefix: z.string().optional(),
+  count?: number;
+  /** seconds, for 429 (and 502/503 where the sandbox sends it) */
+  retryAfter?: number;
+  /** milliseconds, for `slow` and `post-timeout-after-create` */
+  delayMs?: number;
+  /** only requests whose path starts with this (how a prefix matches is the sandbox's choice) */
+  pathPrefix?: string;
   /** only requests with this HTTP method */
-  method: z.string().optional(),
+  method?: string;
   /** only requests asking for at least this page size (e.g. 504 on large pages) */
-  minPageSize: z.number().int().min(1).optional(),
-});
+  minPageSize?: number;
+}
 
-export type FaultSpec = z.input<typeof faultSpecSchema>;
-export type Fault = z.output<typeof faultSpecSchema>;
+/** A fault as stored. */
+export interface Fault<T extends FaultType = FaultType> extends FaultSpec<T> {
+  id: number;
+  count: number;
+  /** uses left; -1 = until cleared */
+  remaining: number;
+  /** requests it was served to */
+  hits: number;
+}
 
-export interface FaultMatchInput {
+export interface FaultRequest {
   method: string;
   path: string;
   pageSize?: number | null;
 }
 
-export interface FaultQueue {
-  add(spec: FaultSpec): Fault;
+export interface FaultQueue<T extends FaultType = FaultType> {
+  /** Validates and queues a fault; throws a ZodError on a bad spec. */
+  add(spec: FaultSpec<T>): Fault<T>;
   clear(): void;
-  list(): Fault[];
-  /** Takes (and consumes one use of) the first fault matching the request, or null. */
-  take(req: FaultMatchInput): Fault | null;
-  /** how many faults were served since creation / last reset */
+  /** The live faults, in the order they match. */
+  list(): Fault<T>[];
+  /** Takes (and uses up one use of) the first live fault of one of `types` (default: any) matching the request. */
+  take(req: FaultRequest, types?: readonly T[]): Fault<T> | null;
+  /** how many faults were served since the queue was created */
   readonly served: number;
 }
 
-export function createFaultQueue(): FaultQueue {
-  let queue: Array<Fault & { remaining: number }> = [];
+export function faultSpecSchema<T extends FaultType>(types: readonly [T, ...T[]]) {
+  return z.object({
+    type: z.enum(types),
+    count: z.number().int().min(-1).default(1),
+    retryAfter: z.number().min(0).optional(),
+    delayMs: z.number().int().min(0).optional(),
+    pathPrefix: z.string().optional(),
+    method: z.string().optional(),
+    minPageSize: z.number().int().min(1).optional(),
+  });
+}
+
+/** `pathPrefix` as a plain prefix of the path; a fault without one matches every path. */
+export const startsWithPrefix = (path: string, prefix: string | undefined): boolean => prefix === undefined || path.startsWith(prefix);
+
+export interface FaultQueueOptions<T extends FaultType> {
+  /** The types this sandbox plays. */
+  types: readonly [T, ...T[]];
+  /** How a fault's `pathPrefix` (maybe none) selects a request path (default: `startsWithPrefix`). */
+  matchPath?: (path: string, prefix: string | undefined) => boolean;
+}
+
+export function createFaultQueue<T extends FaultType>(opts: FaultQueueOptions<T>): FaultQueue<T> {
+  const schema = faultSpecSchema(opts.types);
+  const matchPath = opts.matchPath ?? startsWithPrefix;
+  let queue: Fault<T>[] = [];
+  let nextId = 1;
   let served = 0;
+  const live = (f: Fault<T>): boolean => f.remaining !== 0;
+  const matches = (f: Fault<T>, req: FaultRequest, types: readonly T[] | undefined): boolean =>
+    live(f) &&
+    (types === undefined || types.includes(f.type)) &&
+    matchPath(req.path, f.pathPrefix) &&
+    (f.method === undefined || f.method.toUpperCase() === req.method.toUpperCase()) &&
+    (f.minPageSize === undefined || (req.pageSize ?? 0) >= f.minPageSize);
   return {
     add(spec) {
-      const fault = faultSpecSchema.parse(spec);
-      queue.push({ ...fault, remaining: fault.count });
-      return fault;
+      const parsed = schema.parse(spec);
+      const fault = { ...parsed, type: parsed.type as T, id: nextId++, remaining: parsed.count, hits: 0 };
+      if (live(fault)) queue.push(fault);
+      return { ...fault };
     },
     clear() {
       queue = [];
     },
     list() {
-      return queue.map(({ remaining, ...f }) => ({ ...f, count: remaining }));
+      return queue.filter(live).map((f) => ({ ...f }));
     },
-    take(req) {
-      const idx = queue.findIndex((f) =>
-        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)) &&
-        (f.method === undefined || f.method.toUpperCase() === req.method.toUpperCase()) &&
-        (f.minPageSize === undefined || (req.pageSize ?? 0) >= f.minPageSize));
-      if (idx < 0) return null;
-      const f = queue[idx];
-      if (f.remaining > 0) {
-        f.remaining -= 1;
-        if (f.remaining === 0) queue.splice(idx, 1);
-      }
+    take(req, types) {
+      const f = queue.find((x) => matches(x, req, types));
+      if (f === undefined) return null;
+      if (f.remaining > 0) f.remaining -= 1;
+      f.hits += 1;
       served += 1;
-      const { remaining: _r, ...fault } = f;
-      return fault;
+      queue = queue.filter(live);
+      return { ...f };
     },
     get served() {
       return served;

@@ -1,7 +1,8 @@
 /**
  * Small node:http helpers shared by the vendor sandboxes (no framework).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A fully rendered response, so that faults (truncation) can be applied after rendering. */
 export interface Reply {
@@ -94,4 +95,21 @@ export function splitPathAndQuery(url: string): { path: string; rawQuery: string
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Starts listening on `port` (0 = any free one) and `host`; resolves the port and the base URL clients
+ * use (a wildcard host is reached as 127.0.0.1, an IPv6 address in brackets).
+ */
+export async function listen(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { port: bound, url: `http://${urlHost}:${bound}` };
 }

@@ -1,4 +1,4 @@
-/** Shared helpers for the connector tests: a tiny local HTTP server on port 0, always closed. */
+/** HTTP helpers for tests: a tiny local server on port 0 (close it), a port nothing listens on, a sleep that records. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,0 +1,59 @@
+/** The HaloPSA connector through the acceptance kit, against the Halo sandbox. */
+import type { HaloConnector } from '../../src/connectors/halo/index.js';
+import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
+import { haloConnectorFor } from '../helpers/sandboxes.js';
+import { describeConnectorAcceptance, type ExpectedRecord } from './acceptance.js';
+
+/** The list path (lower-cased) of each stream (halo.md §2). */
+const STREAM_PATHS: Record<string, string> = {
+  clients: '/api/client',
+  sites: '/api/site',
+  ticketTypes: '/api/tickettype',
+  tickets: '/api/tickets',
+};
+
+/** halo.md §3: /Tickets (and /Opportunities, /Projects) serve at most 100 per page, the other lists 1000. */
+const PAGE_SIZE_CAPS: Record<string, number> = { tickets: 100 };
+
+function expected(sb: HaloSandbox, stream: string): ExpectedRecord[] {
+  const data = sb.control.data();
+  switch (stream) {
+    case 'clients':
+      return data.clients.map((c) => ({ id: String(c.id), name: c.name, inactive: c.inactive }));
+    case 'sites':
+      return data.clients.flatMap((c) => c.siteIds.map((id) => ({ id: String(id), companyId: String(c.id) })));
+    case 'ticketTypes':
+      return data.ticketTypes.map((t) => ({ id: String(t.id), name: t.name, isOpportunity: t.isOpportunity, inactive: t.inactive }));
+    case 'tickets':
+      return (data.ticketIds ?? []).map((id) => {
+        const t = sb.control.getTicket(id);
+        if (t === undefined) throw new Error(`ticket ${id} listed but not found`);
+        return { id: String(id), companyId: String(t.clientId), summary: t.summary, closed: t.closed };
+      });
+    default:
+      throw new Error(`no sandbox truth for stream ${stream}`);
+  }
+}
+
+describeConnectorAcceptance<HaloSandbox, HaloConnector>({
+  name: 'HaloPSA',
+  startSandbox: () => startHaloSandbox({ port: 0, ticketCount: 2500, rateLimit: null }),
+  connect: (sb, opts = {}) =>
+    haloConnectorFor(sb, {
+      rateLimit: { limit: 0, windowMs: 300_000 },
+      ...(opts.badCredential === true ? { clientSecret: 'not-the-secret' } : {}),
+    }),
+  check: (c) => c.check({ pullTickets: true, opportunityExport: true }),
+  // A ticket window of 100 years: the full read is every ticket the sandbox holds.
+  streams: (c) => Object.values(c.streams({ ticketMonths: 1200 })),
+  expected,
+  pageSizeCap: (stream) => PAGE_SIZE_CAPS[stream] ?? 1000,
+  requestLog: (sb) =>
+    sb.control.requests().map((r) => {
+      const url = new URL(r.path, 'http://sandbox.local');
+      const size = url.searchParams.get('page_size');
+      const path = url.pathname.toLowerCase();
+      const stream = Object.keys(STREAM_PATHS).find((name) => STREAM_PATHS[name] === path) ?? null;
+      return { stream, pageSize: size === null ? null : Number(size), url: r.path };
+    }),
+});
