@@ -1,34 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { startHaloSandbox, HALO_SANDBOX_DEFAULTS } from '../../src/sandbox/halo/index.js';
 import type { HaloSandbox } from '../../src/sandbox/halo/types.js';
 import { createMailer } from '../../src/notify/mailer.js';
 import { freePort, startServer } from '../helpers/http.js';
 import { apiAs, bearer, createTestApp, runStartedBy, setupAdmin, syncAndWait, type ApiCall, type SyncRunJson, type TestApp } from '../helpers/app.js';
 import { haloSettingsFor } from '../helpers/sandboxes.js';
+import { startSmtp } from '../helpers/smtp.js';
 
 interface Check { ok: boolean; message?: string; error?: { code: string; message: string; hint?: string; missingPermissions?: string[] } }
 
-/** A real SMTP server: collects what arrives. */
-async function startSmtp() {
-  const received: { to: string[]; body: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, cb) {
-      let body = '';
-      stream.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as net.AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('HaloPSA integration against the sandbox', () => {
   let t: TestApp;

@@ -5,39 +5,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { startHaloSandbox, HALO_SANDBOX_DEFAULTS } from '../../src/sandbox/halo/index.js';
 import type { HaloSandbox } from '../../src/sandbox/halo/types.js';
 import { createMailer } from '../../src/notify/mailer.js';
 import { startScheduler } from '../../src/sync/scheduler.js';
 import type { Integration, Notification } from '../../src/shared/wire.js';
 import { bearer, createTestApp, dialects, setupAdmin, type TestApp } from '../helpers/app.js';
+import { startSmtp } from '../helpers/smtp.js';
 
 interface Run { id: string; status: string; mode: string; error: { code: string; message: string } | null }
 
-async function startSmtp() {
-  const received: { to: string[]; body: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, cb) {
-      let body = '';
-      stream.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).sort(), body: decodeQuotedPrintable(body) });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as net.AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
-function decodeQuotedPrintable(text: string): string {
-  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 async function userToken(t: TestApp, adminToken: string, email: string, role: 'admin' | 'member'): Promise<string> {
   const created = await t.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { email, password: 'password 12345', role } });
