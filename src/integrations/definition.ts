@@ -120,7 +120,7 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   nextStep: string;
   /**
    * What an admin should do when a sync fails with one of these error codes, in the vendor's words and naming
-   * the settings page ("Halo rejected the client secret: update it under Integrations → HaloPSA."). Used by
+   * the settings page ("The vendor rejected the client secret: update it under Integrations."). Used by
    * the failure alerts; the core has a generic sentence for every code not listed.
    */
   advice?: Partial<Record<SyncErrorCode, string>>;

@@ -8,7 +8,7 @@ export interface AdminNotice {
   message: string;
   /** The email text; the link to the app is appended when PUBLIC_URL is set. */
   body: string;
-  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/halo`). */
+  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/<kind>`). */
   link?: string | null;
 }
 

@@ -24,6 +24,24 @@ export const fieldIssue = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssue>;
 
 // ---------------------------------------------------------------------------------------------
+// Accounts
+
+export const userRole = z.enum(['admin', 'member']);
+export type UserRole = z.infer<typeof userRole>;
+
+/** The signed-in user (GET /api/me, POST /api/setup, POST /api/session). */
+export const user = z.object({ id: z.string(), email: z.string(), name: z.string(), role: userRole });
+export type User = z.infer<typeof user>;
+
+/** A user as administrators see it (GET/POST/PATCH /api/users). */
+export const account = user.extend({ disabled: z.boolean(), createdAt: z.string(), lastLoginAt: z.string().nullable() });
+export type Account = z.infer<typeof account>;
+
+/** An API token as listed (never the token itself). */
+export const apiToken = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), expiresAt: z.string().nullable() });
+export type ApiToken = z.infer<typeof apiToken>;
+
+// ---------------------------------------------------------------------------------------------
 // Integrations
 
 export const integrationRole = z.enum(['primary', 'supplemental']);
@@ -122,7 +140,7 @@ export type SyncRunResponse = z.infer<typeof syncRunResponse>;
 /** GET /api/sync-runs */
 export const syncRunsResponse = z.object({ syncRuns: z.array(syncRun) });
 export type SyncRunsResponse = z.infer<typeof syncRunsResponse>;
-/** A sync problem and what to do about it ("Halo rejected the client secret: update it under Integrations → HaloPSA."). */
+/** A sync problem and what to do about it ("The vendor rejected the client secret: update it under Integrations."). */
 export const syncProblem = z.object({ code: z.string(), message: z.string(), action: z.string() });
 export type SyncProblem = z.infer<typeof syncProblem>;
 
@@ -300,7 +318,7 @@ export const notification = z.object({
   message: z.string(),
   createdAt: z.string(),
   read: z.boolean(),
-  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/halo`); extra beyond the contract. */
+  /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/<kind>`); extra beyond the contract. */
   link: z.string().nullable(),
 });
 export type Notification = z.infer<typeof notification>;

@@ -85,7 +85,7 @@ export interface OpportunityTable {
 
 export interface NotificationTable {
   id: string; workspace_id: string; user_id: string | null; kind: string; message: string; created_at: string; read: number;
-  /** Web UI path of the page that fixes the problem (e.g. `/integrations/halo`), or null. */
+  /** Web UI path of the page that fixes the problem (e.g. `/integrations/<kind>`), or null. */
   link: string | null;
 }
 

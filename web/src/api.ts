@@ -1,5 +1,6 @@
 // The HTTP client of the web UI. Every wire type comes from the server's zod schemas (src/shared/wire.ts).
 import type {
+  Account,
   AutomapResponse,
   CheckResult,
   CompaniesResponse,
@@ -21,19 +22,13 @@ import type {
   SyncRunsResponse,
   TicketPage,
   TicketStatusFilter,
+  User,
+  UserRole as Role,
 } from '../../src/shared/wire.js';
 
 export type * from '../../src/shared/wire.js';
 
-export type Role = 'admin' | 'member';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  createdAt?: string;
-}
+export type { UserRole as Role } from '../../src/shared/wire.js';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -155,9 +150,9 @@ export const api = {
     request<{ user: User; token: string }>('POST', '/api/setup', body),
   login: (body: { email: string; password: string }) => request<unknown>('POST', '/api/session', body),
   logout: () => request<void>('DELETE', '/api/session'),
-  users: () => request<{ users: User[] }>('GET', '/api/users'),
+  users: () => request<{ users: Account[] }>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; name?: string; role: Role }) =>
-    request<{ user: User }>('POST', '/api/users', body),
+    request<{ user: Account }>('POST', '/api/users', body),
 
   // Integrations
   integrationKinds: () => request<IntegrationKindsResponse>('GET', '/api/integration-kinds'),

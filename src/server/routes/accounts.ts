@@ -5,22 +5,18 @@ import { createTokensRepo } from '../../store/repos/tokens.js';
 import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import { hashPassword } from '../passwords.js';
 import { AppError, errors, notFound } from '../errors.js';
-import { setupStatus } from '../../shared/wire.js';
+import { account, apiToken, setupStatus, user, userRole } from '../../shared/wire.js';
 
 const email = z.string().trim().toLowerCase().email().max(254);
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
 const name = z.string().trim().min(1).max(120);
-const role = z.enum(['admin', 'member']);
+const role = userRole;
 /** Our own ids are UUIDs: anything else is malformed (400), a well-formed unknown id is 404. */
 const ownId = (what: string) => z.uuid(`must be a ${what} id (a UUID)`);
 
-export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role });
-const accountSchema = userSchema.extend({
-  disabled: z.boolean(),
-  createdAt: z.string(),
-  lastLoginAt: z.string().nullable(),
-});
-const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), expiresAt: z.string().nullable() });
+const userSchema = user;
+const accountSchema = account;
+const tokenSchema = apiToken;
 
 const toUser = (u: UserRecord) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
 const toAccount = (u: UserRecord) => ({ ...toUser(u), disabled: u.disabled, createdAt: u.createdAt, lastLoginAt: u.lastLoginAt });

@@ -3,7 +3,7 @@ import { Badge, Button, Card, Group, NativeSelect, PasswordInput, SimpleGrid, St
 import { notifications } from '@mantine/notifications';
 import { IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, fieldErrors, type Role, type User } from '../api.js';
+import { api, fieldErrors, type Account, type Role } from '../api.js';
 import { useIsAdmin, useUser } from '../auth.js';
 import { formatDateTime } from '../format.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, QueryView } from '../components/common.js';
@@ -30,7 +30,7 @@ export function UsersPage() {
 function UserList() {
   const me = useUser();
   const query = useQuery({ queryKey: ['users'], queryFn: api.users });
-  const columns: Column<User>[] = [
+  const columns: Column<Account>[] = [
     {
       header: 'Name',
       cell: (u) => (
@@ -53,7 +53,7 @@ function UserList() {
         </Badge>
       ),
     },
-    { header: 'Created', cell: (u) => formatDateTime(u.createdAt ?? null) },
+    { header: 'Created', cell: (u) => formatDateTime(u.createdAt) },
   ];
   return (
     <section aria-labelledby="user-list-title">
