@@ -24,6 +24,14 @@ export const fieldIssue = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssue>;
 
 // ---------------------------------------------------------------------------------------------
+// Ids in paths and bodies
+
+/** Our own ids are UUIDs: anything else is malformed (400); a well-formed unknown id is 404. */
+export const ownId = (what: string) => z.uuid(`must be a ${what} id (a UUID)`);
+/** Vendor ids (IT Glue organization ids, PSA ids): digits, letters, `-`, `_`, `.`; 64 characters at most. */
+export const externalId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an id (letters, digits, - _ .; 64 characters at most)');
+
+// ---------------------------------------------------------------------------------------------
 // Accounts
 
 export const userRole = z.enum(['admin', 'member']);

@@ -5,14 +5,12 @@ import { createTokensRepo } from '../../store/repos/tokens.js';
 import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import { hashPassword } from '../passwords.js';
 import { AppError, errors, notFound } from '../errors.js';
-import { account, apiToken, setupStatus, user, userRole } from '../../shared/wire.js';
+import { account, apiToken, ownId, setupStatus, user, userRole } from '../../shared/wire.js';
 
 const email = z.string().trim().toLowerCase().email().max(254);
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
 const name = z.string().trim().min(1).max(120);
 const role = userRole;
-/** Our own ids are UUIDs: anything else is malformed (400), a well-formed unknown id is 404. */
-const ownId = (what: string) => z.uuid(`must be a ${what} id (a UUID)`);
 
 const userSchema = user;
 const accountSchema = account;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { companiesResponse, companyDetail, ticketPage, ticketStatusFilter } from '../../shared/wire.js';
+import { companiesResponse, companyDetail, externalId, ticketPage, ticketStatusFilter } from '../../shared/wire.js';
 import type { LinkWithName } from '../../store/repos/links.js';
 import { AppError, errors, notFound } from '../errors.js';
 
@@ -49,7 +49,7 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: 'user' },
     schema: {
       tags: ['companies'],
-      params: z.object({ id: z.string().min(1).max(40) }),
+      params: z.object({ id: externalId }),
       response: { 200: companyDetail, ...errors(404) },
     },
   }, async (request) => {
@@ -73,7 +73,7 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['tickets'],
       description: 'PSA tickets of the linked PSA company, newest first, keyset-paged.',
-      params: z.object({ id: z.string().min(1).max(40) }),
+      params: z.object({ id: externalId }),
       querystring: z.object({ status: ticketStatusFilter.default('all'), limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(500).optional() }),
       response: { 200: ticketPage, ...errors(400, 404) },
     },

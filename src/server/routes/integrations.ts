@@ -4,7 +4,7 @@ import { INTEGRATIONS, INTEGRATION_KINDS } from '../../integrations/registry.js'
 import { kindInfo } from '../../integrations/service.js';
 import { settingsBodySchema } from '../../integrations/settings.js';
 import { SyncInProgressError } from '../../sync/runner.js';
-import { checkResult, demoHints, integrationKindsResponse, integrationsResponse, saveIntegrationResponse, syncRunResponse, syncRunsResponse } from '../../shared/wire.js';
+import { checkResult, demoHints, ownId, integrationKindsResponse, integrationsResponse, saveIntegrationResponse, syncRunResponse, syncRunsResponse } from '../../shared/wire.js';
 import { AppError, errors, notFound } from '../errors.js';
 
 /** A kind from the registry, as a path parameter or filter. */
@@ -100,7 +100,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/sync-runs/:id', {
     config: { access: 'user' },
-    schema: { tags: ['integrations'], params: z.object({ id: z.string().min(1).max(100) }), response: { 200: syncRunResponse, ...errors(404) } },
+    schema: { tags: ['integrations'], params: z.object({ id: ownId('sync run') }), response: { 200: syncRunResponse, ...errors(404) } },
   }, async (request) => {
     const run = await sync.getRun(request.params.id, request.user!.workspaceId);
     if (run === null) throw notFound('Sync run');

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { automap, type MatchCompany } from '../../matching/index.js';
 import { supplementalDefinitions } from '../../integrations/registry.js';
-import { automapResponse, linksResponse, psaCompaniesResponse } from '../../shared/wire.js';
+import { automapResponse, externalId, linksResponse, psaCompaniesResponse } from '../../shared/wire.js';
 import { AppError, errors } from '../errors.js';
 
 /** Links are kept per PSA: the supplemental kinds of the registry. */
 const psaKind = z.enum(supplementalDefinitions().map((d) => d.kind) as [string, ...string[]]);
-const companyId = z.string().min(1).max(40);
+const companyId = externalId;
 
 export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
   const { integrations, repos } = app.deps.services;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notificationsResponse } from '../../shared/wire.js';
+import { notificationsResponse, ownId } from '../../shared/wire.js';
 import { errors, notFound } from '../errors.js';
 
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -16,7 +16,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/api/notifications/:id/read', {
     config: { access: 'user' },
-    schema: { tags: ['notifications'], params: z.object({ id: z.string().min(1).max(100) }), response: { 204: z.null(), ...errors(404) } },
+    schema: { tags: ['notifications'], params: z.object({ id: ownId('notification') }), response: { 204: z.null(), ...errors(404) } },
   }, async (request, reply) => {
     if (!(await notifications.markRead(request.user!.workspaceId, request.params.id))) throw notFound('Notification');
     return reply.status(204).send(null);
