@@ -363,7 +363,10 @@ export function createOpportunityService(deps: OpportunityServiceDeps) {
           actor, action: 'opportunity.exported', target: `opportunity:${id}`,
           details: {
             title: current.title, companyId: current.company_id, companyName: current.company_name,
-            psa: { kind, companyId: psaCompanyId, ticketId: t.ticketId, ...(t.ticketNumber !== undefined ? { ticketNumber: t.ticketNumber } : {}) },
+            psa: {
+              kind, companyId: psaCompanyId, ticketId: t.ticketId,
+              ...(t.ticketNumber !== undefined ? { ticketNumber: t.ticketNumber } : {}), ...(t.url !== undefined ? { url: t.url } : {}),
+            },
             ...(recovered ? { foundByMarker: true } : {}),
           },
         });
