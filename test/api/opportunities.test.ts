@@ -348,6 +348,17 @@ for (const dialect of dialects()) {
       assert.match(String(viaAccept.headers['content-type']), /^text\/csv/);
     });
 
+    test('acceptance 6: the OpenAPI document lists every new endpoint', async () => {
+      const doc = json<{ paths: Record<string, Record<string, unknown>> }>(await w.t.inject({ method: 'GET', url: '/api/openapi.json' }));
+      const want: [string, string][] = [
+        ['/api/opportunities', 'get'], ['/api/opportunities', 'post'], ['/api/opportunities/export', 'post'],
+        ['/api/opportunities/{id}', 'get'], ['/api/opportunities/{id}', 'patch'], ['/api/opportunities/{id}', 'delete'],
+        ['/api/opportunities/{id}/export', 'post'], ['/api/companies/{id}/opportunity-types', 'get'],
+        ['/api/companies/{id}/opportunity-types/refresh', 'post'], ['/api/audit', 'get'],
+      ];
+      for (const [path, method] of want) assert.ok(doc.paths[path]?.[method] !== undefined, `${method.toUpperCase()} ${path}`);
+    });
+
     test('audit log: settings, links, users and exports, newest first, paged, without secrets; admins only', async () => {
       const created = await w.api('POST', '/api/users', { email: 'audit-me@msp.example', password: 'a password 123', role: 'member' });
       const uid = json<{ user: { id: string } }>(created).user.id;
