@@ -103,9 +103,24 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
     },
   });
 
+  // Opportunity actions answer a person waiting in the browser: two retries, no wait above 20 s (a longer 429 wait fails
+  // as rate_limited: the export can be tried again), instead of the sync's patience.
+  const actionApi: HaloApi = createHaloApi({
+    baseUrl: settings.resourceServerUrl,
+    auth,
+    http: {
+      ...common,
+      limiter,
+      timeoutMs: settings.timeoutMs,
+      maxRetries: Math.min(2, settings.maxRetries ?? 2),
+      retryAfterDefaultMs: settings.retryAfterDefaultMs,
+      maxRetryWaitMs: 20_000,
+    },
+  });
+
   const opportunityTypeIds = opportunityTypeRule({ ids: settings.opportunityTypeIds, names: settings.opportunityTypeNames, uses: settings.opportunityUses });
   const streamDeps = { api, pageSize: settings.pageSize, concurrency: settings.concurrency, opportunityTypeIds, now };
-  const actionDeps = { api, opportunityTypeIds, now };
+  const actionDeps = { api: actionApi, opportunityTypeIds, now };
   const { clientSecret: _secret, ...publicSettings } = settings;
 
   return {
