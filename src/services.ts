@@ -7,6 +7,7 @@ import { createNotifier, type Notifier } from './notify/notifier.js';
 import { createSyncAlerts } from './notify/sync-alerts.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createIntegrationService, type IntegrationService, type IntegrationServiceDeps } from './integrations/service.js';
+import { createOpportunityService, type OpportunityService } from './opportunities/service.js';
 import { createInProcessQueue, type JobQueue } from './sync/job-queue.js';
 import { createSyncService, type SyncRunView, type SyncService } from './sync/runner.js';
 import { startScheduler } from './sync/scheduler.js';
@@ -16,6 +17,7 @@ export interface Services {
   mailer: Mailer;
   notifier: Notifier;
   integrations: IntegrationService;
+  opportunities: OpportunityService;
   sync: SyncService;
   queue: JobQueue;
   metrics: Metrics;
@@ -38,6 +40,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
     repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions, metrics,
     ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
   });
+  const opportunities = createOpportunityService({ repos, integrations, log });
   const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
 
   const alerts = createSyncAlerts({ repos, notifier, log });
@@ -53,7 +56,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   let scheduler: { stop(): void } | null = null;
 
   return {
-    repos, mailer, notifier, integrations, sync, queue, metrics,
+    repos, mailer, notifier, integrations, opportunities, sync, queue, metrics,
     startScheduler() {
       scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
     },

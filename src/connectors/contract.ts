@@ -102,6 +102,20 @@ export interface PsaTicketType {
   name: string;
   isOpportunity: boolean;
   inactive: boolean;
+  /** The vendor's own classification of the type (what decides `isOpportunity`), e.g. a usage code; null when none. */
+  category?: string | null;
+}
+
+/**
+ * Which ticket types one PSA company may use: all of them, or those listed (ids). Comes from the sync where the
+ * vendor tells it for every company at once, else from a live lookup of that company.
+ */
+export interface PsaTicketTypeRule {
+  /** The PSA company's id. */
+  id: string;
+  allowAll: boolean;
+  /** Ticket type ids the company may use when `allowAll` is false. */
+  typeIds: string[];
 }
 
 export interface PsaTicket {
@@ -137,6 +151,8 @@ export interface PsaStreams {
   companies: Stream<PsaCompany>;
   sites?: Stream<PsaSite>;
   ticketTypes: Stream<PsaTicketType>;
+  /** Which ticket types each company may use, where the vendor can tell it for all companies at once. */
+  ticketTypeRules?: Stream<PsaTicketTypeRule>;
   tickets: Stream<PsaTicket>;
 }
 
@@ -146,8 +162,21 @@ export interface CreateOpportunityInput {
   summary: string;
   detailsHtml: string;
   value: number | null;
-  /** Our opportunity id, written into the ticket so an ambiguous failure can be resolved by search. */
+  /** 0–100 */
+  probability?: number | null;
+  /** Expected close date, YYYY-MM-DD. */
+  closeDate?: string | null;
+  /** Our idempotency key, written into the ticket so an ambiguous failure can be resolved by search. */
   marker: string;
+}
+
+/** The ticket a PSA created (or that was found by its marker). */
+export interface CreatedTicket {
+  ticketId: string;
+  /** The number people see in the PSA, when it differs from the id or is known. */
+  ticketNumber?: string;
+  /** A link that opens the ticket in the PSA's web app, when it can be derived. */
+  url?: string;
 }
 
 export interface PsaConnector {
@@ -155,7 +184,9 @@ export interface PsaConnector {
   check(opts: { pullTickets: boolean; opportunityExport: boolean }): Promise<CheckResult>;
   streams(opts: { ticketMonths: number }): PsaStreams;
   allowedTicketTypes(companyId: string): Promise<PsaTicketType[]>;
-  createOpportunityTicket(input: CreateOpportunityInput): Promise<{ ticketId: string }>;
+  createOpportunityTicket(input: CreateOpportunityInput): Promise<CreatedTicket>;
   findTicketByMarker(companyId: string, marker: string): Promise<string | null>;
+  /** The ticket's number and link in the PSA's web app, as far as they can be derived from its id. */
+  ticketRef(ticketId: string): CreatedTicket;
   readonly http: HttpClient;
 }

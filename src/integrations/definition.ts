@@ -3,7 +3,7 @@
  * folder and listed once in `registry.ts`. Routes, the integration service, the sync engine, the CLI, the
  * scheduler, notifications and (through GET /api/integration-kinds) the web UI work from definitions only.
  */
-import type { CheckErrorCode, CheckResult, CreateOpportunityInput, PsaTicketType, Stream } from '../connectors/contract.js';
+import type { CheckErrorCode, CheckResult, CreateOpportunityInput, CreatedTicket, PsaTicketType, Stream } from '../connectors/contract.js';
 import type { HttpClient, HttpEvent } from '../connectors/http/client.js';
 import type { RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { IntegrationRole, SettingsField, SettingsGuide, StreamInfo } from '../shared/wire.js';
@@ -33,9 +33,32 @@ export interface ConnectContext<S> {
 
 /** What a PSA can do beyond syncing: the opportunity export. */
 export interface PsaActions {
+  /** The active ticket types the company may use, asked live (as opposed to the synced rules). */
   allowedTicketTypes(companyId: string): Promise<PsaTicketType[]>;
-  createOpportunityTicket(input: CreateOpportunityInput): Promise<{ ticketId: string }>;
+  /**
+   * One POST, never retried blindly. Throws a ConnectorError: kind `config` (or code `unreachable`, `tls_error`,
+   * `rate_limited`) when the PSA certainly created nothing; anything else leaves it open whether it did.
+   */
+  createOpportunityTicket(input: CreateOpportunityInput): Promise<CreatedTicket>;
+  /** The company's ticket carrying the marker (our idempotency key), or null. */
   findTicketByMarker(companyId: string, marker: string): Promise<string | null>;
+  /** Number and link of a ticket by its id. */
+  ticketRef(ticketId: string): CreatedTicket;
+}
+
+/** What a PSA definition tells the core about opportunities (the core never reads a vendor's settings itself). */
+export interface OpportunitySupport {
+  /** Whether the settings allow exporting opportunities (the settings form's checkbox). */
+  exportEnabled(settings: StoredSettings): boolean;
+  /**
+   * Whether a ticket type counts as an opportunity type under the current settings (admins may list types by hand
+   * and change which vendor categories count), so a change of settings applies without a new sync.
+   */
+  isOpportunityType(type: { id: string; name: string; category: string | null }, settings: StoredSettings): boolean;
+  /** What to set in the PSA when a company may use no opportunity type (the vendor's words). */
+  noTypesHelp: string;
+  /** What to do when export is turned off (the vendor's words, naming the setting). */
+  disabledHelp: string;
 }
 
 /** A live connection to one vendor account, built from saved (or tested) settings. */
@@ -62,6 +85,7 @@ export type SyncTarget =
   | 'psaCompanies'
   | 'psaSites'
   | 'psaTicketTypes'
+  | 'psaTicketTypeRules'
   | 'psaTickets';
 
 export interface PlanStep {
@@ -125,6 +149,8 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
    */
   advice?: Partial<Record<SyncErrorCode, string>>;
   connect(ctx: ConnectContext<S>): IntegrationConnector;
+  /** PSAs that export opportunities. */
+  opportunities?: OpportunitySupport;
   /** A local imitation of the vendor API for the demo and the tests. */
   sandbox?: SandboxLauncher;
 }

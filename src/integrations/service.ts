@@ -143,10 +143,17 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return connect(workspaceId, def, settings, secrets).check();
   }
 
-  /** Save settings; the first successful save starts the initial sync. */
-  async function save(workspaceId: string, kind: string, body: SettingsBody): Promise<{ integration: IntegrationView; syncRun: SyncRunView | null }> {
+  /**
+   * Save settings; the first successful save starts the initial sync. `changed` names the fields whose value changed
+   * (secret fields by name only: for the audit log, which never holds a secret).
+   */
+  async function save(workspaceId: string, kind: string, body: SettingsBody): Promise<{ integration: IntegrationView; syncRun: SyncRunView | null; changed: string[] }> {
     const def = definition(kind);
     const { stored, settings, secrets } = await resolve(workspaceId, def, body);
+    const changed = [
+      ...Object.keys(settings).filter((k) => JSON.stringify(settings[k]) !== JSON.stringify(stored?.settings[k])),
+      ...Object.keys(secrets).filter((k) => secrets[k] !== stored?.secrets[k]),
+    ];
     await repos.integrations.save(workspaceId, kind, JSON.stringify(settings), vault.encrypt(JSON.stringify(secrets)));
     // Scheduled runs paused after the vendor rejected the credentials resume once the settings are saved again.
     await repos.syncAlerts.resume(workspaceId, kind);
@@ -155,7 +162,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       const hadRun = await sync.lastRun(workspaceId, kind);
       syncRun = await sync.start(workspaceId, kind, hadRun === null ? 'initial' : 'full');
     }
-    return { integration: await view(workspaceId, kind), syncRun };
+    return { integration: await view(workspaceId, kind), syncRun, changed };
   }
 
   /** Remove credentials and stop syncing; synced data and links stay. */

@@ -54,11 +54,13 @@ function fieldSchema(f: SettingsField, allowInsecure: boolean): z.ZodType {
       return f.required ? b : b.optional();
     }
     case 'list': {
+      // A list whose default is empty may be emptied again; any other needs at least one entry.
+      const mayBeEmpty = !f.required && Array.isArray(f.default) && f.default.length === 0;
       const l = z
         .array(usableText(z.string().trim().min(1, `${f.label}: entries must not be empty`).max(100, `${f.label}: entries are 100 characters at most`)), {
           error: `${f.label}: a list of names`,
         })
-        .min(1, `Enter at least one of the ${f.label}`)
+        .min(mayBeEmpty ? 0 : 1, `Enter at least one of the ${f.label}`)
         .max(50, `${f.label}: 50 at most`);
       return f.required ? l : l.optional();
     }

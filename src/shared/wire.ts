@@ -341,3 +341,125 @@ export type NotificationsResponse = z.infer<typeof notificationsResponse>;
 /** GET /api/setup: whether first-run setup is still needed. */
 export const setupStatus = z.object({ needed: z.boolean() });
 export type SetupStatus = z.infer<typeof setupStatus>;
+
+// ---------------------------------------------------------------------------------------------
+// Opportunities
+
+export const opportunityStatus = z.enum(['draft', 'exported', 'failed']);
+export type OpportunityStatus = z.infer<typeof opportunityStatus>;
+
+/** The PSA ticket an opportunity was exported as. */
+export const opportunityTicket = z.object({
+  kind: z.string(),
+  ticketId: z.string(),
+  /** The number people see in the PSA. */
+  ticketNumber: z.string().optional(),
+  /** Opens the ticket in the PSA's web app. */
+  url: z.string().optional(),
+});
+export type OpportunityTicket = z.infer<typeof opportunityTicket>;
+
+export const opportunity = z.object({
+  id: z.string(),
+  companyId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  value: z.number().nullable(),
+  ticketTypeId: z.string().nullable(),
+  /** YYYY-MM-DD */
+  closeDate: z.string().nullable(),
+  /** 0–100 */
+  probability: z.number().nullable(),
+  status: opportunityStatus,
+  psa: opportunityTicket.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.string(),
+  exportedAt: z.string().nullable(),
+  // Extras beyond the contract.
+  companyName: z.string().nullable(),
+  ticketTypeName: z.string().nullable(),
+  createdBy: z.object({ id: z.string(), email: z.string() }).nullable(),
+  updatedAt: z.string(),
+});
+export type Opportunity = z.infer<typeof opportunity>;
+
+const TEXT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+/** An id of the primary or PSA side as the API takes it: letters, digits and `_ . : -`, 40 at most. */
+export const externalId = z.string().trim().min(1, 'must not be empty').max(40, 'is 40 characters at most').regex(TEXT_ID, 'must be an id (letters, digits, _ . : -)');
+
+function validDate(v: string): boolean {
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/** What POST /api/opportunities takes (PATCH takes the same fields but companyId, each optional). */
+export const opportunityFields = {
+  title: z.string({ error: 'Enter a title' }).trim().min(1, 'Enter a title').max(200, 'The title is 200 characters at most'),
+  description: z.string().max(20_000, 'The description is 20,000 characters at most').nullish(),
+  value: z.number({ error: 'must be a number' }).finite().min(0, 'must not be negative').max(1_000_000_000_000, 'is too large').nullish(),
+  ticketTypeId: externalId.nullish(),
+  closeDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine(validDate, 'is not a calendar date').nullish(),
+  probability: z.number({ error: 'must be a number' }).finite().min(0, 'must be 0–100').max(100, 'must be 0–100').nullish(),
+};
+export const opportunityInput = z.object({ companyId: externalId, ...opportunityFields });
+export type OpportunityInput = z.input<typeof opportunityInput>;
+export const opportunityPatch = z.object(opportunityFields).partial()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'send at least one field to change');
+export type OpportunityPatch = z.input<typeof opportunityPatch>;
+
+/** POST/PATCH /api/opportunities(/:id), GET /api/opportunities/:id, POST …/export */
+export const opportunityResponse = z.object({ opportunity });
+export type OpportunityResponse = z.infer<typeof opportunityResponse>;
+
+export const opportunityTotal = z.object({ count: z.number(), value: z.number() });
+export type OpportunityTotal = z.infer<typeof opportunityTotal>;
+
+/** GET /api/opportunities: the list, and (extra) count and summed value per status over the same filter. */
+export const opportunitiesResponse = z.object({
+  opportunities: z.array(opportunity),
+  totals: z.object({ draft: opportunityTotal, exported: opportunityTotal, failed: opportunityTotal, all: opportunityTotal }),
+});
+export type OpportunitiesResponse = z.infer<typeof opportunitiesResponse>;
+
+export const opportunityType = z.object({ id: z.string(), name: z.string() });
+export type OpportunityType = z.infer<typeof opportunityType>;
+
+/** GET /api/companies/:id/opportunity-types (and POST …/refresh) */
+export const opportunityTypesResponse = z.object({
+  types: z.array(opportunityType),
+  // Extras beyond the contract.
+  psa: z.object({ kind: z.string(), companyId: z.string(), companyName: z.string().nullable() }),
+  /** Where the company's rule came from: the sync, or the PSA asked just now (or earlier, on demand). */
+  source: z.enum(['sync', 'live']).nullable(),
+  checkedAt: z.string().nullable(),
+  /** Whether exports are turned on for the PSA. */
+  exportEnabled: z.boolean(),
+  /** What to set in the PSA when no type is offered (or export is off). */
+  help: z.string().nullable(),
+});
+export type OpportunityTypesResponse = z.infer<typeof opportunityTypesResponse>;
+
+export const apiError = errorEnvelope.shape.error;
+
+/** POST /api/opportunities/export: each id's outcome, in the order sent. */
+export const bulkExportResponse = z.object({
+  results: z.array(z.object({ id: z.string(), ok: z.boolean(), opportunity: opportunity.nullable(), error: apiError.nullable() })),
+});
+export type BulkExportResponse = z.infer<typeof bulkExportResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Audit log
+
+export const auditEvent = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), email: z.string() }).nullable(),
+  action: z.string().describe('integration.saved | integration.removed | links.saved | opportunity.exported | user.created | user.updated | user.deleted | …'),
+  target: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof auditEvent>;
+
+/** GET /api/audit */
+export const auditResponse = z.object({ events: z.array(auditEvent), nextCursor: z.string().nullable() });
+export type AuditResponse = z.infer<typeof auditResponse>;

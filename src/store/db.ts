@@ -8,6 +8,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-one-active-run.js';
 import * as m003 from './migrations/003-accounts-hardening.js';
 import * as m004 from './migrations/004-sync-alerts.js';
+import * as m005 from './migrations/005-opportunities.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '002-one-active-run': m002,
   '003-accounts-hardening': m003,
   '004-sync-alerts': m004,
+  '005-opportunities': m005,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -62,7 +62,13 @@ export interface PsaCompanyTable extends PsaSynced {
   name: string; inactive: number; website: string | null; domain: string | null; phone: string | null; updated_at: string | null;
 }
 export interface PsaSiteTable extends PsaSynced { company_id: string; name: string; inactive: number }
-export interface PsaTicketTypeTable extends PsaSynced { name: string; is_opportunity: number; inactive: number }
+export interface PsaTicketTypeTable extends PsaSynced {
+  name: string; is_opportunity: number; inactive: number;
+  /** The vendor's classification of the type (migration 005). */
+  category: string | null;
+}
+/** Which ticket types a PSA company (`id`) may use: all, or those listed (migration 005). */
+export interface PsaTicketTypeRuleTable extends PsaSynced { allow_all: number; type_ids_json: string; source: 'sync' | 'live' }
 export interface PsaTicketTable extends PsaSynced {
   company_id: string; summary: string; status: string; closed: number; type_id: string | null; type_name: string | null;
   opened_at: string | null; closed_at: string | null; updated_at: string | null;
@@ -79,8 +85,28 @@ export interface LinkFeedbackTable {
 
 export interface OpportunityTable {
   id: string; workspace_id: string; company_id: string; title: string; description: string | null; value: number | null;
-  ticket_type_id: string | null; status: 'draft' | 'pending' | 'exported' | 'failed'; psa_kind: string | null;
+  ticket_type_id: string | null; status: 'draft' | 'exported' | 'failed'; psa_kind: string | null;
   psa_ticket_id: string | null; error_json: string | null; created_by: string | null; created_at: string; exported_at: string | null;
+  /** Migration 005. */
+  close_date: string | null; probability: number | null; psa_company_id: string | null; psa_ticket_number: string | null;
+  psa_ticket_url: string | null; updated_at: string;
+}
+
+/**
+ * The export outbox (migration 005): written before the PSA is asked to create the ticket. `state`: 'sending' (a
+ * request is or was under way: a ticket may exist), 'in_doubt' (it failed ambiguously and no ticket was found yet),
+ * 'failed' (the PSA certainly created nothing), 'done'.
+ */
+export interface OpportunityExportTable {
+  opportunity_id: string; workspace_id: string; kind: string; idempotency_key: string; psa_company_id: string;
+  state: 'sending' | 'in_doubt' | 'failed' | 'done'; attempts: number; psa_ticket_id: string | null; error_json: string | null;
+  created_at: string; updated_at: string;
+}
+
+/** Who did what, when (migration 005). `details_json` never holds a secret. */
+export interface AuditEventTable {
+  id: string; workspace_id: string; at: string; actor_id: string | null; actor_email: string | null; action: string; target: string;
+  details_json: string;
 }
 
 export interface NotificationTable {
@@ -128,10 +154,13 @@ export interface Database {
   psa_companies: PsaCompanyTable;
   psa_sites: PsaSiteTable;
   psa_ticket_types: PsaTicketTypeTable;
+  psa_ticket_type_rules: PsaTicketTypeRuleTable;
   psa_tickets: PsaTicketTable;
   company_links: CompanyLinkTable;
   link_feedback: LinkFeedbackTable;
   opportunities: OpportunityTable;
+  opportunity_exports: OpportunityExportTable;
+  audit_events: AuditEventTable;
   notifications: NotificationTable;
   sync_alerts: SyncAlertTable;
   mail_log: OutboxMailTable;

@@ -264,4 +264,63 @@ describe('halo connector against the sandbox', () => {
     const found = await c.findTicketByMarker(String(client.id), 'opp_timeout1');
     assert.ok(found !== null);
   });
+
+  it('ticket-type rules for every client from the type details: restricted ones list their active types, the rest allow all', async () => {
+    const data = sb.control.data({ tickets: false });
+    const active = new Set(data.ticketTypes.filter((t) => !t.inactive).map((t) => t.id));
+    const before = sb.control.stats().apiRequests;
+    const { records, result } = await drain(connector().streams({ ticketMonths: 1 }).ticketTypeRules!);
+    assert.equal(result.partial, false);
+    assert.equal(records.length, data.clientIds.length);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    let restricted = 0;
+    for (const c of data.clients) {
+      const rule = byId.get(String(c.id));
+      assert.ok(rule, `a rule for client ${c.id}`);
+      if (c.allowAllTypes) assert.deepEqual(rule, { id: String(c.id), allowAll: true, typeIds: [] });
+      else {
+        restricted++;
+        const want = c.allowedTypeIds.filter((id) => active.has(id)).sort((a, b) => a - b).map(String);
+        assert.deepEqual(rule, { id: String(c.id), allowAll: false, typeIds: want }, `client ${c.id}`);
+      }
+    }
+    assert.ok(restricted >= 4, 'the seed has restricted clients');
+    // One request per active type, the type list and the client list: not one per client.
+    assert.equal(sb.control.stats().apiRequests - before, active.size + 2);
+  });
+
+  it('an opportunity ticket carries the main site, probability, close date and company name; number and link come back', async () => {
+    const data = sb.control.data({ tickets: false });
+    const client = data.clients.find((cl) => cl.allowAllTypes && !cl.inactive && cl.siteIds.length > 1) ?? data.clients.find((cl) => cl.allowAllTypes && !cl.inactive)!;
+    const c = connector();
+    const t = await c.createOpportunityTicket({
+      companyId: String(client.id), ticketTypeId: '42', summary: 'Refresh', detailsHtml: '<p>x</p>', value: 1500.5, probability: 40, closeDate: '2031-03-31', marker: 'opp_fields1',
+    });
+    assert.equal(t.ticketNumber, t.ticketId);
+    assert.equal(t.url, `${new URL(sb.url).origin}/ticket?id=${t.ticketId}`);
+    const stored = sb.control.getTicket(Number(t.ticketId))!;
+    assert.equal(stored.siteId, client.siteIds[0], 'the main site');
+    assert.equal(stored.opp?.value, 1500.5);
+    assert.equal(stored.opp?.conversionprobability, 40);
+    assert.equal(stored.opp?.companyname, client.name);
+    const post = sb.control.requests().filter((r) => r.method === 'POST' && /\/api\/tickets/i.test(r.path));
+    assert.equal(post.length, 1);
+    assert.deepEqual(c.ticketRef('77'), { ticketId: '77', ticketNumber: '77', url: `${new URL(sb.url).origin}/ticket?id=77` });
+  });
+
+  it('500 after creating, and a dropped connection after creating: not retried, the ticket found by marker', async () => {
+    const data = sb.control.data({ tickets: false });
+    const client = data.clients.find((cl) => cl.allowAllTypes && !cl.inactive)!;
+    for (const type of ['500-after-create', 'reset-after-create'] as const) {
+      sb.control.addFault({ type, pathPrefix: '/Tickets', method: 'POST' });
+      const before = sb.control.stats().ticketsCreated;
+      const marker = `opp_${type.replace(/-/g, '')}`;
+      await assert.rejects(
+        connector().createOpportunityTicket({ companyId: String(client.id), ticketTypeId: '41', summary: type, detailsHtml: '', value: null, marker }),
+        (err: Error & { kind?: string }) => err.kind === 'transient',
+      );
+      assert.equal(sb.control.stats().ticketsCreated - before, 1, `${type}: created once, not retried`);
+      assert.notEqual(await connector().findTicketByMarker(String(client.id), marker), null, type);
+    }
+  });
 });

@@ -395,8 +395,8 @@ describe('halo paginator', () => {
     const { c } = await miniConnector();
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).ticketTypes);
     assert.deepEqual(records, [
-      { id: '36', name: 'General', isOpportunity: false, inactive: false },
-      { id: '41', name: 'New Business Opportunity', isOpportunity: true, inactive: false },
+      { id: '36', name: 'General', isOpportunity: false, inactive: false, category: 'tickets' },
+      { id: '41', name: 'New Business Opportunity', isOpportunity: true, inactive: false, category: 'opps' },
     ]);
     assert.deepEqual(result, { fetched: 2, expected: null, partial: false });
   });
@@ -507,8 +507,22 @@ describe('halo tickets stream', () => {
 // actions
 
 describe('halo actions', () => {
+  it('ticket-type rules: a Halo whose type details carry no allowed_clients yields none (asked per client instead)', async () => {
+    const fake = await startFake((req) => {
+      if (req.path === '/auth/token') return { json: { access_token: 'a', expires_in: 3600 } };
+      if (req.path === '/api/TicketType') return { json: [{ id: 41, name: 'New Business Opportunity', use: 'opps' }] };
+      if (req.path === '/api/TicketType/41') return { json: { id: 41, name: 'New Business Opportunity', use: 'opps' } };
+      return { json: { record_count: 1, clients: [{ id: 12, name: 'Contoso' }] } };
+    });
+    const c = connector(fake);
+    const { records, result } = await drain(c.streams({ ticketMonths: 1 }).ticketTypeRules!);
+    assert.deepEqual(records, []);
+    assert.equal(result.partial, false);
+    assert.equal(fake.requests.some((r) => r.path === '/api/Client'), false, 'no client list needed');
+  });
+
   it('createOpportunityTicket posts an array of one with the marker footer → 201 object', async () => {
-    const { mini, c } = await miniConnector({}, { now: () => Date.parse('2024-07-01T09:12:44.120Z') });
+    const { mini, fake, c } = await miniConnector({}, { now: () => Date.parse('2024-07-01T09:12:44.120Z') });
     const out = await c.createOpportunityTicket({
       companyId: '12',
       ticketTypeId: '41',
@@ -517,7 +531,8 @@ describe('halo actions', () => {
       value: 18200,
       marker: 'opp_7f3c',
     });
-    assert.deepEqual(out, { ticketId: '9512' });
+    // A Halo ticket's number is its id; the link is the web app's ticket page on the Resource Server URL's host.
+    assert.deepEqual(out, { ticketId: '9512', ticketNumber: '9512', url: `${new URL(fake.url).origin}/ticket?id=9512` });
     assert.deepEqual(mini.state.posts, [
       [
         {
@@ -537,6 +552,7 @@ describe('halo actions', () => {
     let status = 400;
     const fake = await startFake((req) => {
       if (req.path === '/auth/token') return { json: { access_token: 'a', expires_in: 3600 } };
+      if (req.method === 'GET') return { status: 404, json: 'Client not found' }; // the client's main site: unknown here
       posts++;
       return status === 400 ? { status: 400, json: 'CODE:APP03/2 Please select the CAB members to approve' } : { status: 500, text: 'boom' };
     });

@@ -137,7 +137,7 @@ export interface SyncRunJson {
   notes: string[];
 }
 
-export type ApiCall = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+export type ApiCall = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
 
 /** The API as the holder of `token` calls it (through inject). */
 export function apiAs(t: TestApp, token: string): ApiCall {

@@ -13,6 +13,7 @@ import { CompanyDetailPage } from './pages/CompanyDetailPage.js';
 import { LinkCompaniesPage } from './pages/LinkCompaniesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { OpportunitiesPage } from './pages/OpportunitiesPage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 
 export const ME_KEY = ['me'] as const;
@@ -116,5 +117,6 @@ function route(pathname: string) {
   if (company !== null) return <CompanyDetailPage id={company.id} key={company.id} />;
   if (pathname === '/opportunities') return <OpportunitiesPage />;
   if (pathname === '/users') return <UsersPage />;
+  if (pathname === '/audit') return <AuditPage />;
   return <NotFoundPage />;
 }

@@ -1,7 +1,9 @@
 // The HTTP client of the web UI. Every wire type comes from the server's zod schemas (src/shared/wire.ts).
 import type {
   Account,
+  AuditResponse,
   AutomapResponse,
+  BulkExportResponse,
   CheckResult,
   CompaniesResponse,
   CompanyDetail,
@@ -12,6 +14,12 @@ import type {
   LinkChange,
   LinksResponse,
   NotificationsResponse,
+  OpportunitiesResponse,
+  OpportunityInput,
+  OpportunityPatch,
+  OpportunityResponse,
+  OpportunityStatus,
+  OpportunityTypesResponse,
   Proposal,
   PsaCompaniesResponse,
   SaveIntegrationResponse,
@@ -93,7 +101,7 @@ function readCookie(name: string): string | null {
   return null;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -179,10 +187,46 @@ export const api = {
   rejectProposal: (kind: string, body: Pick<Proposal, 'itglueId' | 'psaId'>) =>
     request<void>('PUT', `/api/integrations/${enc(kind)}/links/rejections`, body),
 
+  // Opportunities
+  opportunities: (filter: OpportunityFilter = {}) => request<OpportunitiesResponse>('GET', `/api/opportunities${opportunityQuery(filter)}`),
+  opportunity: (id: string) => request<OpportunityResponse>('GET', `/api/opportunities/${enc(id)}`),
+  createOpportunity: (body: OpportunityInput) => request<OpportunityResponse>('POST', '/api/opportunities', body),
+  updateOpportunity: (id: string, body: OpportunityPatch) => request<OpportunityResponse>('PATCH', `/api/opportunities/${enc(id)}`, body),
+  deleteOpportunity: (id: string) => request<void>('DELETE', `/api/opportunities/${enc(id)}`),
+  exportOpportunity: (id: string) => request<OpportunityResponse>('POST', `/api/opportunities/${enc(id)}/export`, {}),
+  exportOpportunities: (ids: string[]) => request<BulkExportResponse>('POST', '/api/opportunities/export', { ids }),
+  opportunityTypes: (companyId: string) => request<OpportunityTypesResponse>('GET', `/api/companies/${enc(companyId)}/opportunity-types`),
+  refreshOpportunityTypes: (companyId: string) =>
+    request<OpportunityTypesResponse>('POST', `/api/companies/${enc(companyId)}/opportunity-types/refresh`, {}),
+
+  // Audit log
+  audit: (cursor: string | null, action: string | null, limit = 50) =>
+    request<AuditResponse>(
+      'GET',
+      `/api/audit?limit=${limit}${cursor !== null ? `&cursor=${enc(cursor)}` : ''}${action !== null ? `&action=${enc(action)}` : ''}`,
+    ),
+
   // Notifications
   notifications: () => request<NotificationsResponse>('GET', '/api/notifications'),
   markNotificationRead: (id: string) => request<void>('POST', `/api/notifications/${enc(id)}/read`),
 };
+
+export interface OpportunityFilter {
+  companyId?: string;
+  status?: OpportunityStatus;
+  q?: string;
+}
+
+/** `?companyId=…&status=…&q=…` (empty values left out), optionally with `format=csv`. */
+export function opportunityQuery(filter: OpportunityFilter, format?: 'csv'): string {
+  const params = new URLSearchParams();
+  if (filter.companyId !== undefined && filter.companyId !== '') params.set('companyId', filter.companyId);
+  if (filter.status !== undefined) params.set('status', filter.status);
+  if (filter.q !== undefined && filter.q.trim() !== '') params.set('q', filter.q.trim());
+  if (format !== undefined) params.set('format', format);
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 export function isActive(run: SyncRun | null | undefined): boolean {
   return run !== null && run !== undefined && (run.status === 'queued' || run.status === 'running');

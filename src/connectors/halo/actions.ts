@@ -2,17 +2,40 @@
  * Halo actions (halo.md §8): allowed ticket types per client, creating an opportunity ticket (one POST,
  * never retried blindly), and finding a ticket by our marker after an ambiguous failure.
  */
-import type { CreateOpportunityInput, PsaTicketType } from '../contract.js';
+import type { CreateOpportunityInput, CreatedTicket, PsaTicketType } from '../contract.js';
 import { isConnectorError } from '../http/errors.js';
 import type { HaloApi } from './client.js';
 import { extractHaloMessage } from './error-message.js';
 import { HaloConnectorError, apiError, isJsonBody } from './halo-error.js';
-import { haloId, haloNaiveUtc, haloQueryDate, mapTicketType, unwrapList } from './mappers.js';
+import { haloId, haloNaiveUtc, haloQueryDate, mapTicketType, unwrapList, type OpportunityTypeRule } from './mappers.js';
 
 export interface HaloActionDeps {
   api: HaloApi;
-  opportunityTypeIds: ReadonlySet<string>;
+  opportunityTypeIds: OpportunityTypeRule | ReadonlySet<string>;
   now: () => number;
+}
+
+/**
+ * Halo's opportunity fields on a ticket (halo.md §6). The close date: Halo keeps an opportunity's target date in
+ * `FOppTargetDate`, which its API names `opptargetdate` (the API drops the column's leading F, as with `oppvalue`).
+ */
+const OPP_TARGET_DATE = 'opptargetdate';
+
+/** The web app's address of a ticket: `https://<host>/ticket?id=N`, from the Resource Server URL (`https://<host>/api`). */
+export function haloTicketUrl(resourceServerUrl: string, ticketId: string): string | null {
+  try {
+    const u = new URL(resourceServerUrl);
+    const base = u.pathname.replace(/\/+$/, '').replace(/\/api$/i, '');
+    return `${u.origin}${base}/ticket?id=${encodeURIComponent(ticketId)}`;
+  } catch {
+    return null;
+  }
+}
+
+/** A Halo ticket's number is its id. */
+export function haloTicketRef(resourceServerUrl: string, ticketId: string): CreatedTicket {
+  const url = haloTicketUrl(resourceServerUrl, ticketId);
+  return { ticketId, ticketNumber: ticketId, ...(url === null ? {} : { url }) };
 }
 
 function numericId(value: string, what: string): number {
@@ -77,11 +100,25 @@ export async function allowedTicketTypes(deps: HaloActionDeps, companyId: string
   return types;
 }
 
-export async function createOpportunityTicket(deps: HaloActionDeps, input: CreateOpportunityInput): Promise<{ ticketId: string }> {
+/** The client's main site and name (GET /Client/{id}); nulls when Halo does not say (the ticket then gets Halo's default site). */
+async function clientDetail(deps: HaloActionDeps, clientId: number): Promise<{ mainSiteId: number | null; name: string | null }> {
+  const detail = await deps.api.getJson(`/Client/${clientId}`).catch((err: unknown) => {
+    // Halo refused the read (unknown client, a missing read:customers…): the POST says what matters. Down: give up.
+    if (isConnectorError(err) && err.kind === 'config') return null;
+    throw err;
+  });
+  if (!isRecord(detail)) return { mainSiteId: null, name: null };
+  const site = haloId(detail.main_site_id);
+  return { mainSiteId: site === null ? null : Number(site), name: typeof detail.name === 'string' && detail.name.trim() !== '' ? detail.name.trim() : null };
+}
+
+export async function createOpportunityTicket(deps: HaloActionDeps, input: CreateOpportunityInput): Promise<CreatedTicket> {
   const clientId = numericId(input.companyId, 'Company id');
   const typeId = numericId(input.ticketTypeId, 'Ticket type id');
   const footer = markerFooter(input.marker);
   const detailsHtml = markerPattern(input.marker).test(input.detailsHtml) ? input.detailsHtml : `${input.detailsHtml}${footer}`;
+  // The customer's main site (halo.md §8: site_id with the customer); read before the POST, never after it.
+  const client = await clientDetail(deps, clientId);
   const ticket: Record<string, unknown> = {
     client_id: clientId,
     summary: input.summary,
@@ -89,7 +126,13 @@ export async function createOpportunityTicket(deps: HaloActionDeps, input: Creat
     tickettype_id: typeId,
     dateoccurred: haloNaiveUtc(new Date(deps.now())),
   };
+  if (client.mainSiteId !== null) ticket.site_id = client.mainSiteId;
+  if (client.name !== null) ticket.oppcompanyname = client.name;
   if (input.value !== null && Number.isFinite(input.value)) ticket.oppvalue = input.value;
+  if (input.probability !== undefined && input.probability !== null && Number.isFinite(input.probability)) ticket.oppconversionprobability = input.probability;
+  if (input.closeDate !== undefined && input.closeDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(input.closeDate)) {
+    ticket[OPP_TARGET_DATE] = `${input.closeDate}T00:00:00`;
+  }
 
   // One POST, never retried blindly (no idempotency key): a timeout or 5xx throws a `transient` error and the
   // caller searches for the marker (findTicketByMarker) before posting again. A 401 is retried once with a new
@@ -98,7 +141,7 @@ export async function createOpportunityTicket(deps: HaloActionDeps, input: Creat
   if (res.status >= 200 && res.status < 300) {
     const body: unknown = Array.isArray(res.body) ? res.body[0] : res.body;
     const id = isRecord(body) ? haloId(body.id) : null;
-    if (id !== null) return { ticketId: id };
+    if (id !== null) return haloTicketRef(deps.api.baseUrl, id);
     throw new HaloConnectorError({
       kind: 'transient',
       code: 'unexpected_response',

@@ -30,13 +30,13 @@ import {
   scopeForPath,
   scopeFromResponse,
 } from './halo-error.js';
-import { mapTicketType, unwrapList } from './mappers.js';
+import { mapTicketType, unwrapList, type OpportunityTypeRule } from './mappers.js';
 
 export interface HaloCheckDeps {
   auth: HaloAuth;
   /** An API client tuned for the Test (few retries, short waits). */
   api: HaloApi;
-  opportunityTypeIds: ReadonlySet<string>;
+  opportunityTypeIds: OpportunityTypeRule | ReadonlySet<string>;
 }
 
 const CHECK_CODES: ReadonlySet<string> = new Set<string>(checkErrorCode.options);
@@ -156,7 +156,7 @@ async function runCheck(deps: HaloCheckDeps, opts: { pullTickets: boolean; oppor
     details.opportunityTypes = mapped.filter((t) => t.isOpportunity).length;
     if (mapped.length === 0) warnings.push('Halo returned no ticket types: check the agent\'s permissions in Halo.');
     else if (opts.opportunityExport && details.opportunityTypes === 0) {
-      warnings.push('No ticket type is marked as an opportunity type (use "opps"); list the opportunity ticket type ids in the integration settings or set one up in Halo.');
+      warnings.push('No ticket type is an opportunity type: set one up in Halo (a ticket type used for Opportunities), or list yours under "Opportunity ticket types" in these settings.');
     }
   }
 

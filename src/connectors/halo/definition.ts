@@ -2,6 +2,7 @@
 import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
 import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
 import { createHaloConnector } from './index.js';
+import { matchesOpportunityType, OPPORTUNITY_USES, opportunityTypeRule, type OpportunityTypeRule } from './mappers.js';
 
 export interface HaloStoredSettings extends Record<string, unknown> {
   resourceServerUrl: string;
@@ -10,7 +11,20 @@ export interface HaloStoredSettings extends Record<string, unknown> {
   clientId: string;
   pullTickets: boolean;
   opportunityExport: boolean;
+  /** Ticket types (ids or names) an admin marked as opportunity types; absent in settings saved before they existed. */
+  opportunityTypes?: string[];
+  /** Values of a type's `use` that make it an opportunity type (halo.md §8). */
+  opportunityUses?: string[];
   rateLimitPer5Min: number;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Which types are opportunity types under these settings: the `use` values and the types listed by id or name. */
+function typeRule(settings: Record<string, unknown>): OpportunityTypeRule {
+  const listed = strings(settings.opportunityTypes).map((x) => x.trim()).filter((x) => x !== '');
+  const uses = Array.isArray(settings.opportunityUses) ? strings(settings.opportunityUses) : [...OPPORTUNITY_USES];
+  return opportunityTypeRule({ ids: listed.filter((x) => /^\d+$/.test(x)), names: listed.filter((x) => !/^\d+$/.test(x)), uses });
 }
 
 export const halo = defineIntegration<HaloStoredSettings>({
@@ -28,6 +42,14 @@ export const halo = defineIntegration<HaloStoredSettings>({
     {
       name: 'opportunityExport', label: 'Enable Halo Opportunity Integration', type: 'boolean', required: true, default: false,
       help: 'Export opportunities to Halo as tickets of an opportunity type',
+    },
+    {
+      name: 'opportunityTypes', label: 'Opportunity ticket types', type: 'list', required: false, default: [],
+      help: 'Ticket types to offer for opportunities besides those Halo uses for Opportunities, by name or ID (comma-separated), e.g. Hardware Refresh, 45',
+    },
+    {
+      name: 'opportunityUses', label: 'Opportunity usage values', type: 'list', required: false, default: [...OPPORTUNITY_USES],
+      help: 'A ticket type whose usage (“use” in Halo’s API) is one of these counts as an opportunity type',
     },
   ],
   guide: {
@@ -61,13 +83,26 @@ export const halo = defineIntegration<HaloStoredSettings>({
     rate_limited: "Halo's limit is shared by every integration using the instance: scheduled syncs keep trying; lower Crosswalk's request rate under Integrations → HaloPSA if it persists.",
   },
 
+  opportunities: {
+    exportEnabled: (settings) => settings.opportunityExport === true,
+    isOpportunityType: (type, settings) => matchesOpportunityType({ id: type.id, name: type.name, use: type.category }, typeRule(settings)),
+    noTypesHelp:
+      'In Halo, open Customers → this customer → Settings → Ticket Types and allow an opportunity ticket type (or tick “Allow use of all Ticket Types”). '
+      + 'An opportunity type is a ticket type used for Opportunities, or one listed under “Opportunity ticket types” in Crosswalk’s HaloPSA settings. Then click Refresh types.',
+    disabledHelp: 'An administrator can tick “Enable Halo Opportunity Integration” under Integrations → HaloPSA.',
+  },
+
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
+    const rule = typeRule(settings);
     const c = createHaloConnector({
       resourceServerUrl: settings.resourceServerUrl,
       authorizationServerUrl: settings.authorizationServerUrl,
       tenant: settings.tenant,
       clientId: settings.clientId,
       clientSecret: secrets.clientSecret ?? '',
+      opportunityTypeIds: [...rule.ids],
+      opportunityTypeNames: [...rule.names],
+      opportunityUses: [...rule.uses],
       limiter,
       ...(onEvent !== undefined ? { onEvent } : {}),
       ...options,
@@ -81,6 +116,10 @@ export const halo = defineIntegration<HaloStoredSettings>({
         const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
         if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
         steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
+        // Which types each client may use, read only while opportunities are exported (a request per ticket type).
+        if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
+          steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
+        }
         // A "full" ticket pull is a window (open + last N months): never sweep older tickets away.
         if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: false });
         return steps;

@@ -6,15 +6,17 @@
  * 295 per 300 s with the defaults (300 / 300 000 ms, headroom 5); `limit: 0` = unlimited. Every API
  * attempt (including retries) takes one slot; token requests go to the auth server and take none.
  */
-import type { CheckResult, CreateOpportunityInput, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
+import type { CheckResult, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
 import { createHttpClient, type HttpClient, type HttpEvent, type SleepFn } from '../http/client.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
-import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker } from './actions.js';
+import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker, haloTicketRef } from './actions.js';
 import { createHaloAuth, resolveTokenEndpoint, type HaloAuth, type TokenEndpoint } from './auth.js';
 import { checkHalo } from './check.js';
 import { createHaloApi, type HaloApi } from './client.js';
 import { haloSettingsSchema, type HaloSettings, type HaloSettingsInput } from './spec.js';
+import { opportunityTypeRule } from './mappers.js';
 import { createHaloStreams } from './streams.js';
+import { createTicketTypeRulesStream } from './type-rules.js';
 
 export interface HaloConnectorOptions extends HaloSettingsInput {
   /** A shared limiter (sync and export of one integration); overrides `rateLimit`. */
@@ -101,9 +103,24 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
     },
   });
 
-  const opportunityTypeIds: ReadonlySet<string> = new Set(settings.opportunityTypeIds);
+  // Opportunity actions answer a person waiting in the browser: two retries, no wait above 20 s (a longer 429 wait fails
+  // as rate_limited: the export can be tried again), instead of the sync's patience.
+  const actionApi: HaloApi = createHaloApi({
+    baseUrl: settings.resourceServerUrl,
+    auth,
+    http: {
+      ...common,
+      limiter,
+      timeoutMs: settings.timeoutMs,
+      maxRetries: Math.min(2, settings.maxRetries ?? 2),
+      retryAfterDefaultMs: settings.retryAfterDefaultMs,
+      maxRetryWaitMs: 20_000,
+    },
+  });
+
+  const opportunityTypeIds = opportunityTypeRule({ ids: settings.opportunityTypeIds, names: settings.opportunityTypeNames, uses: settings.opportunityUses });
   const streamDeps = { api, pageSize: settings.pageSize, concurrency: settings.concurrency, opportunityTypeIds, now };
-  const actionDeps = { api, opportunityTypeIds, now };
+  const actionDeps = { api: actionApi, opportunityTypeIds, now };
   const { clientSecret: _secret, ...publicSettings } = settings;
 
   return {
@@ -117,16 +134,19 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
       return checkHalo({ auth, api: checkApi, opportunityTypeIds }, opts);
     },
     streams(opts: { ticketMonths: number }): PsaStreams {
-      return createHaloStreams(streamDeps, opts);
+      return { ...createHaloStreams(streamDeps, opts), ticketTypeRules: createTicketTypeRulesStream({ api, pageSize: settings.pageSize.default }) };
     },
     allowedTicketTypes(companyId: string): Promise<PsaTicketType[]> {
       return allowedTicketTypes(actionDeps, companyId);
     },
-    createOpportunityTicket(input: CreateOpportunityInput): Promise<{ ticketId: string }> {
+    createOpportunityTicket(input: CreateOpportunityInput): Promise<CreatedTicket> {
       return createOpportunityTicket(actionDeps, input);
     },
     findTicketByMarker(companyId: string, marker: string): Promise<string | null> {
       return findTicketByMarker(actionDeps, companyId, marker);
+    },
+    ticketRef(ticketId: string): CreatedTicket {
+      return haloTicketRef(api.baseUrl, ticketId);
     },
   };
 }
@@ -136,5 +156,6 @@ export { resolveTokenEndpoint, createHaloAuth, type HaloAuth, type HaloToken, ty
 export { HaloConnectorError } from './halo-error.js';
 export { extractHaloMessage } from './error-message.js';
 export { paginateHalo, type PaginateHaloOptions, type HaloRawPage } from './paginate.js';
-export { mapCompany, mapSite, mapTicket, mapTicketType, haloId, haloDate, haloLastUpdate, unwrapList } from './mappers.js';
-export { markerText, markerFooter } from './actions.js';
+export { mapCompany, mapSite, mapTicket, mapTicketType, haloId, haloDate, haloLastUpdate, unwrapList, opportunityTypeRule, matchesOpportunityType, type OpportunityTypeRule } from './mappers.js';
+export { markerText, markerFooter, haloTicketUrl } from './actions.js';
+export { createTicketTypeRulesStream } from './type-rules.js';

@@ -121,22 +121,53 @@ export function mapSite(value: unknown): PsaSite | null {
   }));
 }
 
-/** Values of a ticket type's `use` that mark an opportunity type (halo.md §8; uncertain, so several spellings). */
+/** Values of a ticket type's `use` that mark an opportunity type by default (halo.md §8; uncertain, so several spellings). */
 export const OPPORTUNITY_USES: ReadonlySet<string> = new Set(['opps', 'opp', 'opportunity', 'opportunities']);
 
-export function isOpportunityType(raw: Record<string, unknown>, opportunityTypeIds: ReadonlySet<string>): boolean {
-  const id = haloId(raw.id);
-  if (id !== null && opportunityTypeIds.has(id)) return true;
-  const use = text(raw.use);
-  return use !== null && OPPORTUNITY_USES.has(use.toLowerCase());
+/**
+ * Which ticket types count as opportunity types: those an admin listed (by id or name) and those whose `use` is one
+ * of the recognised values. Built once from the settings; `ReadonlySet<string>` of ids is accepted for brevity.
+ */
+export interface OpportunityTypeRule {
+  ids: ReadonlySet<string>;
+  /** lower-case names */
+  names: ReadonlySet<string>;
+  /** lower-case `use` values */
+  uses: ReadonlySet<string>;
 }
 
-export function mapTicketType(value: unknown, opportunityTypeIds: ReadonlySet<string> = new Set()): PsaTicketType | null {
+export function opportunityTypeRule(opts: { ids?: Iterable<string>; names?: Iterable<string>; uses?: Iterable<string> } = {}): OpportunityTypeRule {
+  const lower = (xs: Iterable<string>) => new Set([...xs].map((x) => x.trim().toLowerCase()).filter((x) => x !== ''));
+  return {
+    ids: new Set([...(opts.ids ?? [])].map((x) => x.trim()).filter((x) => x !== '')),
+    names: lower(opts.names ?? []),
+    uses: opts.uses === undefined ? OPPORTUNITY_USES : lower(opts.uses),
+  };
+}
+
+function asRule(rule: OpportunityTypeRule | ReadonlySet<string>): OpportunityTypeRule {
+  return rule instanceof Set ? opportunityTypeRule({ ids: rule as ReadonlySet<string> }) : (rule as OpportunityTypeRule);
+}
+
+/** Whether a type (its id, name and `use`) is an opportunity type under the rule. */
+export function matchesOpportunityType(t: { id: string; name: string; use: string | null }, rule: OpportunityTypeRule): boolean {
+  if (rule.ids.has(t.id)) return true;
+  if (t.name !== '' && rule.names.has(t.name.trim().toLowerCase())) return true;
+  return t.use !== null && rule.uses.has(t.use.trim().toLowerCase());
+}
+
+export function isOpportunityType(raw: Record<string, unknown>, rule: OpportunityTypeRule | ReadonlySet<string>): boolean {
+  const id = haloId(raw.id);
+  return matchesOpportunityType({ id: id ?? '', name: text(raw.name) ?? '', use: text(raw.use) }, asRule(rule));
+}
+
+export function mapTicketType(value: unknown, rule: OpportunityTypeRule | ReadonlySet<string> = new Set()): PsaTicketType | null {
   return withId(value, (raw, id) => ({
     id,
     name: text(raw.name) ?? '',
-    isOpportunity: isOpportunityType(raw, opportunityTypeIds),
+    isOpportunity: isOpportunityType(raw, rule),
     inactive: bool(raw.inactive) ?? false,
+    category: text(raw.use),
   }));
 }
 

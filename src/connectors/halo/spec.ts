@@ -56,6 +56,13 @@ export const haloSettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(32).default(4),
   /** Ticket type ids an admin declared to be opportunity types (besides `use` = opps…). */
   opportunityTypeIds: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).default([]),
+  /** Ticket type names an admin declared to be opportunity types (compared case-insensitively). */
+  opportunityTypeNames: z.array(z.string().transform((v) => v.trim())).default([]),
+  /**
+   * Values of a ticket type's `use` that make it an opportunity type (halo.md §8: probably `opps`, uncertain — keep
+   * configurable). Compared case-insensitively.
+   */
+  opportunityUses: z.array(z.string().transform((v) => v.trim())).default(['opps', 'opp', 'opportunity', 'opportunities']),
   /** Renew the token this long before `expires_in` runs out (60–120 s; capped at half the lifetime). */
   tokenRenewBeforeMs: z.number().int().min(0).default(90_000),
 });

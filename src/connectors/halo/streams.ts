@@ -10,14 +10,14 @@
  */
 import type { Page, PsaCompany, PsaSite, PsaStreams, PsaTicket, PsaTicketType, Stream, StreamReadOptions, StreamResult } from '../contract.js';
 import type { HaloApi } from './client.js';
-import { haloQueryDate, mapCompany, mapSite, mapTicket, mapTicketType } from './mappers.js';
+import { haloQueryDate, mapCompany, mapSite, mapTicket, mapTicketType, type OpportunityTypeRule } from './mappers.js';
 import { paginateHalo, type HaloQuery, type HaloRawPage } from './paginate.js';
 
 export interface HaloStreamDeps {
   api: HaloApi;
   pageSize: { tickets: number; default: number };
   concurrency: number;
-  opportunityTypeIds: ReadonlySet<string>;
+  opportunityTypeIds: OpportunityTypeRule | ReadonlySet<string>;
   now: () => number;
 }
 

@@ -5,6 +5,7 @@
 import { API_AGENT, hasScope, type AuthServer, type TokenInfo } from './auth.js';
 import { DATE_SENTINEL, dbl, fmtNaive, fmtShape, fmtZ7, parseHaloDate } from './format.js';
 import { escapeHtml, stripHtml } from './seed-data.js';
+import { AFTER_CREATE_FAULTS } from './faults.js';
 import type { HaloStore, TicketFilter } from './store.js';
 import type { Fault, FaultType, HaloSandboxBehaviour, HClient, HSite, HTicket, HTicketType } from './types.js';
 
@@ -26,7 +27,7 @@ export interface ApiResult {
   raw?: string;
   contentType?: string;
   headers?: Record<string, string>;
-  /** post-timeout-after-create: the ticket exists, but the reply never comes */
+  /** post-timeout-after-create, reset-after-create, 500-after-create: the ticket exists, but the reply says otherwise */
   hang?: Fault;
 }
 
@@ -441,7 +442,7 @@ export function createApiHandler(deps: ApiDeps): (req: ApiRequest) => ApiResult 
       if (p.kind === 'create') results.push(store.createTicketFromApi(p.args));
       else results.push(applyUpdate(p.ticket, p.item));
     }
-    const hang = deps.takeFault(['post-timeout-after-create']);
+    const hang = deps.takeFault(AFTER_CREATE_FAULTS);
     const replies = results.map(ticketPostReply);
     const json = replies.length === 1 || deps.behaviour().multiPostReply === 'first' ? replies[0] : replies;
     return { status: 201, json, hang: hang ?? undefined };

@@ -4,7 +4,12 @@
  */
 import type { FaultType } from '../shared/faults.js';
 
-export const HALO_FAULT_TYPES = ['500', '502', '503', '429', 'reset', 'slow', 'repeat-page', 'post-timeout-after-create'] as const satisfies readonly FaultType[];
+export const HALO_FAULT_TYPES = [
+  '500', '502', '503', '429', 'reset', 'slow', 'repeat-page', 'post-timeout-after-create', 'reset-after-create', '500-after-create',
+] as const satisfies readonly FaultType[];
+
+/** Faults a POST /Tickets plays after the ticket was created (halo.md §12): the caller cannot tell whether it was. */
+export const AFTER_CREATE_FAULTS = ['post-timeout-after-create', 'reset-after-create', '500-after-create'] as const satisfies readonly HaloFaultType[];
 export type HaloFaultType = (typeof HALO_FAULT_TYPES)[number];
 
 /**

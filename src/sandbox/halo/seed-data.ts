@@ -1,6 +1,6 @@
 /**
  * Deterministic Halo data built from the shared business seed: clients (PSA names), sites,
- * ticket types (ordinary, opportunity, one inactive), statuses and tickets.
+ * ticket types (ordinary, opportunity, an inactive one of each), statuses and tickets.
  * Generation is linear in the number of records (100,000 tickets take well under a second).
  */
 import { createRng, generateBusinesses, type SeedBusiness } from '../seed/businesses.js';
@@ -19,6 +19,7 @@ export const TYPE_IDS = {
   newBusiness: 41,
   hardwareRefresh: 42,
   projectQuote: 43,
+  retiredUpsell: 44,
   project: 50,
 } as const;
 
@@ -45,6 +46,10 @@ export function buildTicketTypes(seed: number): HTicketType[] {
     t(TYPE_IDS.hardwareRefresh, 'Hardware Refresh', 'opps', 20, 11, { groupId: 2, groupName: 'Sales', workflowId: 7 }),
     t(TYPE_IDS.projectQuote, 'Project Quote', 'opps', 20, 12, { groupId: 2, groupName: 'Sales', workflowId: 7 }),
     t(TYPE_IDS.project, 'Project', 'prjs', 5, 15, { groupId: 3, groupName: 'Projects', enduserscanselect: false }),
+    // an opportunity type no longer in use: never offered, whoever may use it
+    t(TYPE_IDS.retiredUpsell, 'Managed Services Upsell (retired)', 'opps', 20, 13, {
+      groupId: 2, groupName: 'Sales', workflowId: 7, inactive: true, visible: false, agentscanselect: false,
+    }),
   ];
 }
 
@@ -74,8 +79,8 @@ const RESTRICTED_SETS: number[][] = [
   [TYPE_IDS.generalPurpose, TYPE_IDS.incident, TYPE_IDS.serviceRequest, TYPE_IDS.change],
   // excludes Project Quote
   [TYPE_IDS.generalPurpose, TYPE_IDS.incident, TYPE_IDS.serviceRequest, TYPE_IDS.change, TYPE_IDS.newBusiness, TYPE_IDS.hardwareRefresh],
-  // only one opportunity type, Project Quote
-  [TYPE_IDS.incident, TYPE_IDS.serviceRequest, TYPE_IDS.projectQuote, TYPE_IDS.legacy],
+  // only one active opportunity type, Project Quote (and the retired one)
+  [TYPE_IDS.incident, TYPE_IDS.serviceRequest, TYPE_IDS.projectQuote, TYPE_IDS.legacy, TYPE_IDS.retiredUpsell],
 ];
 
 const FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Jamie', 'Riley', 'Chris', 'Pat', 'Dana', 'Robin', 'Lee', 'Kim',

@@ -311,6 +311,18 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     const result = api({ method, path, query, body, authorization: req.headers.authorization });
     if (result.status === 201 && method === 'POST') counters.ticketsCreated += Array.isArray(result.json) ? result.json.length : 1;
     const hangFault: Fault | null = result.hang ?? null;
+    if (hangFault?.type === '500-after-create') {
+      entry.fault = hangFault.type;
+      entry.status = 500;
+      send(res, 500, toHaloJson({ ClassName: 'System.Exception', Message: 'An unexpected error has occurred. Please try again.' }), 'application/json; charset=utf-8');
+      return;
+    }
+    if (hangFault?.type === 'reset-after-create') {
+      entry.fault = hangFault.type;
+      entry.status = 0;
+      socket.destroy();
+      return;
+    }
     if (hangFault) {
       entry.fault = hangFault.type;
       entry.status = 0;

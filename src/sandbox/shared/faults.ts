@@ -10,11 +10,14 @@
  *   html404                    an HTML 404 page (as a wrong base URL or an unknown route would give)
  *   repeat-page                a page after the first serves the first page again (an endpoint ignoring paging)
  *   post-timeout-after-create  a POST does its work, then never answers (or drops the socket after `delayMs`)
+ *   reset-after-create         a POST does its work, then the connection is dropped without a response
+ *   500-after-create           a POST does its work, then answers 500 as if it had failed
  */
 import { z } from 'zod';
 
 export const FAULT_TYPES = [
   '500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404', 'repeat-page', 'post-timeout-after-create',
+  'reset-after-create', '500-after-create',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 

@@ -27,6 +27,8 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   const users = createUsersRepo(db);
   const sessions = createSessionsRepo(db);
   const tokens = createTokensRepo(db);
+  const audit = (request: { user: { id: string; email: string; workspaceId: string } | null }, action: string, target: string, details: Record<string, unknown>) =>
+    app.deps.services.repos.audit.record(request.user!.workspaceId, { actor: { id: request.user!.id, email: request.user!.email }, action, target, details });
 
   app.get('/api/health', {
     config: { access: 'public' },
@@ -167,6 +169,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     // The unique index decides: of parallel creations with one email exactly one succeeds.
     const user = await users.create({ workspaceId: request.user!.workspaceId, email: mail, name: display ?? defaultName(mail), role: r, passwordHash: await hashPassword(pw) });
     if (user === null) throw new AppError(409, 'email_taken', `A user with the email ${mail} already exists.`);
+    await audit(request, 'user.created', `user:${user.id}`, { email: user.email, name: user.name, role: user.role });
     return reply.status(201).send({ user: toAccount(user) });
   });
 
@@ -186,6 +189,10 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = await users.update(request.user!.workspaceId, request.params.id, { ...rest, ...(pw !== undefined ? { passwordHash: await hashPassword(pw) } : {}) });
     if (result === 'not_found') throw notFound('User');
     if (result === 'last_admin') throw lastAdmin();
+    // What changed, never the password itself.
+    await audit(request, 'user.updated', `user:${result.id}`, {
+      email: result.email, ...rest, ...(pw !== undefined ? { passwordChanged: true } : {}),
+    });
     return { user: toAccount(result) };
   });
 
@@ -198,9 +205,11 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: z.null().describe('Deleted'), ...errors(400, 404, 409) },
     },
   }, async (request, reply) => {
+    const before = await users.byId(request.params.id);
     const result = await users.remove(request.user!.workspaceId, request.params.id);
     if (result === 'not_found') throw notFound('User');
     if (result === 'last_admin') throw lastAdmin();
+    await audit(request, 'user.deleted', `user:${request.params.id}`, { email: before?.email ?? null });
     return reply.status(204).send(null);
   });
 };

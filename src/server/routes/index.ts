@@ -4,6 +4,8 @@ import { notificationRoutes } from './notifications.js';
 import { companyRoutes } from './companies.js';
 import { linkRoutes } from './links.js';
 import { opsRoutes } from './ops.js';
+import { opportunityRoutes } from './opportunities.js';
+import { auditRoutes } from './audit.js';
 
 /** Feature routes: one plugin per contract section. */
 export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
@@ -12,4 +14,6 @@ export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
   await app.register(companyRoutes);
   await app.register(linkRoutes);
   await app.register(opsRoutes);
+  await app.register(opportunityRoutes);
+  await app.register(auditRoutes);
 };

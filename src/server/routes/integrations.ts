@@ -48,7 +48,21 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
         body,
         response: { 200: saveIntegrationResponse, ...errors(400, 409) },
       },
-    }, async (request) => integrations.save(request.user!.workspaceId, def.kind, request.body));
+    }, async (request) => {
+      const u = request.user!;
+      const { integration, syncRun, changed } = await integrations.save(u.workspaceId, def.kind, request.body);
+      // Secrets by name only; the other settings with their new values.
+      const secretNames = new Set(def.fields.filter((f) => f.type === 'secret').map((f) => f.name));
+      await app.deps.services.repos.audit.record(u.workspaceId, {
+        actor: { id: u.id, email: u.email }, action: 'integration.saved', target: `integration:${def.kind}`,
+        details: {
+          kind: def.kind, changed,
+          settings: Object.fromEntries(Object.entries(integration.settings).filter(([k]) => changed.includes(k) && !secretNames.has(k))),
+          ...(changed.some((k) => secretNames.has(k)) ? { secretsReplaced: changed.filter((k) => secretNames.has(k)) } : {}),
+        },
+      });
+      return { integration, syncRun };
+    });
 
     app.post(`/api/integrations/${def.kind}/test`, {
       config: { access: 'admin' },
@@ -65,7 +79,11 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: 'admin' },
     schema: { tags: ['integrations'], params: z.object({ kind: kindParam }), response: { 204: z.null(), ...errors(400) } },
   }, async (request, reply) => {
-    await integrations.remove(request.user!.workspaceId, request.params.kind);
+    const u = request.user!;
+    await integrations.remove(u.workspaceId, request.params.kind);
+    await app.deps.services.repos.audit.record(u.workspaceId, {
+      actor: { id: u.id, email: u.email }, action: 'integration.removed', target: `integration:${request.params.kind}`, details: { kind: request.params.kind },
+    });
     return reply.status(204).send(null);
   });
 

@@ -90,6 +90,15 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
     });
     if (issues.length > 0) throw new AppError(400, 'invalid_request', `Unknown ids: ${issues.map((i) => i.message).join('; ')}`, { issues });
     await repos.links.save(ws, kind, request.body.links.map((l) => ({ itglueId: l.itglueId, psaId: l.psaId, source: l.source ?? 'manual', itglueName: orgs.get(l.itglueId) ?? null })), request.user!.id);
+    const set = request.body.links.filter((l) => l.psaId !== null);
+    await repos.audit.record(ws, {
+      actor: { id: request.user!.id, email: request.user!.email }, action: 'links.saved', target: `links:${kind}`,
+      details: {
+        kind, linked: set.length, unlinked: request.body.links.length - set.length,
+        // The first 100 changes: enough to see what happened without storing a whole Automap run twice.
+        changes: request.body.links.slice(0, 100).map((l) => ({ itglueId: l.itglueId, itglueName: orgs.get(l.itglueId) ?? null, psaId: l.psaId, source: l.source ?? 'manual' })),
+      },
+    });
     return rows(ws, kind);
   });
 

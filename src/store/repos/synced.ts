@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type {
-  ItgConfiguration, ItgDomain, ItgNamed, ItgOrganization, PsaCompany, PsaSite, PsaTicket, PsaTicketType,
+  ItgConfiguration, ItgDomain, ItgNamed, ItgOrganization, PsaCompany, PsaSite, PsaTicket, PsaTicketType, PsaTicketTypeRule,
 } from '../../connectors/contract.js';
 import type { Database } from '../schema.js';
 
 /** Tables filled by syncs, and how a canonical record becomes a row. */
-type SyncedTable = 'itg_organizations' | 'itg_statuses' | 'itg_types' | 'itg_configurations' | 'itg_domains' | 'psa_companies' | 'psa_sites' | 'psa_ticket_types' | 'psa_tickets';
+type SyncedTable = 'itg_organizations' | 'itg_statuses' | 'itg_types' | 'itg_configurations' | 'itg_domains' | 'psa_companies' | 'psa_sites' | 'psa_ticket_types'
+  | 'psa_ticket_type_rules' | 'psa_tickets';
 
 const BATCH = 400;
 const b = (v: boolean): number => (v ? 1 : 0);
@@ -93,7 +94,12 @@ export function createSyncedRepos(db: Kysely<Database>) {
       id: c.id, name: c.name, inactive: b(c.inactive), website: c.website, domain: c.domain, phone: c.phone, updated_at: c.updatedAt,
     })),
     psaSites: writer<PsaSite>(db, 'psa_sites', true, (s) => ({ id: s.id, company_id: s.companyId, name: s.name, inactive: b(s.inactive) })),
-    psaTicketTypes: writer<PsaTicketType>(db, 'psa_ticket_types', true, (t) => ({ id: t.id, name: t.name, is_opportunity: b(t.isOpportunity), inactive: b(t.inactive) })),
+    psaTicketTypes: writer<PsaTicketType>(db, 'psa_ticket_types', true, (t) => ({
+      id: t.id, name: t.name, is_opportunity: b(t.isOpportunity), inactive: b(t.inactive), category: t.category ?? null,
+    })),
+    psaTicketTypeRules: writer<PsaTicketTypeRule>(db, 'psa_ticket_type_rules', true, (r) => ({
+      id: r.id, allow_all: b(r.allowAll), type_ids_json: JSON.stringify(r.typeIds), source: 'sync',
+    })),
     psaTickets: writer<PsaTicket>(db, 'psa_tickets', true, (t) => ({
       id: t.id, company_id: t.companyId, summary: t.summary, status: t.status, closed: b(t.closed), type_id: t.typeId, type_name: t.typeName,
       opened_at: t.openedAt, closed_at: t.closedAt, updated_at: t.updatedAt,

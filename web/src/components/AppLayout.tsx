@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuildingSkyscraper, IconBulb, IconLogout, IconPlugConnected, IconUsers } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api.js';
 import { setSigningOut, useUser } from '../auth.js';
@@ -15,6 +15,7 @@ const NAV = [
   { to: '/companies', label: 'Companies', icon: IconBuildingSkyscraper },
   { to: '/opportunities', label: 'Opportunities', icon: IconBulb },
   { to: '/users', label: 'Users', icon: IconUsers },
+  { to: '/audit', label: 'Audit log', icon: IconHistory, adminOnly: true },
 ];
 
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -86,7 +87,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label="Main navigation">
-        {NAV.map((item) => {
+        {NAV.filter((item) => item.adminOnly !== true || user.role === 'admin').map((item) => {
           const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
           return (
             <NavLink

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Tabs, Text, Tooltip } from '@mantine/core';
-import { IconDeviceDesktop, IconLink, IconTicket, IconWorld } from '@tabler/icons-react';
+import { IconDeviceDesktop, IconLink, IconPlus, IconTicket, IconWorld } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, ApiError, type Configuration, type Domain, type Ticket, type TicketStatusFilter } from '../api.js';
 import { useIsAdmin } from '../auth.js';
@@ -10,6 +10,7 @@ import { useIntegrations } from '../hooks.js';
 import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
+import { OpportunityDialog } from '../components/opportunity-dialog.js';
 
 const DAY = 86_400_000;
 
@@ -52,6 +53,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
   const query = useQuery({ queryKey: ['company', id], queryFn: () => api.company(id) });
   const kinds = useKinds();
   const [tab, setTab] = useState<string | null>('configurations');
+  const [newOpportunity, setNewOpportunity] = useState(false);
 
   const breadcrumbs = (
     <Breadcrumbs mb="sm" aria-label="Breadcrumb">
@@ -96,6 +98,11 @@ export function CompanyDetailPage({ id }: { id: string }) {
       {breadcrumbs}
       <PageHeader
         title={company.name}
+        actions={
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setNewOpportunity(true)}>
+            New opportunity
+          </Button>
+        }
         description={
           <Group gap="xs" component="span">
             {company.status !== null && <Badge variant="light">{company.status}</Badge>}
@@ -112,6 +119,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
           </Group>
         }
       />
+      <OpportunityDialog opened={newOpportunity} onClose={() => setNewOpportunity(false)} companyId={company.id} companyName={company.name} />
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="configurations" leftSection={<IconDeviceDesktop size={16} aria-hidden />}>
