@@ -28,8 +28,8 @@ export type FieldIssue = z.infer<typeof fieldIssue>;
 
 /** Our own ids are UUIDs: anything else is malformed (400); a well-formed unknown id is 404. */
 export const ownId = (what: string) => z.uuid(`must be a ${what} id (a UUID)`);
-/** Vendor ids (IT Glue organization ids, PSA ids): digits, letters, `-`, `_`, `.`; 64 characters at most. */
-export const externalId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an id (letters, digits, - _ .; 64 characters at most)');
+/** Vendor ids (primary organization ids, PSA ids): letters, digits and `_ . : -`, 64 characters at most. */
+export const externalId = z.string().min(1, 'must not be empty').max(64, 'is 64 characters at most').regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must be an id (letters, digits, _ . : -)');
 
 // ---------------------------------------------------------------------------------------------
 // Accounts
@@ -383,9 +383,6 @@ export const opportunity = z.object({
 });
 export type Opportunity = z.infer<typeof opportunity>;
 
-const TEXT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-/** An id of the primary or PSA side as the API takes it: letters, digits and `_ . : -`, 40 at most. */
-export const externalId = z.string().trim().min(1, 'must not be empty').max(40, 'is 40 characters at most').regex(TEXT_ID, 'must be an id (letters, digits, _ . : -)');
 
 function validDate(v: string): boolean {
   const d = new Date(`${v}T00:00:00Z`);
