@@ -21,7 +21,7 @@ import { AppError, notFound } from '../server/errors.js';
 import type { Opportunity, OpportunityType, OpportunityTypesResponse } from '../shared/wire.js';
 import type { AuditInput } from '../store/repos/audit.js';
 import type { Repos } from '../store/repos/index.js';
-import type { OpportunityFilter, OpportunityPatch, OpportunityRow, OpportunityStatus } from '../store/repos/opportunities.js';
+import type { OpportunityFilter, OpportunityPatch, OpportunityRow, OpportunityStatus, OpportunityValues } from '../store/repos/opportunities.js';
 
 export interface Actor {
   id: string;
@@ -34,14 +34,7 @@ export interface OpportunityServiceDeps {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-export interface OpportunityValues {
-  title: string;
-  description: string | null;
-  value: number | null;
-  ticketTypeId: string | null;
-  closeDate: string | null;
-  probability: number | null;
-}
+export type { OpportunityValues };
 
 /** The list is shown whole (with totals over all of it); this many rows at most. */
 export const LIST_LIMIT = 5000;

@@ -11,15 +11,19 @@ export interface OpportunityRow extends OpportunityTable {
   created_by_email: string | null;
 }
 
-export interface NewOpportunity {
-  workspaceId: string;
-  companyId: string;
+/** What a user writes on an opportunity. */
+export interface OpportunityValues {
   title: string;
   description: string | null;
   value: number | null;
   ticketTypeId: string | null;
   closeDate: string | null;
   probability: number | null;
+}
+
+export interface NewOpportunity extends OpportunityValues {
+  workspaceId: string;
+  companyId: string;
   createdBy: string | null;
 }
 
@@ -34,6 +38,16 @@ export interface OpportunityFilter {
 
 /** Why a change did not happen. */
 export type OpportunityRefusal = 'not_found' | 'exported' | 'in_doubt';
+
+/** Why a draft cannot be changed now: gone, exported, or an export may have created its ticket already. */
+async function refusal(trx: Kysely<Database>, workspaceId: string, id: string): Promise<OpportunityRefusal | null> {
+  const cur = await trx.selectFrom('opportunities').select(['status']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  if (cur === undefined) return 'not_found';
+  if (cur.status === 'exported') return 'exported';
+  const out = await trx.selectFrom('opportunity_exports').select('state').where('opportunity_id', '=', id).executeTakeFirst();
+  if (out !== undefined && (out.state === 'sending' || out.state === 'in_doubt')) return 'in_doubt';
+  return null;
+}
 
 const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -110,11 +124,8 @@ export function createOpportunitiesRepo(db: Kysely<Database>) {
      */
     async update(workspaceId: string, id: string, patch: OpportunityPatch): Promise<OpportunityRow | OpportunityRefusal> {
       return db.transaction().execute(async (trx) => {
-        const cur = await trx.selectFrom('opportunities').select(['status']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-        if (cur === undefined) return 'not_found';
-        if (cur.status === 'exported') return 'exported';
-        const out = await trx.selectFrom('opportunity_exports').select('state').where('opportunity_id', '=', id).executeTakeFirst();
-        if (out !== undefined && (out.state === 'sending' || out.state === 'in_doubt')) return 'in_doubt';
+        const refused = await refusal(trx, workspaceId, id);
+        if (refused !== null) return refused;
         // The status guard again in the UPDATE: an export finishing meanwhile wins.
         const res = await trx.updateTable('opportunities').set({ ...patch, updated_at: nowIso() })
           .where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '!=', 'exported').executeTakeFirst();
@@ -126,11 +137,8 @@ export function createOpportunitiesRepo(db: Kysely<Database>) {
     /** Delete a draft or failed opportunity (and its outbox row), under the same conditions as `update`. */
     async remove(workspaceId: string, id: string): Promise<'deleted' | OpportunityRefusal> {
       return db.transaction().execute(async (trx) => {
-        const cur = await trx.selectFrom('opportunities').select(['status']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-        if (cur === undefined) return 'not_found';
-        if (cur.status === 'exported') return 'exported';
-        const out = await trx.selectFrom('opportunity_exports').select('state').where('opportunity_id', '=', id).executeTakeFirst();
-        if (out !== undefined && (out.state === 'sending' || out.state === 'in_doubt')) return 'in_doubt';
+        const refused = await refusal(trx, workspaceId, id);
+        if (refused !== null) return refused;
         const res = await trx.deleteFrom('opportunities').where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '!=', 'exported').executeTakeFirst();
         if (Number(res.numDeletedRows) === 0) return 'exported';
         await trx.deleteFrom('opportunity_exports').where('opportunity_id', '=', id).execute();

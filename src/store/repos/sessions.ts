@@ -12,6 +12,13 @@ export interface CredentialOwner {
   disabled: boolean;
 }
 
+/** The owner's columns, joined as `u`, for `credentialOwner`. */
+export const OWNER_COLUMNS = ['u.id as userId', 'u.workspace_id', 'u.email', 'u.name', 'u.role', 'u.disabled'] as const;
+
+export function credentialOwner(r: { userId: string; workspace_id: string; email: string; name: string; role: Role; disabled: number }): CredentialOwner {
+  return { userId: r.userId, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role, disabled: r.disabled === 1 };
+}
+
 export interface SessionWithOwner extends CredentialOwner {
   sessionId: string;
   csrfToken: string;
@@ -29,13 +36,10 @@ export function createSessionsRepo(db: Kysely<Database>) {
 
     async findWithOwner(id: string): Promise<SessionWithOwner | null> {
       const r = await db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-        .select(['s.id as sessionId', 's.csrf_token', 's.expires_at', 'u.id as userId', 'u.workspace_id', 'u.email', 'u.name', 'u.role', 'u.disabled'])
+        .select(['s.id as sessionId', 's.csrf_token', 's.expires_at', ...OWNER_COLUMNS])
         .where('s.id', '=', id).executeTakeFirst();
       if (r === undefined) return null;
-      return {
-        sessionId: r.sessionId, csrfToken: r.csrf_token, expiresAt: r.expires_at,
-        userId: r.userId, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role, disabled: r.disabled === 1,
-      };
+      return { sessionId: r.sessionId, csrfToken: r.csrf_token, expiresAt: r.expires_at, ...credentialOwner(r) };
     },
 
     async remove(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { CredentialOwner } from './sessions.js';
+import { OWNER_COLUMNS, credentialOwner, type CredentialOwner } from './sessions.js';
 
 export interface TokenView {
   id: string;
@@ -31,13 +31,10 @@ export function createTokensRepo(db: Kysely<Database>) {
 
     async findWithOwner(tokenHash: string): Promise<TokenWithOwner | null> {
       const r = await db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
-        .select(['t.id as tokenId', 't.expires_at', 't.last_used_at', 'u.id as userId', 'u.workspace_id', 'u.email', 'u.name', 'u.role', 'u.disabled'])
+        .select(['t.id as tokenId', 't.expires_at', 't.last_used_at', ...OWNER_COLUMNS])
         .where('t.token_hash', '=', tokenHash).executeTakeFirst();
       if (r === undefined) return null;
-      return {
-        tokenId: r.tokenId, expiresAt: r.expires_at, lastUsedAt: r.last_used_at,
-        userId: r.userId, workspaceId: r.workspace_id, email: r.email, name: r.name, role: r.role, disabled: r.disabled === 1,
-      };
+      return { tokenId: r.tokenId, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, ...credentialOwner(r) };
     },
 
     /** Records a use; skipped when the stored date is less than a minute old. */
