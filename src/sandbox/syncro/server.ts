@@ -176,7 +176,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     return Date.parse(`${local}T00:00:00Z`) - offsetMs;
   }
 
-  function pageOf<T>(rows: T[], query: URLSearchParams, fault: Fault | null): { slice: T[]; meta: Record<string, number> } | Reply {
+  function pageOf<T>(rows: T[], query: URLSearchParams, req: { method: string; path: string }): { slice: T[]; meta: Record<string, number> } | Reply {
     const pageRaw = query.get('page') ?? '1';
     const page = /^\d+$/.test(pageRaw) ? Number(pageRaw) : NaN;
     if (!Number.isInteger(page) || page < 1) return errorReply(422, 'page must be a positive integer', 'page');
@@ -185,7 +185,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     if (variants.perPage === 'honoured' && asked !== null && /^\d+$/.test(asked) && Number(asked) > 0) perPage = Math.min(Number(asked), variants.perPageCap);
     const totalPages = Math.max(1, Math.ceil(rows.length / perPage));
     // repeat-page: a page after the first serves page 1 again (an endpoint ignoring `page`).
-    const served = fault !== null && page > 1 ? 1 : page;
+    const served = page > 1 && faults.take(req, ['repeat-page']) !== null ? 1 : page;
     return { slice: rows.slice((served - 1) * perPage, served * perPage), meta: { total_pages: totalPages, total_entries: rows.length, per_page: perPage, page: served } };
   }
 
@@ -217,7 +217,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
         .filter((c) => includeDisabled || !c.disabled)
         .filter((c) => q === '' || `${displayName(c)} ${c.email}`.toLowerCase().includes(q))
         .sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.id - b.id);
-      const p = pageOf(rows, query, faults.take({ method, path }, ['repeat-page']));
+      const p = pageOf(rows, query, { method, path });
       if ('status' in p) return p;
       return { status: 200, json: { customers: p.slice.map(renderCustomer), meta: p.meta } };
     }
@@ -259,7 +259,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
           || (variants.querySearchesComments && t.comments.some((m) => m.body.toLowerCase().includes(q))));
       }
       rows = rows.slice().sort((a, b) => b.id - a.id);
-      const p = pageOf(rows, query, faults.take({ method, path }, ['repeat-page']));
+      const p = pageOf(rows, query, { method, path });
       if ('status' in p) return p;
       return { status: 200, json: { tickets: p.slice.map((t) => renderTicket(t, variants.listIncludesComments)), meta: p.meta } };
     }
