@@ -79,10 +79,11 @@ export interface Sandboxes {
  */
 export async function startSandboxes(opts: { itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions } = {}): Promise<Sandboxes> {
   const s = await startDemoSandboxes({
-    ports: { itglue: 0, halo: 0 },
+    ports: { itglue: 0, halo: 0, syncro: 0 },
     options: {
       itglue: { apiKey: E2E_ITGLUE_KEY, rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue },
       halo: { ticketCount: 1500, ...opts.halo, rateLimit: null },
+      syncro: { ticketCount: 300, rateLimit: null },
     },
   });
   return { itglue: s.instances.itglue!.handle as ItGlueSandbox, halo: s.instances.halo!.handle as HaloSandbox, hints: s.hints, close: s.close };
