@@ -178,6 +178,7 @@ describe('Syncro with IT Glue: settings, one PSA at a time, links, tickets and t
         const marker = `crosswalk:opp_${id.replace(/-/g, '')}`;
         const carrying = sb.control.data().ticketIds.filter((tid) => sb.control.getTicket(tid)!.comments.some((c) => c.body.includes(marker)));
         assert.deepEqual(carrying, [Number(second.psa?.ticketId)]);
+        assert.equal(second.psa?.ticketNumber, String(sb.control.getTicket(carrying[0]!)!.number), 'found by its marker, with its number');
         duplicates += sb.control.stats().ticketsCreated - created - 1;
       }
       assert.equal(duplicates, 0);

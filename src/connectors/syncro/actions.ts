@@ -14,6 +14,8 @@ export interface SyncroActionDeps {
   api: SyncroApi;
   settings: SyncroSettings;
   now: () => number;
+  /** Ticket numbers seen by the marker search (id → number), so a ticket found again shows its number too. */
+  numbers?: Map<string, string>;
 }
 
 /** The text we write into the first comment so the ticket can be found again. */
@@ -137,6 +139,8 @@ export async function findTicketByMarker(deps: SyncroActionDeps, companyId: stri
       if (!isRecord(raw)) continue;
       const tid = syncroId(raw.id);
       if (tid === null || checked.has(tid)) continue;
+      const number = ticketNumber(raw.number);
+      if (number !== null) deps.numbers?.set(tid, number);
       const verdict = holdsMarker(raw, pattern);
       if (verdict === true) return tid;
       if (verdict === null) unknown.push(tid);
@@ -152,6 +156,8 @@ export async function findTicketByMarker(deps: SyncroActionDeps, companyId: stri
         throw err;
       });
       const t = isRecord(detail) ? (isRecord(detail.ticket) ? detail.ticket : detail) : null;
+      const number = t === null ? null : ticketNumber(t.number);
+      if (number !== null) deps.numbers?.set(tid, number);
       if (t !== null && holdsMarker(t, pattern) === true) return tid;
     }
     return null;

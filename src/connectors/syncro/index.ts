@@ -48,7 +48,8 @@ export function createSyncroConnector(options: SyncroConnectorOptions): SyncroCo
   const checkApi = make({ timeoutMs: Math.min(settings.timeoutMs, 20_000), maxRetries: 1, maxRetryWaitMs: 5_000 });
   const actionApi = make({ timeoutMs: settings.timeoutMs, maxRetries: Math.min(2, settings.maxRetries ?? 2), maxRetryWaitMs: 20_000 });
   const { apiToken: _token, ...publicSettings } = settings;
-  const actionDeps = { api: actionApi, settings, now };
+  const numbers = new Map<string, string>();
+  const actionDeps = { api: actionApi, settings, now, numbers };
 
   return {
     kind: 'syncro',
@@ -72,7 +73,7 @@ export function createSyncroConnector(options: SyncroConnectorOptions): SyncroCo
       return findTicketByMarker(actionDeps, companyId, marker);
     },
     ticketRef(ticketId: string): CreatedTicket {
-      return syncroTicketRef(api.baseUrl, ticketId);
+      return syncroTicketRef(api.baseUrl, ticketId, numbers.get(ticketId));
     },
   };
 }
