@@ -71,6 +71,41 @@ describe('Syncro settings', () => {
   });
 });
 
+describe('Syncro advanced settings reach the connector', () => {
+  test('page size, update filter name and format, issue types endpoint, closed statuses, comment_body', async () => {
+    const sb = await startSyncroSandbox({ port: 0, ticketCount: 120, rateLimit: null, variants: { perPage: 'honoured', sinceParam: 'since', issueTypes: 'problem_types', comment: 'comment_body' } });
+    try {
+      const settings = {
+        subdomain: null, baseUrl: sb.baseUrl, pullTickets: true, opportunityExport: true, opportunityIssueTypes: ['Project Quote'], closedStatuses: ['Resolved', 'Scheduled'],
+        ticketsSinceParam: 'since', ticketsSinceDateOnly: true, perPage: '50', issueTypesPath: '/ticket_problem_types', commentBody: true,
+      };
+      const c = syncro.connect({ settings, secrets: { apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken }, limiter: createRateLimiter({ limit: 0, windowMs: 60_000 }) });
+      const steps = c.plan({ ticketHistoryMonths: 24 });
+      assert.deepEqual(steps.map((st) => [st.progressName, st.target, st.sweepOnFull]), [['customers', 'psaCompanies', true], [null, 'psaTicketTypes', true], ['tickets', 'psaTickets', true]]);
+      const read = async (i: number, since: Date | null) => {
+        const out: { id: string; closed?: boolean; isOpportunity?: boolean; status?: string }[] = [];
+        const gen = steps[i]!.stream.read({ since });
+        for (let n = await gen.next(); n.done !== true; n = await gen.next()) out.push(...(n.value.records as typeof out));
+        return out;
+      };
+      const types = await read(1, null);
+      assert.deepEqual(types.filter((x) => x.isOpportunity).map((x) => x.id), ['Project Quote']);
+      const all = await read(2, null);
+      assert.ok(all.filter((x) => x.status === 'Scheduled').every((x) => x.closed === true));
+      assert.ok(sb.control.requests().some((r) => r.path.startsWith('/api/v1/tickets?') && r.path.includes('per_page=50')));
+      sb.control.clearRequests();
+      await read(2, new Date());
+      assert.match(sb.control.requests()[0]!.path, /[?&]since=\d{4}-\d{2}-\d{2}&/);
+      const customer = String(sb.control.data().customerIds[0]);
+      const t = await c.psa!.createOpportunityTicket({ companyId: customer, ticketTypeId: 'Project Quote', summary: 'Quote', detailsHtml: '<p>x</p>', value: null, marker: 'opp_f00' });
+      assert.match(sb.control.getTicket(Number(t.ticketId))!.comments[0]!.body, /crosswalk:opp_f00/);
+      assert.equal(await c.psa!.findTicketByMarker(customer, 'opp_f00'), t.ticketId);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('Syncro with IT Glue: settings, one PSA at a time, links, tickets and the exactly-once export', () => {
   let t: TestApp;
   let api: ApiCall;
