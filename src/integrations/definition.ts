@@ -134,6 +134,11 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   /** The settings form, in order. Fields of type `secret` are stored encrypted and never returned. */
   fields: SettingsField[];
   guide?: SettingsGuide;
+  /**
+   * Rules across fields or beyond a field's type (e.g. "the subdomain or the base URL, exactly one"), checked on
+   * PUT and Test after each field's own rules; every issue answers 400 naming its field.
+   */
+  validateSettings?(body: Record<string, unknown>): SettingsIssue[];
   /** The vendor's own limit per account (requests per window); admins may lower it (`rateLimitPer5Min`). */
   rateLimit: { limit: number; windowMs: number };
   /** Sync streams in the order a run reads them, as shown in progress and summaries. */
@@ -153,6 +158,12 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   opportunities?: OpportunitySupport;
   /** A local imitation of the vendor API for the demo and the tests. */
   sandbox?: SandboxLauncher;
+}
+
+/** A problem with a settings body beyond one field's own rules (`path` is the field name). */
+export interface SettingsIssue {
+  path: string;
+  message: string;
 }
 
 /** Erases the settings type so definitions of different vendors fit one list. */

@@ -4,9 +4,10 @@
  */
 import { halo } from '../connectors/halo/definition.js';
 import { itglue } from '../connectors/itglue/definition.js';
+import { syncro } from '../connectors/syncro/definition.js';
 import type { IntegrationDefinition } from './definition.js';
 
-export const INTEGRATIONS: readonly IntegrationDefinition[] = [itglue, halo];
+export const INTEGRATIONS: readonly IntegrationDefinition[] = [itglue, halo, syncro];
 
 export const INTEGRATION_KINDS: readonly string[] = INTEGRATIONS.map((d) => d.kind);
 

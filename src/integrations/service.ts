@@ -149,6 +149,17 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
    */
   async function save(workspaceId: string, kind: string, body: SettingsBody): Promise<{ integration: IntegrationView; syncRun: SyncRunView | null; changed: string[] }> {
     const def = definition(kind);
+    // One PSA at a time: companies link to the current PSA, whose tickets and opportunity types they show. Saving a
+    // second one would silently change nothing (the first stays current), so it is refused until the first is removed.
+    if (def.role === 'supplemental') {
+      const rows = await repos.integrations.kinds(workspaceId);
+      const other = supplementalDefinitions().find((d) => d.kind !== kind && rows.some((r) => r.kind === d.kind && r.configured));
+      if (other !== undefined) {
+        throw new AppError(409, 'psa_already_configured',
+          `${other.displayName} is already configured as the PSA, and Crosswalk works with one PSA at a time. Remove ${other.displayName} under Integrations first (its synced data and links stay), then save ${def.displayName}.`,
+          { configured: other.kind });
+      }
+    }
     const { stored, settings, secrets } = await resolve(workspaceId, def, body);
     const changed = [
       ...Object.keys(settings).filter((k) => JSON.stringify(settings[k]) !== JSON.stringify(stored?.settings[k])),

@@ -72,7 +72,12 @@ export function settingsBodySchema(def: IntegrationDefinition, opts: { allowInse
   const shape: Record<string, z.ZodType> = {};
   for (const f of def.fields) shape[f.name] = fieldSchema(f, opts.allowInsecureHttp);
   shape[RATE_LIMIT_FIELD] = z.number().int().min(1).max(100_000).optional();
-  return z.object(shape);
+  const object = z.object(shape);
+  const validate = def.validateSettings;
+  if (validate === undefined) return object;
+  return object.superRefine((body, ctx) => {
+    for (const issue of validate(body)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  });
 }
 
 export type SettingsBody = Record<string, unknown>;

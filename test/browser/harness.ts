@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { startServer, ROOT, type Running } from '../../src/runtime.js';
 import type { ItGlueSandbox, StartItGlueSandboxOptions } from '../../src/sandbox/itglue/index.js';
 import type { HaloSandbox, HaloSandboxOptions } from '../../src/sandbox/halo/index.js';
+import type { SyncroSandbox } from '../../src/sandbox/syncro/index.js';
 import { startSandboxes as startDemoSandboxes } from '../../src/sandbox/demo.js';
 import type { DemoHints } from '../../src/shared/wire.js';
 import { ADMIN } from '../helpers/app.js';
@@ -68,6 +69,7 @@ export const E2E_ITGLUE_KEY = 'ITG.e2e.sandbox-key';
 export interface Sandboxes {
   itglue: ItGlueSandbox;
   halo: HaloSandbox;
+  syncro: SyncroSandbox;
   /** the same shape the demo passes to the server as `demoHints` */
   hints: DemoHints;
   close(): Promise<void>;
@@ -79,13 +81,14 @@ export interface Sandboxes {
  */
 export async function startSandboxes(opts: { itglue?: StartItGlueSandboxOptions; halo?: HaloSandboxOptions } = {}): Promise<Sandboxes> {
   const s = await startDemoSandboxes({
-    ports: { itglue: 0, halo: 0 },
+    ports: { itglue: 0, halo: 0, syncro: 0 },
     options: {
       itglue: { apiKey: E2E_ITGLUE_KEY, rateLimit: { limit: 0, windowMs: 300_000 }, ...opts.itglue },
       halo: { ticketCount: 1500, ...opts.halo, rateLimit: null },
+      syncro: { ticketCount: 300, rateLimit: null },
     },
   });
-  return { itglue: s.instances.itglue!.handle as ItGlueSandbox, halo: s.instances.halo!.handle as HaloSandbox, hints: s.hints, close: s.close };
+  return { itglue: s.instances.itglue!.handle as ItGlueSandbox, halo: s.instances.halo!.handle as HaloSandbox, syncro: s.instances.syncro!.handle as SyncroSandbox, hints: s.hints, close: s.close };
 }
 
 export interface ApiResult<T = unknown> {

@@ -6,6 +6,8 @@ import { after, before } from 'node:test';
 import { createHaloConnector, type HaloConnector, type HaloConnectorOptions } from '../../src/connectors/halo/index.js';
 import { HALO_SANDBOX_DEFAULTS, type HaloSandbox } from '../../src/sandbox/halo/index.js';
 import type { ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { createSyncroConnector, type SyncroConnector, type SyncroConnectorOptions } from '../../src/connectors/syncro/index.js';
+import { SYNCRO_SANDBOX_DEFAULTS, type SyncroSandbox } from '../../src/sandbox/syncro/index.js';
 
 /**
  * A sandbox for the tests of the enclosing suite: started in its `before` hook, closed in its `after`
@@ -52,6 +54,29 @@ export function haloSettingsFor(sandbox: HaloSandbox, over: Record<string, unkno
     tenant: '',
     clientId: HALO_SANDBOX_DEFAULTS.clientId,
     clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
+    pullTickets: true,
+    opportunityExport: true,
+    ...NO_CLIENT_LIMIT,
+    ...over,
+  };
+}
+
+/** A Syncro connector to the sandbox's default token, no client-side limit and no real waits between retries. */
+export function syncroConnectorFor(sandbox: SyncroSandbox, extra: Partial<SyncroConnectorOptions> = {}): SyncroConnector {
+  return createSyncroConnector({
+    baseUrl: sandbox.baseUrl,
+    apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken,
+    rateLimit: { limit: 0, windowMs: 60_000 },
+    sleep: async () => undefined,
+    ...extra,
+  });
+}
+
+/** The Syncro sandbox by its API Base URL with its default token, pulling tickets and exporting opportunities. */
+export function syncroSettingsFor(sandbox: SyncroSandbox, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    baseUrl: sandbox.baseUrl,
+    apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken,
     pullTickets: true,
     opportunityExport: true,
     ...NO_CLIENT_LIMIT,
