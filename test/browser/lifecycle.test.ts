@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserSkipReason, browserSuite, dismissToasts, poll, screenshot } from './harness.js';
+import path from 'node:path';
+import { ARTIFACTS, browserSkipReason, browserSuite, dismissToasts, poll, screenshot as fullShot } from './harness.js';
 
 const skip = browserSkipReason();
 const suite = browserSuite({ sandboxes: {}, configure: ['itglue'], signedIn: true });
@@ -15,6 +16,12 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
 
 interface Device { id: string; companyId: string; companyName: string; status: string; replacementPrice: number | null }
 interface DevicesBody { devices: Device[]; counts: Record<string, number> }
+
+/** The full page, and what the window shows (`-top`): a long table makes the full page too tall to look at. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await fullShot(page, name);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-top.png`) });
+}
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.mouse.move(1, 1); // not hovering what was just clicked

@@ -1,7 +1,7 @@
 // Lifecycle devices: status badges, counts per status (buttons that filter), the device table with "Load more",
 // and "Create opportunity" for a company's overdue and due-soon devices (the refresh opportunity).
 import { useMemo, useState } from 'react';
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Paper, SimpleGrid, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconBulb } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { LifecycleCounts, LifecycleDevice, LifecycleStatus } from '../api.js';
@@ -54,11 +54,11 @@ export function StatusCounts({ counts, status, onStatus }: { counts: LifecycleCo
   );
 }
 
-/** Devices under a filter, 100 at a time; the counts come with every page. */
+/** Devices under a filter, 50 at a time; the counts come with every page. */
 export function useDevices(filter: DeviceFilter) {
   return useInfiniteQuery({
     queryKey: [...LIFECYCLE_KEY, 'devices', filter],
-    queryFn: ({ pageParam }) => lifecycleApi.devices(filter, pageParam),
+    queryFn: ({ pageParam }) => lifecycleApi.devices(filter, pageParam, 50),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -70,30 +70,52 @@ export function DevicesTable({ filter, showCompany, caption }: { filter: DeviceF
   const devices = useMemo(() => pages.flatMap((p) => p.devices), [pages]);
   const currency = pages[0]?.currency ?? 'USD';
   const money = moneyFormat(currency);
+  const dim = (text: string | null) => (text === null || text === '' ? null : <Text size="xs" c="dimmed">{text}</Text>);
   const columns: Column<LifecycleDevice>[] = [
-    { header: 'Name', cell: (d) => <Text size="sm" fw={600}>{d.name}</Text> },
+    {
+      header: 'Device',
+      cell: (d) => (
+        <>
+          <Text size="sm" fw={600}>{d.name}</Text>
+          {dim(d.serialNumber === null ? null : `Serial ${d.serialNumber}`)}
+        </>
+      ),
+    },
     ...(showCompany
       ? [{ header: 'Company', cell: (d: LifecycleDevice) => <a href={`/companies/${encodeURIComponent(d.companyId)}`} onClick={(e) => onLinkClick(e, `/companies/${encodeURIComponent(d.companyId)}`)}>{d.companyName}</a> }]
       : []),
-    { header: 'Type', cell: (d) => d.type ?? '—' },
-    { header: 'Make and model', cell: (d) => [d.manufacturer, d.model].filter((x) => x !== null).join(' ') || '—' },
-    { header: 'Serial number', cell: (d) => d.serialNumber ?? '—' },
-    { header: 'Warranty', cell: (d) => d.warrantyExpiresAt ?? '—' },
-    { header: 'Purchased', cell: (d) => d.purchasedAt ?? (d.installedAt !== null ? `${d.installedAt} (installed)` : '—') },
-    { header: 'End of life', cell: (d) => d.endOfLife ?? '—' },
     {
-      header: 'Status',
-      w: 260,
+      header: 'Type and model',
       cell: (d) => (
-        <Stack gap={2}>
-          <StatusBadge status={d.status} />
-          <Text size="xs" c="dimmed">
-            {d.reason}
-          </Text>
-        </Stack>
+        <>
+          <Text size="sm">{d.type ?? '—'}</Text>
+          {dim([d.manufacturer, d.model].filter((x) => x !== null).join(' '))}
+        </>
       ),
     },
-    { header: `Replacement (${currency})`, cell: (d) => (d.replacementPrice === null ? '—' : money.format(d.replacementPrice)) },
+    {
+      header: 'Dates',
+      w: 190,
+      cell: (d) => (
+        <Text size="xs">
+          Warranty: {d.warrantyExpiresAt ?? '—'}
+          <br />
+          {d.purchasedAt !== null || d.installedAt === null ? `Purchased: ${d.purchasedAt ?? '—'}` : `Installed: ${d.installedAt}`}
+        </Text>
+      ),
+    },
+    { header: 'End of life', w: 110, cell: (d) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{d.endOfLife ?? '—'}</Text> },
+    {
+      header: 'Status',
+      w: 300,
+      cell: (d) => (
+        <>
+          <StatusBadge status={d.status} />
+          {dim(d.reason)}
+        </>
+      ),
+    },
+    { header: `Replacement (${currency})`, w: 120, cell: (d) => (d.replacementPrice === null ? '—' : money.format(d.replacementPrice)) },
   ];
   return (
     <QueryView
@@ -104,7 +126,7 @@ export function DevicesTable({ filter, showCompany, caption }: { filter: DeviceF
     >
       {() => (
         <>
-          <DataTable columns={columns} rows={devices} rowKey={(d) => d.id} minWidth={showCompany ? 1180 : 1040} label={caption} />
+          <DataTable columns={columns} rows={devices} rowKey={(d) => d.id} minWidth={showCompany ? 1000 : 860} label={caption} />
           <Group justify="space-between" mt="sm">
             <Text size="sm" c="dimmed" role="status">
               Showing {formatNumber(devices.length)} devices
