@@ -83,6 +83,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().trim().url().optional(),
   TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  CURRENCY: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD or EUR').default('USD'),
 });
 
 export interface Config {
@@ -103,6 +104,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Bearer token for GET /metrics; null = no metrics endpoint (404). */
   metricsToken: string | null;
+  /** ISO 4217 code of lifecycle replacement prices and forecasts. */
+  currency: string;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN ?? null,
+    currency: e.CURRENCY,
   };
 }
 
@@ -163,5 +167,6 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
   { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },
+  { name: 'CURRENCY', default: 'USD', meaning: 'ISO 4217 code of lifecycle replacement prices and the replacement forecast' },
   { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
 ];

@@ -8,6 +8,7 @@ import { createSyncAlerts } from './notify/sync-alerts.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createIntegrationService, type IntegrationService, type IntegrationServiceDeps } from './integrations/service.js';
 import { createOpportunityService, type OpportunityService } from './opportunities/service.js';
+import { createLifecycleService, type LifecycleService } from './lifecycle/service.js';
 import { createInProcessQueue, type JobQueue } from './sync/job-queue.js';
 import { createSyncService, type SyncRunView, type SyncService } from './sync/runner.js';
 import { startScheduler } from './sync/scheduler.js';
@@ -18,6 +19,7 @@ export interface Services {
   notifier: Notifier;
   integrations: IntegrationService;
   opportunities: OpportunityService;
+  lifecycle: LifecycleService;
   sync: SyncService;
   queue: JobQueue;
   metrics: Metrics;
@@ -41,6 +43,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
     ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
   });
   const opportunities = createOpportunityService({ repos, integrations, log });
+  const lifecycle = createLifecycleService({ repos, integrations, currency: config.currency });
   const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });
 
   const alerts = createSyncAlerts({ repos, notifier, log });
@@ -56,7 +59,7 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   let scheduler: { stop(): void } | null = null;
 
   return {
-    repos, mailer, notifier, integrations, opportunities, sync, queue, metrics,
+    repos, mailer, notifier, integrations, opportunities, lifecycle, sync, queue, metrics,
     startScheduler() {
       scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
     },

@@ -67,6 +67,11 @@ export interface ItgConfiguration {
   modelName: string | null;
   /** YYYY-MM-DD */
   warrantyExpiresAt: string | null;
+  /** YYYY-MM-DD (lifecycle) */
+  purchasedAt: string | null;
+  /** YYYY-MM-DD (lifecycle) */
+  installedAt: string | null;
+  operatingSystemName: string | null;
   archived: boolean;
   updatedAt: string | null;
 }

@@ -25,3 +25,6 @@ export function opportunitiesCsv(rows: Opportunity[], psaName: (kind: string) =>
   }
   return `${lines.join('\r\n')}\r\n`;
 }
+
+/** The same cell encoding for other CSV exports (the lifecycle devices). */
+export { cell as csvCell };

@@ -460,3 +460,120 @@ export type AuditEvent = z.infer<typeof auditEvent>;
 /** GET /api/audit */
 export const auditResponse = z.object({ events: z.array(auditEvent), nextCursor: z.string().nullable() });
 export type AuditResponse = z.infer<typeof auditResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle (docs/lifecycle.md)
+
+export const lifecycleStatus = z.enum(['overdue', 'due_soon', 'ok', 'unknown', 'excluded']);
+export type LifecycleStatus = z.infer<typeof lifecycleStatus>;
+export const lifecycleBasis = z.enum(['warranty', 'age', 'first']);
+export type LifecycleBasis = z.infer<typeof lifecycleBasis>;
+
+/** A configuration of an active company, with its end of life under the policy for its type. */
+export const lifecycleDevice = z.object({
+  id: z.string(),
+  companyId: z.string(),
+  companyName: z.string(),
+  name: z.string(),
+  type: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  operatingSystem: z.string().nullable(),
+  purchasedAt: z.string().nullable().describe('YYYY-MM-DD'),
+  installedAt: z.string().nullable().describe('YYYY-MM-DD'),
+  warrantyExpiresAt: z.string().nullable().describe('YYYY-MM-DD'),
+  archived: z.boolean(),
+  status: lifecycleStatus,
+  endOfLife: z.string().nullable().describe('YYYY-MM-DD'),
+  reason: z.string(),
+  replacementPrice: z.number().nullable(),
+});
+export type LifecycleDevice = z.infer<typeof lifecycleDevice>;
+
+export const lifecycleCounts = z.object({ overdue: z.number(), due_soon: z.number(), ok: z.number(), unknown: z.number(), excluded: z.number() });
+export type LifecycleCounts = z.infer<typeof lifecycleCounts>;
+
+/** GET /api/lifecycle/devices */
+export const lifecycleDevicesResponse = z.object({
+  devices: z.array(lifecycleDevice),
+  counts: lifecycleCounts.describe('Devices per status over the company, type and search filters (not the status filter)'),
+  nextCursor: z.string().nullable(),
+  currency: z.string(),
+});
+export type LifecycleDevicesResponse = z.infer<typeof lifecycleDevicesResponse>;
+
+/** A configuration type (`*` = every type without a row of its own). */
+export const lifecyclePolicyType = z.string().trim()
+  .min(1, 'must not be empty').max(100, 'is 100 characters at most')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+export const lifecyclePolicy = z.object({
+  type: z.string(),
+  basis: lifecycleBasis,
+  maxAgeYears: z.number().nullable(),
+  dueSoonDays: z.number(),
+  replacementPrice: z.number().nullable(),
+  excluded: z.boolean(),
+});
+export type LifecyclePolicy = z.infer<typeof lifecyclePolicy>;
+
+/** One policy as sent: the numbers bounded, `maxAgeYears` required when the basis uses the age. */
+export const lifecyclePolicyInput = z.object({
+  type: lifecyclePolicyType,
+  basis: lifecycleBasis,
+  maxAgeYears: z.number().gt(0, 'must be more than 0').max(50, 'is 50 at most').nullable().default(null),
+  dueSoonDays: z.number().int('must be a whole number of days').min(0, 'must not be negative').max(3650, 'is 3650 at most'),
+  replacementPrice: z.number().min(0, 'must not be negative').max(100_000_000, 'is 100,000,000 at most').nullable().default(null)
+    .transform((v) => (v === null ? null : Math.round(v * 100) / 100)),
+  excluded: z.boolean().default(false),
+}).superRefine((p, ctx) => {
+  if (p.basis !== 'warranty' && p.maxAgeYears === null) ctx.addIssue({ code: 'custom', path: ['maxAgeYears'], message: `is required when the basis is "${p.basis}"` });
+});
+export type LifecyclePolicyInput = z.input<typeof lifecyclePolicyInput>;
+
+/** PUT /api/lifecycle/policies and PUT /api/companies/:id/lifecycle-policies: the whole list; each type once. */
+export const lifecyclePoliciesInput = z.object({
+  policies: z.array(lifecyclePolicyInput).max(200, '200 policies at most'),
+}).superRefine((b, ctx) => {
+  const seen = new Map<string, number>();
+  b.policies.forEach((p, i) => {
+    const key = p.type.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['policies', i, 'type'], message: `repeats the type of policy ${first} ("${p.type}")` });
+    else seen.set(key, i);
+  });
+});
+
+/** GET/PUT /api/lifecycle/policies */
+export const lifecyclePoliciesResponse = z.object({
+  policies: z.array(lifecyclePolicy),
+  isDefault: z.boolean().describe('true while no admin has saved policies: the built-in defaults apply'),
+  currency: z.string(),
+});
+export type LifecyclePoliciesResponse = z.infer<typeof lifecyclePoliciesResponse>;
+
+/** GET/PUT /api/companies/:id/lifecycle-policies */
+export const companyLifecyclePoliciesResponse = z.object({
+  companyId: z.string(),
+  policies: z.array(lifecyclePolicy).describe('The company\'s overrides (they win over the workspace\'s policy of the same type)'),
+  effective: z.array(lifecyclePolicy.extend({ source: z.enum(['company', 'workspace']) })).describe('What applies to this company'),
+});
+export type CompanyLifecyclePoliciesResponse = z.infer<typeof companyLifecyclePoliciesResponse>;
+
+/** GET /api/lifecycle/forecast */
+export const lifecycleForecastResponse = z.object({
+  quarters: z.array(z.object({
+    start: z.string().describe('YYYY-MM-DD, the first day of the calendar quarter'),
+    devices: z.number(),
+    amount: z.number(),
+    unpriced: z.number().describe('devices counted without a replacement price'),
+  })),
+  currency: z.string(),
+  total: z.object({ devices: z.number(), amount: z.number() }),
+});
+export type LifecycleForecastResponse = z.infer<typeof lifecycleForecastResponse>;
+
+/** GET /api/lifecycle/types */
+export const lifecycleTypesResponse = z.object({ types: z.array(z.object({ type: z.string(), devices: z.number() })) });
+export type LifecycleTypesResponse = z.infer<typeof lifecycleTypesResponse>;

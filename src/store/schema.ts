@@ -52,10 +52,15 @@ export interface ItgConfigurationTable extends Synced {
   organization_id: string; name: string; hostname: string | null; type_name: string | null; serial_number: string | null;
   asset_tag: string | null; manufacturer_name: string | null; model_name: string | null; warranty_expires_at: string | null;
   archived: number; updated_at: string | null;
+  /** Migration 009 (lifecycle): `YYYY-MM-DD` dates and the operating system. */
+  purchased_at: string | null; installed_at: string | null; operating_system_name: string | null;
 }
 export interface ItgDomainTable extends Synced {
   organization_id: string; name: string; registrar_name: string | null; expires_on: string | null; updated_at: string | null;
 }
+
+/** Lifecycle policies of one scope: the workspace's (`company_id` '') or a company's overrides (migration 009). */
+export interface LifecyclePolicyTable { workspace_id: string; company_id: string; policies_json: string; updated_at: string; updated_by: string | null }
 
 interface PsaSynced extends Synced { kind: string }
 export interface PsaCompanyTable extends PsaSynced {
@@ -151,6 +156,7 @@ export interface Database {
   itg_types: ItgNamedTable;
   itg_configurations: ItgConfigurationTable;
   itg_domains: ItgDomainTable;
+  lifecycle_policies: LifecyclePolicyTable;
   psa_companies: PsaCompanyTable;
   psa_sites: PsaSiteTable;
   psa_ticket_types: PsaTicketTypeTable;

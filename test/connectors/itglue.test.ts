@@ -164,6 +164,9 @@ describe('IT Glue mappers', () => {
         'serial-number': 'C03R3LT7THV8',
         'asset-tag': '',
         'warranty-expires-at': '2026-05-05',
+        'purchased-at': '2021-02-29',
+        'installed-at': '2021-03-01T23:30:00',
+        'operating-system-name': 'Windows Server 2022',
         'configuration-type-name': 'Managed Server',
         'manufacturer-name': 'Dell',
         archived: false,
@@ -183,6 +186,9 @@ describe('IT Glue mappers', () => {
       manufacturerName: 'Dell',
       modelName: null,
       warrantyExpiresAt: '2026-05-05',
+      purchasedAt: null, // 2021 had no 29 February
+      installedAt: '2021-03-01', // the date part of a naive time, never shifted by a time zone
+      operatingSystemName: 'Windows Server 2022',
       archived: false,
       updatedAt: '2025-03-29T20:55:16.000Z',
     });

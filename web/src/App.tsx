@@ -14,6 +14,7 @@ import { LinkCompaniesPage } from './pages/LinkCompaniesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { OpportunitiesPage } from './pages/OpportunitiesPage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { LifecyclePage } from './pages/LifecyclePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 
 export const ME_KEY = ['me'] as const;
@@ -116,6 +117,7 @@ function route(pathname: string) {
   const company = matchPath('/companies/:id', pathname);
   if (company !== null) return <CompanyDetailPage id={company.id} key={company.id} />;
   if (pathname === '/opportunities') return <OpportunitiesPage />;
+  if (pathname === '/lifecycle') return <LifecyclePage />;
   if (pathname === '/users') return <UsersPage />;
   if (pathname === '/audit') return <AuditPage />;
   return <NotFoundPage />;

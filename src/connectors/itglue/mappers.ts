@@ -123,7 +123,10 @@ const configurationAttributes = z.object({
   'asset-tag': textSchema,
   'manufacturer-name': textSchema,
   'model-name': textSchema,
+  'operating-system-name': textSchema,
   'warranty-expires-at': dateOnlySchema,
+  'purchased-at': dateOnlySchema,
+  'installed-at': dateOnlySchema,
   archived: boolSchema,
   'updated-at': timestampSchema,
 });
@@ -199,6 +202,9 @@ export function mapConfiguration(raw: unknown): MapResult<ItgConfiguration> {
       manufacturerName: a['manufacturer-name'],
       modelName: a['model-name'],
       warrantyExpiresAt: a['warranty-expires-at'],
+      purchasedAt: a['purchased-at'],
+      installedAt: a['installed-at'],
+      operatingSystemName: a['operating-system-name'],
       archived: a.archived,
       updatedAt: a['updated-at'],
     };

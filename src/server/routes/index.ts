@@ -6,6 +6,7 @@ import { linkRoutes } from './links.js';
 import { opsRoutes } from './ops.js';
 import { opportunityRoutes } from './opportunities.js';
 import { auditRoutes } from './audit.js';
+import { lifecycleRoutes } from './lifecycle.js';
 
 /** Feature routes: one plugin per contract section. */
 export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
@@ -16,4 +17,5 @@ export const registerFeatureRoutes: FastifyPluginAsync = async (app) => {
   await app.register(opsRoutes);
   await app.register(opportunityRoutes);
   await app.register(auditRoutes);
+  await app.register(lifecycleRoutes);
 };

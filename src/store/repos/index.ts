@@ -4,6 +4,7 @@ import { createAuditRepo } from './audit.js';
 import { createCompaniesRepo } from './companies.js';
 import { createHealthRepo } from './health.js';
 import { createIntegrationsRepo } from './integrations.js';
+import { createLifecycleRepo } from './lifecycle.js';
 import { createLinksRepo } from './links.js';
 import { createLoginAttemptsRepo } from './login-attempts.js';
 import { createNotificationsRepo } from './notifications.js';
@@ -36,6 +37,7 @@ export function createRepos(db: Kysely<Database>) {
     opportunities: createOpportunitiesRepo(db),
     typeRules: createTypeRulesRepo(db),
     audit: createAuditRepo(db),
+    lifecycle: createLifecycleRepo(db),
   };
 }
 

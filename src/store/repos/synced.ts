@@ -85,6 +85,7 @@ export function createSyncedRepos(db: Kysely<Database>) {
     configurations: writer<ItgConfiguration>(db, 'itg_configurations', false, (c) => ({
       id: c.id, organization_id: c.organizationId, name: c.name, hostname: c.hostname, type_name: c.typeName, serial_number: c.serialNumber,
       asset_tag: c.assetTag, manufacturer_name: c.manufacturerName, model_name: c.modelName, warranty_expires_at: c.warrantyExpiresAt,
+      purchased_at: c.purchasedAt, installed_at: c.installedAt, operating_system_name: c.operatingSystemName,
       archived: b(c.archived), updated_at: c.updatedAt,
     })),
     domains: writer<ItgDomain>(db, 'itg_domains', false, (d) => ({

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconUsers } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconRecycle, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api.js';
 import { setSigningOut, useUser } from '../auth.js';
@@ -14,6 +14,7 @@ const NAV = [
   { to: '/integrations', label: 'Integrations', icon: IconPlugConnected },
   { to: '/companies', label: 'Companies', icon: IconBuildingSkyscraper },
   { to: '/opportunities', label: 'Opportunities', icon: IconBulb },
+  { to: '/lifecycle', label: 'Lifecycle', icon: IconRecycle },
   { to: '/users', label: 'Users', icon: IconUsers },
   { to: '/audit', label: 'Audit log', icon: IconHistory, adminOnly: true },
 ];

@@ -34,7 +34,8 @@ export function DataTable<T, K extends string = string>({
   sort?: { state: SortState<K>; onSort: (s: SortState<K>) => void };
 }) {
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    // The scrolling viewport takes the keyboard focus, so a table without links can be scrolled sideways too.
+    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
       <Table striped highlightOnHover fz="sm" verticalSpacing="xs" aria-label={label} aria-labelledby={labelledBy}>
         <Table.Thead>
           <Table.Tr>

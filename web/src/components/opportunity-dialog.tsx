@@ -56,12 +56,19 @@ interface Values {
   probability: number | string;
 }
 
-function initial(existing: Opportunity | null, companyId: string | null): Values {
+/** Values a caller fills in for a new opportunity (e.g. a refresh of overdue devices). */
+export interface OpportunityPreset {
+  title?: string;
+  description?: string;
+  value?: number | null;
+}
+
+function initial(existing: Opportunity | null, companyId: string | null, preset: OpportunityPreset | null = null): Values {
   return {
     companyId: existing?.companyId ?? companyId,
-    title: existing?.title ?? '',
-    description: existing?.description ?? '',
-    value: existing?.value ?? '',
+    title: existing?.title ?? preset?.title ?? '',
+    description: existing?.description ?? preset?.description ?? '',
+    value: existing?.value ?? preset?.value ?? '',
     ticketTypeId: existing?.ticketTypeId ?? null,
     closeDate: existing?.closeDate ?? '',
     probability: existing?.probability ?? '',
@@ -76,9 +83,12 @@ export function OpportunityDialog({
   companyId = null,
   companyName = null,
   existing = null,
+  preset = null,
 }: {
   opened: boolean;
   onClose: () => void;
+  /** Starting values of a new opportunity. */
+  preset?: OpportunityPreset | null;
   /** A fixed company (the company page); otherwise the form asks for one. */
   companyId?: string | null;
   companyName?: string | null;
@@ -89,7 +99,7 @@ export function OpportunityDialog({
   const phone = useMediaQuery('(max-width: 36em)') === true;
   return (
     <Modal opened={opened} onClose={onClose} title={title} size="lg" centered fullScreen={phone}>
-      {opened && <OpportunityForm onClose={onClose} fixedCompanyId={companyId} fixedCompanyName={companyName} existing={existing} />}
+      {opened && <OpportunityForm onClose={onClose} fixedCompanyId={companyId} fixedCompanyName={companyName} existing={existing} preset={preset} />}
     </Modal>
   );
 }
@@ -99,15 +109,17 @@ function OpportunityForm({
   fixedCompanyId,
   fixedCompanyName,
   existing,
+  preset,
 }: {
   onClose: () => void;
   fixedCompanyId: string | null;
   fixedCompanyName: string | null;
   existing: Opportunity | null;
+  preset: OpportunityPreset | null;
 }) {
   const queryClient = useQueryClient();
   const kinds = useKinds();
-  const [values, setValues] = useState<Values>(() => initial(existing, fixedCompanyId));
+  const [values, setValues] = useState<Values>(() => initial(existing, fixedCompanyId, preset));
   const set = <K extends keyof Values>(key: K, v: Values[K]) => setValues((prev) => ({ ...prev, [key]: v }));
   const [created, setCreated] = useState<Opportunity | null>(null);
   const companyFixed = fixedCompanyId !== null || existing !== null;

@@ -11,6 +11,7 @@ import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { OpportunityDialog } from '../components/opportunity-dialog.js';
+import { CompanyLifecyclePanel, CompanyLifecycleTabButton } from '../components/company-lifecycle-tab.js';
 
 const DAY = 86_400_000;
 
@@ -131,6 +132,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
           <Tabs.Tab value="tickets" leftSection={<IconTicket size={16} aria-hidden />}>
             PSA tickets
           </Tabs.Tab>
+          <CompanyLifecycleTabButton />
         </Tabs.List>
         <Tabs.Panel value="configurations">
           <ConfigurationsTable configurations={configurations} source={primaryName(kinds)} />
@@ -141,6 +143,7 @@ export function CompanyDetailPage({ id }: { id: string }) {
         <Tabs.Panel value="tickets">
           {company.psa === null ? <NotLinked /> : <TicketsTable companyId={company.id} />}
         </Tabs.Panel>
+        <CompanyLifecyclePanel companyId={company.id} companyName={company.name} />
       </Tabs>
     </>
   );
