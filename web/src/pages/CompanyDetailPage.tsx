@@ -224,7 +224,7 @@ function ConfigurationsTable({ configurations, source }: { configurations: Confi
         rowKey={(c) => c.id}
         minWidth={900}
         label="Configurations"
-        rowStyle={(c) => (c.archived ? { opacity: 0.65 } : undefined)}
+        rowStyle={(c) => (c.archived ? { color: 'var(--mantine-color-dimmed)' } : undefined)}
       />
     </Stack>
   );
