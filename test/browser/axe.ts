@@ -31,8 +31,9 @@ export async function axeViolations(page: Page, opts: { include?: string } = {})
   if (loaded !== true) await page.evaluate(source());
   const result = await page.evaluate(
     async ({ tags, include }) => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      const r = await axe.run(include ?? document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      // Runs in the page (the server's type check has no DOM library).
+      const page = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> } };
+      const r = await page.axe.run(include ?? page.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
       return r.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
