@@ -34,6 +34,8 @@ import type {
   UserRole as Role,
 } from '../../src/shared/wire.js';
 
+import { describeIssues, issueField, type FieldLabels } from './form-errors.js';
+
 export type * from '../../src/shared/wire.js';
 
 export type { UserRole as Role } from '../../src/shared/wire.js';
@@ -64,23 +66,24 @@ export class ApiError extends Error {
   }
 }
 
-/** The last meaningful segment of an issue path: "body.baseUrl" → "baseUrl", "links.3.psaId" → "psaId". */
-function issueField(path: string): string {
-  const parts = path.split(/[./]/).filter(
-    (p) => p !== '' && p !== 'body' && !/^\d+$/.test(p),
-  );
-  return parts.length > 0 ? parts[parts.length - 1] : '';
-}
-
-/** Field-level messages keyed by field name, from a 400 `invalid_request` error. */
-export function fieldErrors(error: unknown): Record<string, string> {
+/**
+ * Field-level messages keyed by field name, from a 400 `invalid_request` error; in words (named by their
+ * label) for the fields `labels` lists, as the server wrote them for others.
+ */
+export function fieldErrors(error: unknown, labels?: FieldLabels, types?: Readonly<Record<string, string>>): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
+  if (labels !== undefined) return describeIssues(error.issues, labels, types).fields;
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issueField(issue.path);
     if (key !== '' && out[key] === undefined) out[key] = issue.message;
   }
   return out;
+}
+
+/** True for a 400 whose issues say what to fix. */
+export function isValidationError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 400 && error.issues.length > 0;
 }
 
 /** A sentence to show for any error. */
