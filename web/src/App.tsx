@@ -14,6 +14,7 @@ import { LinkCompaniesPage } from './pages/LinkCompaniesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { OpportunitiesPage } from './pages/OpportunitiesPage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { AccountPage } from './pages/AccountPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 
 export const ME_KEY = ['me'] as const;
@@ -118,5 +119,6 @@ function route(pathname: string) {
   if (pathname === '/opportunities') return <OpportunitiesPage />;
   if (pathname === '/users') return <UsersPage />;
   if (pathname === '/audit') return <AuditPage />;
+  if (pathname === '/account') return <AccountPage />;
   return <NotFoundPage />;
 }

@@ -1,6 +1,7 @@
 // The HTTP client of the web UI. Every wire type comes from the server's zod schemas (src/shared/wire.ts).
 import type {
   Account,
+  ApiToken,
   AuditResponse,
   AutomapResponse,
   BulkExportResponse,
@@ -164,6 +165,13 @@ export const api = {
   users: () => request<{ users: Account[] }>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; name?: string; role: Role }) =>
     request<{ user: Account }>('POST', '/api/users', body),
+  updateUser: (id: string, body: { name?: string; role?: Role; disabled?: boolean; password?: string }) =>
+    request<{ user: Account }>('PATCH', `/api/users/${enc(id)}`, body),
+  deleteUser: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}`),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => request<void>('POST', '/api/me/password', body),
+  tokens: () => request<{ tokens: ApiToken[] }>('GET', '/api/tokens'),
+  createToken: (body: { name: string; expiresAt?: string | null }) => request<{ token: string; id: string }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${enc(id)}`),
 
   // Integrations
   integrationKinds: () => request<IntegrationKindsResponse>('GET', '/api/integration-kinds'),
