@@ -241,7 +241,27 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return repos.psa.anyKind(workspaceId);
   }
 
-  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind };
+  /**
+   * Builders of links into the vendors' web apps (from each definition's `webLinks` and stored settings): the
+   * primary integration's organizations and configurations, the PSA's companies and tickets. Each answers
+   * undefined when the settings do not make the address known.
+   */
+  async function webLinks(workspaceId: string, psaKind: string | null) {
+    const primary = primaryDefinition();
+    const primarySettings = await repos.integrations.settings(workspaceId, primary.kind);
+    const psaDef = psaKind === null ? undefined : definitionOf(psaKind);
+    const psaSettings = psaDef === undefined ? null : await repos.integrations.settings(workspaceId, psaDef.kind);
+    const defined = (v: string | null | undefined): string | undefined => (v === null || v === undefined ? undefined : v);
+    return {
+      organization: (id: string) => (primarySettings === null ? undefined : defined(primary.webLinks?.organization?.(primarySettings, id))),
+      configuration: (c: { id: string; organizationId: string }) =>
+        primarySettings === null ? undefined : defined(primary.webLinks?.configuration?.(primarySettings, c)),
+      psaCompany: (id: string) => (psaSettings === null ? undefined : defined(psaDef?.webLinks?.company?.(psaSettings, id))),
+      psaTicket: (id: string) => (psaSettings === null ? undefined : defined(psaDef?.webLinks?.ticket?.(psaSettings, id))),
+    };
+  }
+
+  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind, webLinks };
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;
