@@ -114,6 +114,20 @@ for (const dialect of dialects()) {
       assert.deepEqual(await all('&q=zzzz-no-such-ticket'), []);
     });
 
+    test('Test Settings says the initial sync keeps a window of the tickets it counts; demo hints are {} outside the demo', async () => {
+      const res = await api('POST', '/api/integrations/halo/test', haloSettingsFor(halo, { opportunityExport: false }));
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.equal(body.ok, true);
+      assert.equal(typeof body.details.tickets, 'number');
+      assert.deepEqual(body.details.notes, [
+        `${body.details.tickets.toLocaleString('en-US')} tickets in HaloPSA; the initial sync pulls open tickets and those updated in the last 240 months, so it may store fewer.`,
+      ]);
+      const hints = await api('GET', '/api/demo-hints');
+      assert.equal(hints.statusCode, 200);
+      assert.deepEqual(hints.json(), {});
+    });
+
     test('bad sort, a cursor of another sort or a garbage cursor: 400 in words, never a 5xx', async () => {
       const bad = await api('GET', `/api/companies/${companyId}/tickets?sort=priority`);
       assert.equal(bad.statusCode, 400);

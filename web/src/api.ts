@@ -186,10 +186,11 @@ export const api = {
   // Companies and links
   companies: () => request<CompaniesResponse>('GET', '/api/companies'),
   company: (id: string) => request<CompanyDetail>('GET', `/api/companies/${enc(id)}`),
-  tickets: (id: string, status: TicketStatusFilter, cursor: string | null, limit = 25) =>
+  tickets: (id: string, status: TicketStatusFilter, cursor: string | null, limit = 25, opts: { q?: string; sort?: string } = {}) =>
     request<TicketPage>(
       'GET',
-      `/api/companies/${enc(id)}/tickets?status=${status}&limit=${limit}${cursor !== null ? `&cursor=${enc(cursor)}` : ''}`,
+      `/api/companies/${enc(id)}/tickets?status=${status}&limit=${limit}${cursor !== null ? `&cursor=${enc(cursor)}` : ''}`
+        + `${opts.q !== undefined && opts.q.trim() !== '' ? `&q=${enc(opts.q.trim())}` : ''}${opts.sort !== undefined ? `&sort=${enc(opts.sort)}` : ''}`,
     ),
   psaCompanies: (kind: string) => request<PsaCompaniesResponse>('GET', `/api/integrations/${enc(kind)}/companies`),
   links: (kind: string) => request<LinksResponse>('GET', `/api/integrations/${enc(kind)}/links`),
