@@ -90,6 +90,11 @@ test('axe finds no WCAG A/AA violation on any page', { skip, timeout: 180_000 },
   await check('Users');
 
 
+  await page.goto(`${stack.url}/account`);
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  await page.getByRole('table', { name: 'API tokens' }).waitFor();
+  await check('My account');
+
   await page.getByRole('button', { name: /^Notifications/ }).click();
   await page.getByRole('dialog', { name: 'Notifications' }).waitFor();
   await page.getByRole('dialog', { name: 'Notifications' }).getByRole('link').first().waitFor();
