@@ -70,7 +70,7 @@ test('account lifecycle: create, change role, disable, reset password, delete; t
   let dialog = page.getByRole('dialog', { name: `Edit ${bob.email}` });
   await dialog.getByLabel('Name').fill('Robert Builder');
   await dialog.getByLabel('Role').selectOption('admin');
-  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
   await dialog.waitFor({ state: 'detached' });
   await row.filter({ hasText: 'Robert Builder' }).filter({ hasText: 'Admin' }).waitFor();
 
@@ -129,7 +129,7 @@ test('account lifecycle: create, change role, disable, reset password, delete; t
   await page.getByRole('menuitem', { name: 'Edit name and role' }).click();
   dialog = page.getByRole('dialog', { name: `Edit ${ADMIN.email}` });
   await dialog.getByLabel('Role').selectOption('member');
-  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
   await dialog.getByText('This is the last enabled administrator: make another user an administrator first.').waitFor();
   await shot(page, 'users-last-admin-1280');
   await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -195,7 +195,7 @@ function FormDialog({
       >
         <Stack gap="sm">
           {children}
-          <ErrorAlert error={error} title="Could not do that" labels={USER_LABELS} />
+          <ErrorAlert error={error} title={`Could not ${submit.toLowerCase()}`} labels={USER_LABELS} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -228,7 +228,7 @@ function EditUserDialog({ user, onClose }: { user: Account; onClose: () => void 
   const save = useUserChange(() => api.updateUser(user.id, { name: name.trim(), role }), `${user.email} updated`, onClose);
   const errors = fieldErrors(save.error, USER_LABELS);
   return (
-    <FormDialog title={`Edit ${user.email}`} onClose={onClose} onSubmit={() => save.mutate(undefined)} error={save.error} pending={save.isPending} submit="Save">
+    <FormDialog title={`Edit ${user.email}`} onClose={onClose} onSubmit={() => save.mutate(undefined)} error={save.error} pending={save.isPending} submit="Save changes">
       <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus />
       <NativeSelect label="Role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data={ROLE_OPTIONS} error={errors.role} />
     </FormDialog>
