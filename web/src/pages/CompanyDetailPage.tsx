@@ -235,6 +235,7 @@ function ConfigurationsTable({ configurations, source }: { configurations: Confi
         rowKey={(c) => c.id}
         minWidth={900}
         label="Configurations"
+        stackOnPhone
         rowStyle={(c) => (c.archived ? { color: 'var(--mantine-color-dimmed)' } : undefined)}
       />
     </Stack>
@@ -256,7 +257,7 @@ const DOMAIN_COLUMNS: Column<Domain>[] = [
 
 function DomainsTable({ domains, source }: { domains: Domain[]; source: string }) {
   if (domains.length === 0) return <Empty title="No domains" description={`${source} has no domains for this company.`} />;
-  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" />;
+  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" stackOnPhone />;
 }
 
 type TicketSortKey = 'opened' | 'updated' | 'summary' | 'status';
