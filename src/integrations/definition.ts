@@ -61,6 +61,17 @@ export interface OpportunitySupport {
   disabledHelp: string;
 }
 
+/**
+ * Addresses of records in the vendor's web app (opened in a new tab), built from the stored settings. Primary
+ * integrations describe organizations and configurations; PSAs companies and tickets. Each is optional.
+ */
+export interface WebLinks {
+  organization?(settings: StoredSettings, organizationId: string): string | null;
+  configuration?(settings: StoredSettings, configuration: { id: string; organizationId: string }): string | null;
+  company?(settings: StoredSettings, companyId: string): string | null;
+  ticket?(settings: StoredSettings, ticketId: string): string | null;
+}
+
 /** A live connection to one vendor account, built from saved (or tested) settings. */
 export interface IntegrationConnector {
   /** Test Settings: never throws. */
@@ -156,6 +167,8 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   connect(ctx: ConnectContext<S>): IntegrationConnector;
   /** PSAs that export opportunities. */
   opportunities?: OpportunitySupport;
+  /** Links into the vendor's own web app, where the settings make them known (each returns null when not). */
+  webLinks?: WebLinks;
   /** A local imitation of the vendor API for the demo and the tests. */
   sandbox?: SandboxLauncher;
 }

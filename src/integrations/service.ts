@@ -140,7 +140,23 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   async function test(workspaceId: string, kind: string, body: SettingsBody): Promise<CheckResult> {
     const def = definition(kind);
     const { settings, secrets } = await resolve(workspaceId, def, body);
-    return connect(workspaceId, def, settings, secrets).check();
+    const result = await connect(workspaceId, def, settings, secrets).check();
+    return result.ok ? { ...result, details: withTicketWindowNote(def, result.details) } : result;
+  }
+
+  /**
+   * A PSA's Test Settings counts every ticket; the sync keeps a window of them. Say so next to the count
+   * (`details.notes`), so the numbers after the initial sync are not a surprise.
+   */
+  function withTicketWindowNote(def: IntegrationDefinition, details: Record<string, unknown>): Record<string, unknown> {
+    const stream = def.streams.find((x) => x.target === 'psaTickets');
+    const count = stream === undefined ? undefined : details[stream.name];
+    if (stream === undefined || typeof count !== 'number') return details;
+    const months = deps.ticketHistoryMonths;
+    const note = `${count.toLocaleString('en-US')} ${count === 1 ? stream.noun[0] : stream.noun[1]} in ${def.displayName}; `
+      + `the initial sync pulls open ${stream.noun[1]} and those updated in the last ${months} ${months === 1 ? 'month' : 'months'}, so it may store fewer.`;
+    const notes = Array.isArray(details.notes) ? details.notes.filter((n): n is string => typeof n === 'string') : [];
+    return { ...details, notes: [...notes, note] };
   }
 
   /**
@@ -252,7 +268,27 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return repos.psa.anyKind(workspaceId);
   }
 
-  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind };
+  /**
+   * Builders of links into the vendors' web apps (from each definition's `webLinks` and stored settings): the
+   * primary integration's organizations and configurations, the PSA's companies and tickets. Each answers
+   * undefined when the settings do not make the address known.
+   */
+  async function webLinks(workspaceId: string, psaKind: string | null) {
+    const primary = primaryDefinition();
+    const primarySettings = await repos.integrations.settings(workspaceId, primary.kind);
+    const psaDef = psaKind === null ? undefined : definitionOf(psaKind);
+    const psaSettings = psaDef === undefined ? null : await repos.integrations.settings(workspaceId, psaDef.kind);
+    const defined = (v: string | null | undefined): string | undefined => (v === null || v === undefined ? undefined : v);
+    return {
+      organization: (id: string) => (primarySettings === null ? undefined : defined(primary.webLinks?.organization?.(primarySettings, id))),
+      configuration: (c: { id: string; organizationId: string }) =>
+        primarySettings === null ? undefined : defined(primary.webLinks?.configuration?.(primarySettings, c)),
+      psaCompany: (id: string) => (psaSettings === null ? undefined : defined(psaDef?.webLinks?.company?.(psaSettings, id))),
+      psaTicket: (id: string) => (psaSettings === null ? undefined : defined(psaDef?.webLinks?.ticket?.(psaSettings, id))),
+    };
+  }
+
+  return { list, view, test, save, remove, plan, attachSync, psaActions, configuredKinds, scheduledKinds, activeCompanies, currentPsaKind, webLinks };
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;

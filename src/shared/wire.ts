@@ -217,7 +217,13 @@ export type DemoHints = z.infer<typeof demoHints>;
 // ---------------------------------------------------------------------------------------------
 // Companies, tickets, links
 
-export const psaRef = z.object({ kind: z.string(), id: z.string(), name: z.string() });
+export const psaRef = z.object({
+  kind: z.string(),
+  id: z.string(),
+  name: z.string(),
+  /** The company's page in the PSA's web app, when its settings make it known. */
+  url: z.string().optional(),
+});
 export type PsaRef = z.infer<typeof psaRef>;
 
 export const companySummary = z.object({
@@ -227,6 +233,8 @@ export const companySummary = z.object({
   type: z.string().nullable(),
   psa: psaRef.nullable(),
   openTickets: z.number(),
+  /** The organization's page in the primary integration's web app, when its settings make it known. */
+  webUrl: z.string().optional(),
 });
 export type CompanySummary = z.infer<typeof companySummary>;
 
@@ -245,6 +253,8 @@ export const configuration = z.object({
   modelName: z.string().nullable(),
   warrantyExpiresAt: z.string().nullable(),
   archived: z.boolean(),
+  /** The configuration's page in the primary integration's web app, when known. */
+  webUrl: z.string().optional(),
 });
 export type Configuration = z.infer<typeof configuration>;
 
@@ -264,6 +274,8 @@ export const ticket = z.object({
   openedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
+  /** The ticket's page in the PSA's web app, when its settings make it known. */
+  url: z.string().optional(),
 });
 export type Ticket = z.infer<typeof ticket>;
 

@@ -253,7 +253,7 @@ export function parseCount(text: string): number {
   return Number(text.replace(/[,\s\u202f\u00a0]/g, ''));
 }
 
-/** Close every Mantine toast on screen (they sit over the bottom-right corner, where pagination and buttons can be). */
+/** Close every Mantine toast on screen (they sit at the top centre, over whatever is there). */
 export async function dismissToasts(page: Page): Promise<void> {
   const toasts = page.locator('.mantine-Notification-root');
   for (let attempt = 0; attempt < 3 && (await toasts.count()) > 0; attempt++) {

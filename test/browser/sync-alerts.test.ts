@@ -66,7 +66,8 @@ test('the bell\'s sync_failed notification opens the page that fixes it', { skip
   await item.waitFor();
   assert.equal(await dialog.getByRole('listitem').filter({ hasText: 'HaloPSA sync failed' }).count(), 1, 'one notification for the streak');
   await screenshot(page, 'sync-alerts-bell');
-  await item.getByRole('link', { name: 'Open' }).click();
+  // The message itself is the link.
+  await item.getByRole('link', { name: /HaloPSA sync failed/ }).click();
   await page.waitForURL(/\/integrations\/halo$/);
   await page.getByRole('region', { name: 'HaloPSA' }).getByText('Scheduled syncs paused').waitFor();
   const notes = await api<{ notifications: { kind: string; read: boolean }[] }>('GET', '/api/notifications');

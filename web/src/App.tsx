@@ -15,6 +15,7 @@ import { UsersPage } from './pages/UsersPage.js';
 import { OpportunitiesPage } from './pages/OpportunitiesPage.js';
 import { AuditPage } from './pages/AuditPage.js';
 import { LifecyclePage } from './pages/LifecyclePage.js';
+import { AccountPage } from './pages/AccountPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 
 export const ME_KEY = ['me'] as const;
@@ -120,5 +121,6 @@ function route(pathname: string) {
   if (pathname === '/lifecycle') return <LifecyclePage />;
   if (pathname === '/users') return <UsersPage />;
   if (pathname === '/audit') return <AuditPage />;
+  if (pathname === '/account') return <AccountPage />;
   return <NotFoundPage />;
 }

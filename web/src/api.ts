@@ -1,6 +1,7 @@
 // The HTTP client of the web UI. Every wire type comes from the server's zod schemas (src/shared/wire.ts).
 import type {
   Account,
+  ApiToken,
   AuditResponse,
   AutomapResponse,
   BulkExportResponse,
@@ -34,6 +35,8 @@ import type {
   UserRole as Role,
 } from '../../src/shared/wire.js';
 
+import { describeIssues, issueField, type FieldLabels } from './form-errors.js';
+
 export type * from '../../src/shared/wire.js';
 
 export type { UserRole as Role } from '../../src/shared/wire.js';
@@ -64,23 +67,24 @@ export class ApiError extends Error {
   }
 }
 
-/** The last meaningful segment of an issue path: "body.baseUrl" → "baseUrl", "links.3.psaId" → "psaId". */
-function issueField(path: string): string {
-  const parts = path.split(/[./]/).filter(
-    (p) => p !== '' && p !== 'body' && !/^\d+$/.test(p),
-  );
-  return parts.length > 0 ? parts[parts.length - 1] : '';
-}
-
-/** Field-level messages keyed by field name, from a 400 `invalid_request` error. */
-export function fieldErrors(error: unknown): Record<string, string> {
+/**
+ * Field-level messages keyed by field name, from a 400 `invalid_request` error; in words (named by their
+ * label) for the fields `labels` lists, as the server wrote them for others.
+ */
+export function fieldErrors(error: unknown, labels?: FieldLabels, types?: Readonly<Record<string, string>>): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
+  if (labels !== undefined) return describeIssues(error.issues, labels, types).fields;
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issueField(issue.path);
     if (key !== '' && out[key] === undefined) out[key] = issue.message;
   }
   return out;
+}
+
+/** True for a 400 whose issues say what to fix. */
+export function isValidationError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 400 && error.issues.length > 0;
 }
 
 /** A sentence to show for any error. */
@@ -161,6 +165,13 @@ export const api = {
   users: () => request<{ users: Account[] }>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; name?: string; role: Role }) =>
     request<{ user: Account }>('POST', '/api/users', body),
+  updateUser: (id: string, body: { name?: string; role?: Role; disabled?: boolean; password?: string }) =>
+    request<{ user: Account }>('PATCH', `/api/users/${enc(id)}`, body),
+  deleteUser: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}`),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => request<void>('POST', '/api/me/password', body),
+  tokens: () => request<{ tokens: ApiToken[] }>('GET', '/api/tokens'),
+  createToken: (body: { name: string; expiresAt?: string | null }) => request<{ token: string; id: string }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${enc(id)}`),
 
   // Integrations
   integrationKinds: () => request<IntegrationKindsResponse>('GET', '/api/integration-kinds'),
@@ -175,10 +186,11 @@ export const api = {
   // Companies and links
   companies: () => request<CompaniesResponse>('GET', '/api/companies'),
   company: (id: string) => request<CompanyDetail>('GET', `/api/companies/${enc(id)}`),
-  tickets: (id: string, status: TicketStatusFilter, cursor: string | null, limit = 25) =>
+  tickets: (id: string, status: TicketStatusFilter, cursor: string | null, limit = 25, opts: { q?: string; sort?: string } = {}) =>
     request<TicketPage>(
       'GET',
-      `/api/companies/${enc(id)}/tickets?status=${status}&limit=${limit}${cursor !== null ? `&cursor=${enc(cursor)}` : ''}`,
+      `/api/companies/${enc(id)}/tickets?status=${status}&limit=${limit}${cursor !== null ? `&cursor=${enc(cursor)}` : ''}`
+        + `${opts.q !== undefined && opts.q.trim() !== '' ? `&q=${enc(opts.q.trim())}` : ''}${opts.sort !== undefined ? `&sort=${enc(opts.sort)}` : ''}`,
     ),
   psaCompanies: (kind: string) => request<PsaCompaniesResponse>('GET', `/api/integrations/${enc(kind)}/companies`),
   links: (kind: string) => request<LinksResponse>('GET', `/api/integrations/${enc(kind)}/links`),

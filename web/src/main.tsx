@@ -8,9 +8,13 @@ import { Notifications } from '@mantine/notifications';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
 import { ApiError } from './api.js';
 import { App } from './App.js';
+import { accessibleColors } from './theme.js';
 
 const theme = createTheme({
   primaryColor: 'indigo',
+  // WCAG AA text contrast (theme.ts); focus rings on keyboard focus (styles.css draws inputs' too).
+  colors: accessibleColors,
+  focusRing: 'auto',
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   // No " *" inside labels: keeps each label's text exactly its name (required stays on the input).
@@ -50,7 +54,8 @@ if (root === null) throw new Error('#root missing');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="bottom-right" />
+      {/* Top centre: away from the cards' Sync and Save buttons and the tables' pagination. */}
+      <Notifications position="top-center" zIndex={400} />
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

@@ -96,3 +96,42 @@ export function presetOf(field: SettingsField, url: string): string {
   const clean = trimSlashes(url);
   return field.presets?.find((p) => trimSlashes(p.value) === clean)?.value ?? CUSTOM_PRESET;
 }
+
+/**
+ * What the form can tell before asking the server, in words named by each field's label: a required field
+ * left empty ("Enter the Resource Server URL") and a URL that is not one. (The server checks the rest,
+ * e.g. whether plain http:// is allowed.) `secretsSet` names the secrets already stored.
+ */
+export function validateSettings(fields: readonly SettingsField[], values: FormValues, secretsSet: ReadonlySet<string> = new Set()): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const f of fields) {
+    const v = values[f.name];
+    const text = typeof v === 'string' ? v.trim() : '';
+    if (f.type === 'boolean') continue;
+    if (text === '') {
+      if (f.required && !(f.type === 'secret' && secretsSet.has(f.name)) && !(f.type === 'list' && Array.isArray(f.default))) {
+        errors[f.name] = f.type === 'list' ? `Enter at least one of the ${f.label}` : `Enter the ${f.label}`;
+      }
+      continue;
+    }
+    if (f.type === 'url') {
+      let ok = false;
+      try {
+        const u = new URL(text);
+        ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+      } catch {
+        ok = false;
+      }
+      if (!ok) errors[f.name] = 'Enter a valid URL starting with https://';
+    }
+  }
+  return errors;
+}
+
+/** Field name → label, and field name → type, for putting the server's messages in words. */
+export function fieldLabels(fields: readonly SettingsField[]): { labels: Record<string, string>; types: Record<string, string> } {
+  return {
+    labels: Object.fromEntries(fields.map((f) => [f.name, f.label])),
+    types: Object.fromEntries(fields.map((f) => [f.name, f.type])),
+  };
+}

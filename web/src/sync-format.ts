@@ -68,3 +68,4 @@ export function estimateSecondsLeft(run: SyncRun, elapsedSeconds: number | null)
   if (fetched === 0 || total === 0 || fetched >= total) return null;
   return (elapsedSeconds * (total - fetched)) / fetched;
 }
+

@@ -21,15 +21,26 @@ export interface HaloActionDeps {
  */
 const OPP_TARGET_DATE = 'opptargetdate';
 
-/** The web app's address of a ticket: `https://<host>/ticket?id=N`, from the Resource Server URL (`https://<host>/api`). */
-export function haloTicketUrl(resourceServerUrl: string, ticketId: string): string | null {
+/** The agent web app's address: the Resource Server URL (`https://<host>/api`) without `/api`. */
+export function haloWebBase(resourceServerUrl: string): string | null {
   try {
     const u = new URL(resourceServerUrl);
-    const base = u.pathname.replace(/\/+$/, '').replace(/\/api$/i, '');
-    return `${u.origin}${base}/ticket?id=${encodeURIComponent(ticketId)}`;
+    return `${u.origin}${u.pathname.replace(/\/+$/, '').replace(/\/api$/i, '')}`;
   } catch {
     return null;
   }
+}
+
+/** The web app's address of a ticket: `https://<host>/ticket?id=N`, from the Resource Server URL (`https://<host>/api`). */
+export function haloTicketUrl(resourceServerUrl: string, ticketId: string): string | null {
+  const base = haloWebBase(resourceServerUrl);
+  return base === null ? null : `${base}/ticket?id=${encodeURIComponent(ticketId)}`;
+}
+
+/** The web app's address of a client (customer): `https://<host>/customers?clientid=N`. */
+export function haloClientUrl(resourceServerUrl: string, clientId: string): string | null {
+  const base = haloWebBase(resourceServerUrl);
+  return base === null ? null : `${base}/customers?clientid=${encodeURIComponent(clientId)}`;
 }
 
 /** A Halo ticket's number is its id. */

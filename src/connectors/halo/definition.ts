@@ -2,6 +2,7 @@
 import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
 import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
 import { createHaloConnector } from './index.js';
+import { haloClientUrl, haloTicketUrl } from './actions.js';
 import { matchesOpportunityType, OPPORTUNITY_USES, opportunityTypeRule, type OpportunityTypeRule } from './mappers.js';
 
 export interface HaloStoredSettings extends Record<string, unknown> {
@@ -90,6 +91,12 @@ export const halo = defineIntegration<HaloStoredSettings>({
       'In Halo, open Customers → this customer → Settings → Ticket Types and allow an opportunity ticket type (or tick “Allow use of all Ticket Types”). '
       + 'An opportunity type is a ticket type used for Opportunities, or one listed under “Opportunity ticket types” in Crosswalk’s HaloPSA settings. Then click Refresh types.',
     disabledHelp: 'An administrator can tick “Enable Halo Opportunity Integration” under Integrations → HaloPSA.',
+  },
+
+  // The agent web app lives at the Resource Server URL without `/api`.
+  webLinks: {
+    company: (settings, id) => (typeof settings.resourceServerUrl === 'string' ? haloClientUrl(settings.resourceServerUrl, id) : null),
+    ticket: (settings, id) => (typeof settings.resourceServerUrl === 'string' ? haloTicketUrl(settings.resourceServerUrl, id) : null),
   },
 
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {

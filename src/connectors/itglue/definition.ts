@@ -6,11 +6,19 @@ import { ITGLUE_REGIONS } from './spec.js';
 
 export interface ItGlueStoredSettings extends Record<string, unknown> {
   baseUrl: string;
+  /** the account's web address, for links (optional) */
+  webUrl?: string | null;
   activeStatusNames: string[];
   rateLimitPer5Min: number;
 }
 
 const SANDBOX_API_KEY = 'ITG.sandbox.demo-key';
+
+/** The "IT Glue web address" setting without a trailing slash, or null when not set. */
+function webBase(settings: Record<string, unknown>): string | null {
+  const v = settings.webUrl;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim().replace(/\/+$/, '') : null;
+}
 
 export const itglue = defineIntegration<ItGlueStoredSettings>({
   kind: 'itglue',
@@ -30,6 +38,10 @@ export const itglue = defineIntegration<ItGlueStoredSettings>({
     },
     { name: 'apiKey', label: 'API Key', type: 'secret', required: true, placeholder: 'ITG.…', help: 'IT Glue → Account → Settings → API Keys' },
     {
+      name: 'webUrl', label: 'IT Glue web address', type: 'url', required: false, placeholder: 'https://yourcompany.itglue.com',
+      help: 'Where you open IT Glue in a browser (optional): Crosswalk then links to its organizations and configurations',
+    },
+    {
       name: 'activeStatusNames', label: 'Active status names', type: 'list', required: false, default: ['Active'],
       help: 'Organization statuses that count as active companies, separated by commas',
     },
@@ -48,6 +60,13 @@ export const itglue = defineIntegration<ItGlueStoredSettings>({
     unreachable: 'Check the API URL (region) under Integrations → IT Glue and that IT Glue is up; scheduled syncs keep trying.',
     not_found: 'Check the region of the API URL under Integrations → IT Glue: it does not lead to the IT Glue API.',
     rate_limited: 'IT Glue allows 3,000 requests per 5 minutes, shared by every tool using the account: scheduled syncs keep trying.',
+  },
+
+  // The API does not tell the account's web address (its records' `resource-url`s do: https://<account>.itglue.com/<org>/configurations/<id>).
+  webLinks: {
+    organization: (settings, id) => (webBase(settings) === null ? null : `${webBase(settings)}/${encodeURIComponent(id)}`),
+    configuration: (settings, c) =>
+      webBase(settings) === null ? null : `${webBase(settings)}/${encodeURIComponent(c.organizationId)}/configurations/${encodeURIComponent(c.id)}`,
   },
 
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconRecycle, IconUsers } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconRecycle, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api.js';
 import { setSigningOut, useUser } from '../auth.js';
@@ -10,13 +10,15 @@ import { canLeave, navigate, onLinkClick, useLocation } from '../router.js';
 import { NotificationsBell } from './NotificationsBell.js';
 import { SyncWatcher } from './SyncWatcher.js';
 
+// Members see only what they can use: settings, users and the audit log are for administrators.
 const NAV = [
-  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected },
+  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, adminOnly: true },
   { to: '/companies', label: 'Companies', icon: IconBuildingSkyscraper },
   { to: '/opportunities', label: 'Opportunities', icon: IconBulb },
   { to: '/lifecycle', label: 'Lifecycle', icon: IconRecycle },
-  { to: '/users', label: 'Users', icon: IconUsers },
+  { to: '/users', label: 'Users', icon: IconUsers, adminOnly: true },
   { to: '/audit', label: 'Audit log', icon: IconHistory, adminOnly: true },
+  { to: '/account', label: 'My account', icon: IconUserCircle },
 ];
 
 export function AppLayout({ children }: { children: ReactNode }) {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Indicator, Popover, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +10,7 @@ export const NOTIFICATIONS_KEY = ['notifications'] as const;
 
 export function NotificationsBell() {
   const queryClient = useQueryClient();
+  const [opened, setOpened] = useState(false);
   const query = useQuery({
     queryKey: NOTIFICATIONS_KEY,
     queryFn: api.notifications,
@@ -39,9 +41,9 @@ export function NotificationsBell() {
       color="red"
       offset={4}
     >
-      <Popover width={360} position="bottom-end" shadow="md" withArrow trapFocus>
+      <Popover width={360} position="bottom-end" shadow="md" withArrow trapFocus opened={opened} onChange={setOpened}>
         <Popover.Target>
-          <ActionIcon variant="subtle" size="lg" aria-label={label} title={label}>
+          <ActionIcon variant="subtle" size="lg" aria-label={label} title={label} onClick={() => setOpened((o) => !o)} aria-expanded={opened}>
             <IconBell size={20} aria-hidden />
           </ActionIcon>
         </Popover.Target>
@@ -83,13 +85,23 @@ export function NotificationsBell() {
                 >
                   <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
                     <div style={{ flex: 1, minWidth: 0 }}>
-                      <Text size="sm" fw={n.read ? 400 : 600}>
-                        {n.message}
-                      </Text>
-                      {n.link != null && n.link !== '' && (
-                        <Link to={n.link} onClick={() => { if (!n.read) markRead.mutate([n.id]); }} style={{ fontSize: 'var(--mantine-font-size-xs)' }}>
-                          Open
+                      {n.link != null && n.link !== '' ? (
+                        // The whole message leads where it is about; opening it marks it read.
+                        <Link
+                          to={n.link}
+                          className="cw-notification-link"
+                          data-read={n.read}
+                          onClick={() => {
+                            if (!n.read) markRead.mutate([n.id]);
+                            setOpened(false);
+                          }}
+                        >
+                          {n.message}
                         </Link>
+                      ) : (
+                        <Text size="sm" fw={n.read ? 400 : 600}>
+                          {n.message}
+                        </Text>
                       )}
                       <Text size="xs" c="dimmed" title={formatDateTime(n.createdAt)}>
                         {relativeTime(n.createdAt)}

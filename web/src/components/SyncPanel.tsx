@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, List, Progress, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
@@ -18,6 +18,7 @@ import {
 import { QueryView, TableSkeleton, UNCLIPPED } from './common.js';
 import { DataTable, type Column } from './data-table.js';
 import { SyncHealthAlert } from './SyncHealthAlert.js';
+import { etaText } from '../eta.js';
 
 export function StatusBadge({ status }: { status: SyncRun['status'] }) {
   return (
@@ -33,6 +34,8 @@ export function SyncProgress({ run }: { run: SyncRun }) {
   const now = useNow(active);
   const elapsed = secondsBetween(run.startedAt, active ? null : run.finishedAt, now);
   const left = active ? estimateSecondsLeft(run, elapsed) : null;
+  const activity = useRunActivity(run, now);
+  const eta = active ? etaText(left, activity) : null;
   const streams = Object.entries(run.progress);
   const kinds = useKinds();
 
@@ -51,9 +54,9 @@ export function SyncProgress({ run }: { run: SyncRun }) {
             {active ? 'Elapsed' : 'Took'} {formatDuration(elapsed)}
           </Text>
         )}
-        {left !== null && (
+        {eta !== null && (
           <Text size="sm" c="dimmed">
-            About {formatDuration(left)} left
+            {eta}
           </Text>
         )}
         {run.requestCount > 0 && (
@@ -244,7 +247,7 @@ export function SyncHistory({ kind }: { kind: string }) {
       >
         {({ syncRuns: runs }) => (
           <>
-            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} />
+            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} stackOnPhone />
             {runs.length > 10 && (
               <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
                 {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}
@@ -255,4 +258,22 @@ export function SyncHistory({ kind }: { kind: string }) {
       </QueryView>
     </div>
   );
+}
+
+/** Whether the run's last polls counted new retries, and for how long no record arrived (seconds). */
+function useRunActivity(run: SyncRun, now: number): { retrying: boolean; stalledSeconds: number } {
+  const fetched = Object.values(run.progress).reduce((n, p) => n + p.fetched, 0);
+  const seen = useRef({ fetched, retries: run.retries, fetchedAt: now, retriedAt: 0 });
+  const s = seen.current;
+  if (fetched !== s.fetched) {
+    s.fetched = fetched;
+    s.fetchedAt = now;
+  }
+  if (run.retries > s.retries) {
+    s.retries = run.retries;
+    s.retriedAt = now;
+  }
+  // A retry counts as "now" until records arrive again after it.
+  const retrying = s.retriedAt > 0 && s.retriedAt >= s.fetchedAt;
+  return { retrying, stalledSeconds: Math.max(0, (now - s.fetchedAt) / 1000) };
 }

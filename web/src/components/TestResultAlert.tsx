@@ -11,9 +11,17 @@ function detailValue(v: unknown): string {
 
 export function TestResultAlert({ result }: { result: CheckResult }) {
   if (result.ok) {
-    const details = Object.entries(result.details).filter(([, v]) => v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)));
+    const details = Object.entries(result.details).filter(
+      ([k, v]) => k !== 'notes' && v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)),
+    );
+    const notes = Array.isArray(result.details.notes) ? result.details.notes.filter((n): n is string => typeof n === 'string') : [];
     return (
       <Alert color="green" icon={<IconCircleCheck aria-hidden />} title="Connection Successful" role="status">
+        {notes.map((n) => (
+          <Text size="sm" key={n} mb={4}>
+            {n}
+          </Text>
+        ))}
         {details.length > 0 && (
           <List size="sm" spacing={2}>
             {details.slice(0, 8).map(([k, v]) => (

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { Alert, EmptyState, Group, List, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, EmptyState, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconInbox, IconLock } from '@tabler/icons-react';
-import { ApiError, errorMessage } from '../api.js';
+import { errorMessage, isValidationError } from '../api.js';
+import { describeIssues, type FieldLabels } from '../form-errors.js';
 
 /** Badge styles that keep a badge's whole word in a narrow table cell (Mantine clips labels with an ellipsis). */
 export const UNCLIPPED = { root: { overflow: 'visible', minWidth: 'fit-content' }, label: { overflow: 'visible' } } as const;
@@ -24,22 +25,26 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
   );
 }
 
-/** Shows an API error: its sentence, plus any field issues not shown next to inputs. */
-export function ErrorAlert({ error, title = 'Something went wrong', listIssues = false }: { error: unknown; title?: string; listIssues?: boolean }) {
+/**
+ * Shows an API error as one sentence. A 400's issues are put in words: those about the fields in `labels`
+ * only named (their inputs show the message), any other spelled out — never a raw path.
+ */
+export function ErrorAlert({
+  error,
+  title = 'Something went wrong',
+  labels = {},
+}: {
+  error: unknown;
+  title?: string;
+  labels?: FieldLabels;
+  /** @deprecated issues are always in the sentence now */
+  listIssues?: boolean;
+}) {
   if (error === null || error === undefined) return null;
-  const issues = listIssues && error instanceof ApiError ? error.issues : [];
+  const text = isValidationError(error) ? (describeIssues(error.issues, labels).summary ?? errorMessage(error)) : errorMessage(error);
   return (
     <Alert color="red" title={title} icon={<IconAlertCircle aria-hidden />} role="alert">
-      <Text size="sm">{errorMessage(error)}</Text>
-      {issues.length > 0 && (
-        <List size="sm" mt={4}>
-          {issues.map((i, n) => (
-            <List.Item key={n}>
-              {i.path || 'request'}: {i.message}
-            </List.Item>
-          ))}
-        </List>
-      )}
+      <Text size="sm">{text}</Text>
     </Alert>
   );
 }

@@ -21,6 +21,7 @@ export function DataTable<T, K extends string = string>({
   labelledBy,
   rowStyle,
   sort,
+  stackOnPhone = false,
 }: {
   columns: readonly Column<T, K>[];
   rows: readonly T[];
@@ -32,11 +33,13 @@ export function DataTable<T, K extends string = string>({
   labelledBy?: string;
   rowStyle?: (row: T) => CSSProperties | undefined;
   sort?: { state: SortState<K>; onSort: (s: SortState<K>) => void };
+  /** On a phone, each row becomes a card of "header: value" lines instead of scrolling sideways. */
+  stackOnPhone?: boolean;
 }) {
   return (
     // The scrolling viewport takes the keyboard focus, so a table without links can be scrolled sideways too.
-    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
-      <Table striped highlightOnHover fz="sm" verticalSpacing="xs" aria-label={label} aria-labelledby={labelledBy}>
+    <Table.ScrollContainer minWidth={stackOnPhone ? 0 : minWidth} className={stackOnPhone ? 'cw-stack-scroll' : undefined} style={stackOnPhone ? { ['--cw-table-min' as string]: `${minWidth}px` } : undefined} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
+      <Table striped highlightOnHover fz="sm" verticalSpacing="xs" aria-label={label} aria-labelledby={labelledBy} className={stackOnPhone ? 'cw-stack-table' : undefined}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((c, i) =>
@@ -56,7 +59,9 @@ export function DataTable<T, K extends string = string>({
           {rows.map((r) => (
             <Table.Tr key={rowKey(r)} style={rowStyle?.(r)}>
               {columns.map((c, i) => (
-                <Table.Td key={i}>{c.cell(r)}</Table.Td>
+                <Table.Td key={i} data-label={typeof c.header === 'string' ? c.header : undefined}>
+                  {c.cell(r)}
+                </Table.Td>
               ))}
             </Table.Tr>
           ))}

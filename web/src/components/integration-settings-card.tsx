@@ -6,7 +6,7 @@ import { IconLink } from '@tabler/icons-react';
 import type { Integration, IntegrationKindInfo, SettingsField, SettingsGuide } from '../api.js';
 import { linksPath } from '../integration-kinds.js';
 import { navigate } from '../router.js';
-import { CUSTOM_PRESET, hintLabels, hintValues, initialValues, presetOf, settingsBody, type FormValues } from '../settings-form.js';
+import { CUSTOM_PRESET, fieldLabels, hintLabels, hintValues, initialValues, presetOf, settingsBody, validateSettings, type FormValues } from '../settings-form.js';
 import { DemoHintBox } from './DemoHints.js';
 import { IntegrationCard, SECRET_SAVED_PLACEHOLDER, SettingsActions, useSettingsForm } from './settings-shared.js';
 import { SyncPanel } from './SyncPanel.js';
@@ -28,7 +28,14 @@ export function IntegrationSettingsCard({
   const clearSecrets = () =>
     setValues((prev) => ({ ...prev, ...Object.fromEntries(info.fields.filter((f) => f.type === 'secret').map((f) => [f.name, ''])) }));
 
-  const { test, save, errors, onSubmit } = useSettingsForm(info.kind, { body: () => settingsBody(info.fields, values), clearSecrets });
+  const secretsSet = new Set(info.fields.filter((f) => settings[`${f.name}Set`] === true).map((f) => f.name));
+  const form = useSettingsForm(info.kind, {
+    body: () => settingsBody(info.fields, values),
+    clearSecrets,
+    validate: () => validateSettings(info.fields, values, secretsSet),
+    ...fieldLabels(info.fields),
+  });
+  const { errors, onSubmit } = form;
   const inputs = info.fields.filter((f) => f.type !== 'boolean');
   const checkboxes = info.fields.filter((f) => f.type === 'boolean');
   const fieldProps = (f: SettingsField) => ({
@@ -68,7 +75,7 @@ export function IntegrationSettingsCard({
               <FieldInput key={f.name} {...fieldProps(f)} />
             ))}
             {info.guide !== null && <GuideBox guide={info.guide} />}
-            <SettingsActions test={test} save={save} />
+            <SettingsActions {...form} />
           </Stack>
         </form>
         <Divider />

@@ -29,6 +29,12 @@ import { linksPath, useKinds } from '../integration-kinds.js';
 import { navigate } from '../router.js';
 import { ErrorAlert } from './common.js';
 
+/** The form's labels, for messages in words. */
+const OPPORTUNITY_LABELS = {
+  companyId: 'Company', title: 'Title', description: 'Description', value: 'Estimated value',
+  closeDate: 'Expected close date', probability: 'Probability (%)', ticketTypeId: 'Ticket type',
+};
+
 export const OPPORTUNITIES_KEY = ['opportunities'] as const;
 export const opportunityTypesKey = (companyId: string) => ['opportunity-types', companyId] as const;
 
@@ -156,7 +162,7 @@ function OpportunityForm({
       if (!andExport) notifications.show({ color: 'green', title: 'Opportunity created', message: `${saved.title} is a draft until you export it.` });
     },
   });
-  const errors = fieldErrors(save.error);
+  const errors = fieldErrors(save.error, OPPORTUNITY_LABELS);
   const typeError = save.error instanceof ApiError && save.error.code === 'ticket_type_not_allowed' ? save.error.message : undefined;
 
   if (created !== null) {
@@ -256,7 +262,7 @@ function OpportunityForm({
           </Text>
         )}
         {save.error !== null && Object.keys(errors).length === 0 && typeError === undefined && (
-          <ErrorAlert error={save.error} title={existing !== null ? 'Could not save the opportunity' : 'Could not create the opportunity'} />
+          <ErrorAlert error={save.error} title={existing !== null ? 'Could not save the opportunity' : 'Could not create the opportunity'} labels={OPPORTUNITY_LABELS} />
         )}
         <Group justify="flex-end" gap="sm" mt="xs">
           <Button variant="default" onClick={onClose}>

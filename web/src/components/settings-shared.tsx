@@ -1,5 +1,6 @@
-import type { FormEvent, ReactNode } from 'react';
-import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, fieldErrors, type Integration, type SettingsInput, type SyncRun } from '../api.js';
@@ -77,11 +78,22 @@ export function useAfterSave() {
 }
 
 /**
- * The Test Settings / Save Settings pair of an integration card: both send the form's body, field errors
- * from either land next to the inputs, and a save clears the secret inputs (a secret is never shown again).
+ * The Test Settings / Save Settings pair of an integration card: both check the form first (`validate`:
+ * required fields, URLs), then send its body; field errors from either land next to the inputs in words
+ * named by the fields' labels, and a save clears the secret inputs (a secret is never shown again).
  */
-export function useSettingsForm(kind: string, opts: { body: () => SettingsInput; clearSecrets: () => void }) {
+export function useSettingsForm(
+  kind: string,
+  opts: {
+    body: () => SettingsInput;
+    clearSecrets: () => void;
+    validate: () => Record<string, string>;
+    labels: Record<string, string>;
+    types: Record<string, string>;
+  },
+) {
   const afterSave = useAfterSave();
+  const [local, setLocal] = useState<Record<string, string>>({});
   const test = useMutation({ mutationFn: () => api.testIntegration(kind, opts.body()) });
   const save = useMutation({
     mutationFn: () => api.saveIntegration(kind, opts.body()),
@@ -90,24 +102,46 @@ export function useSettingsForm(kind: string, opts: { body: () => SettingsInput;
       afterSave(integration, syncRun);
     },
   });
-  const errors = { ...fieldErrors(test.error), ...fieldErrors(save.error) };
+  const errors = { ...fieldErrors(test.error, opts.labels, opts.types), ...fieldErrors(save.error, opts.labels, opts.types), ...local };
+  /** Checks the form; true when it may be sent. */
+  const check = (): boolean => {
+    test.reset();
+    save.reset();
+    const found = opts.validate();
+    setLocal(found);
+    return Object.keys(found).length === 0;
+  };
+  const runTest = () => {
+    if (check()) test.mutate();
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    test.reset();
-    save.mutate();
+    if (check()) save.mutate();
   };
-  return { test, save, errors, onSubmit };
+  // One summary for the form: what the browser found, else the server's answer (the inputs say the rest).
+  const localNames = Object.keys(local).map((n) => opts.labels[n] ?? n);
+  const summary =
+    localNames.length === 0 ? null : localNames.length === 1 ? `Check the ${localNames[0]} field.` : `Check these fields: ${localNames.join(', ')}.`;
+  return { test, save, errors, onSubmit, runTest, summary, labels: opts.labels };
 }
 
-/** The result of the last test, errors of either call, and the two buttons the vendor guides name. */
-export function SettingsActions({ test, save }: Pick<ReturnType<typeof useSettingsForm>, 'test' | 'save'>) {
+/** The result of the last test, one error summary, and the two buttons the vendor guides name. */
+export function SettingsActions({ test, save, runTest, summary, labels }: Pick<ReturnType<typeof useSettingsForm>, 'test' | 'save' | 'runTest' | 'summary' | 'labels'>) {
   return (
     <>
       {test.data !== undefined && <TestResultAlert result={test.data} />}
-      <ErrorAlert error={test.error} title="Could not test the settings" listIssues />
-      <ErrorAlert error={save.error} title="Could not save the settings" listIssues />
+      {summary !== null ? (
+        <Alert color="red" title="Some settings need a look" icon={<IconAlertCircle aria-hidden />} role="alert">
+          <Text size="sm">{summary}</Text>
+        </Alert>
+      ) : (
+        <>
+          <ErrorAlert error={test.error} title="Could not test the settings" labels={labels} />
+          <ErrorAlert error={save.error} title="Could not save the settings" labels={labels} />
+        </>
+      )}
       <Group gap="sm">
-        <Button variant="default" loading={test.isPending} onClick={() => { save.reset(); test.mutate(); }}>
+        <Button variant="default" loading={test.isPending} onClick={runTest}>
           Test Settings
         </Button>
         <Button type="submit" loading={save.isPending}>

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
-import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Tabs, Text, Tooltip } from '@mantine/core';
-import { IconDeviceDesktop, IconLink, IconPlus, IconTicket, IconWorld } from '@tabler/icons-react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { IconDeviceDesktop, IconExternalLink, IconLink, IconPlus, IconSearch, IconTicket, IconWorld } from '@tabler/icons-react';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, ApiError, type Configuration, type Domain, type Ticket, type TicketStatusFilter } from '../api.js';
 import { useIsAdmin } from '../auth.js';
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
@@ -10,6 +10,7 @@ import { useIntegrations } from '../hooks.js';
 import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
 import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
+import type { SortState } from '../components/SortableTh.js';
 import { OpportunityDialog } from '../components/opportunity-dialog.js';
 import { CompanyLifecyclePanel, CompanyLifecycleTabButton } from '../components/company-lifecycle-tab.js';
 
@@ -117,6 +118,10 @@ export function CompanyDetailPage({ id }: { id: string }) {
                 ? 'Not linked to a PSA company'
                 : `${kinds.displayName(company.psa.kind)}: ${company.psa.name}`}
             </Text>
+            {company.webUrl !== undefined && <ExternalLink href={company.webUrl}>Open in {primaryName(kinds)}</ExternalLink>}
+            {company.psa?.url !== undefined && (
+              <ExternalLink href={company.psa.url}>Open in {kinds.displayName(company.psa.kind)}</ExternalLink>
+            )}
           </Group>
         }
       />
@@ -178,9 +183,15 @@ const CONFIGURATION_COLUMNS: Column<Configuration>[] = [
     header: 'Name',
     cell: (c) => (
       <Group gap={6} wrap="nowrap">
-        <Text size="sm" fw={600}>
-          {c.name}
-        </Text>
+        {c.webUrl !== undefined ? (
+          <ExternalLink href={c.webUrl} fw={600} label={`${c.name} (opens in a new tab)`}>
+            {c.name}
+          </ExternalLink>
+        ) : (
+          <Text size="sm" fw={600}>
+            {c.name}
+          </Text>
+        )}
         {c.archived && (
           <Badge size="xs" color="gray" variant="outline">
             Archived
@@ -227,7 +238,8 @@ function ConfigurationsTable({ configurations, source }: { configurations: Confi
         rowKey={(c) => c.id}
         minWidth={900}
         label="Configurations"
-        rowStyle={(c) => (c.archived ? { opacity: 0.65 } : undefined)}
+        stackOnPhone
+        rowStyle={(c) => (c.archived ? { color: 'var(--mantine-color-dimmed)' } : undefined)}
       />
     </Stack>
   );
@@ -248,12 +260,15 @@ const DOMAIN_COLUMNS: Column<Domain>[] = [
 
 function DomainsTable({ domains, source }: { domains: Domain[]; source: string }) {
   if (domains.length === 0) return <Empty title="No domains" description={`${source} has no domains for this company.`} />;
-  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" />;
+  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" stackOnPhone />;
 }
 
-const TICKET_COLUMNS: Column<Ticket>[] = [
+type TicketSortKey = 'opened' | 'updated' | 'summary' | 'status';
+
+const TICKET_COLUMNS: Column<Ticket, TicketSortKey>[] = [
   {
     header: 'Status',
+    sortKey: 'status',
     cell: (t) => (
       <Badge color={t.closed ? 'gray' : 'blue'} variant="light" styles={UNCLIPPED}>
         {t.status}
@@ -261,28 +276,47 @@ const TICKET_COLUMNS: Column<Ticket>[] = [
     ),
   },
   { header: 'Type', cell: (t) => orDash(t.type) },
-  {
-    header: 'Summary',
-    cell: (t) => (
-      <Tooltip label={`Ticket #${t.psaId}`} openDelay={400}>
-        <Text size="sm" span>
-          {t.summary}
-        </Text>
-      </Tooltip>
-    ),
-  },
-  { header: 'Opened', cell: (t) => formatDateTime(t.openedAt) },
+  { header: 'Summary', sortKey: 'summary', cell: (t) => t.summary },
+  { header: 'Opened', sortKey: 'opened', cell: (t) => formatDateTime(t.openedAt) },
   { header: 'Closed', cell: (t) => formatDateTime(t.closedAt) },
-  { header: 'Updated', cell: (t) => formatDateTime(t.updatedAt) },
+  { header: 'Updated', sortKey: 'updated', cell: (t) => formatDateTime(t.updatedAt) },
+  {
+    header: 'Ticket',
+    cell: (t) =>
+      t.url !== undefined ? (
+        <ExternalLink href={t.url} label={`Ticket #${t.psaId}: ${t.summary} (opens in a new tab)`}>
+          #{t.psaId}
+        </ExternalLink>
+      ) : (
+        `#${t.psaId}`
+      ),
+  },
 ];
+
+/** A link into a vendor's web app: a new tab, marked as such. */
+function ExternalLink({ href, children, label, size = 'sm', fw }: { href: string; children: ReactNode; label?: string; size?: string; fw?: number }) {
+  return (
+    <Anchor href={href} target="_blank" rel="noopener noreferrer" size={size} fw={fw} aria-label={label} underline="always">
+      <Group component="span" gap={3} wrap="nowrap" style={{ display: 'inline-flex' }}>
+        {children}
+        <IconExternalLink size={13} aria-hidden />
+      </Group>
+    </Anchor>
+  );
+}
 
 function TicketsTable({ companyId }: { companyId: string }) {
   const [status, setStatus] = useState<TicketStatusFilter>('all');
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
+  const [sort, setSort] = useState<SortState<TicketSortKey>>({ key: 'opened', dir: 'desc' });
+  const sortParam = `${sort.dir === 'desc' ? '-' : ''}${sort.key}`;
   const query = useInfiniteQuery({
-    queryKey: ['company', companyId, 'tickets', status],
-    queryFn: ({ pageParam }) => api.tickets(companyId, status, pageParam),
+    queryKey: ['company', companyId, 'tickets', status, q, sortParam],
+    queryFn: ({ pageParam }) => api.tickets(companyId, status, pageParam, 25, { q, sort: sortParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
   });
   const tickets = query.data?.pages.flatMap((p) => p.tickets) ?? [];
   const notLinked = query.error instanceof ApiError && query.error.code === 'company_not_linked';
@@ -291,22 +325,34 @@ function TicketsTable({ companyId }: { companyId: string }) {
 
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <div>
-          <Text size="sm" fw={600} id="ticket-status-label">
-            Ticket status
-          </Text>
-          <SegmentedControl
-            aria-labelledby="ticket-status-label"
-            value={status}
-            onChange={setStatus}
-            data={[
-              { value: 'open', label: 'Open' },
-              { value: 'closed', label: 'Closed' },
-              { value: 'all', label: 'All' },
-            ]}
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Group align="flex-end" wrap="wrap">
+          <div>
+            <Text size="sm" fw={600} id="ticket-status-label">
+              Ticket status
+            </Text>
+            <SegmentedControl
+              aria-labelledby="ticket-status-label"
+              value={status}
+              onChange={(v) => setStatus(v as TicketStatusFilter)}
+              data={[
+                { value: 'open', label: 'Open' },
+                { value: 'closed', label: 'Closed' },
+                { value: 'all', label: 'All' },
+              ]}
+            />
+          </div>
+          <TextInput
+            label="Search tickets"
+            placeholder="Words of the summary or a ticket number"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            leftSection={<IconSearch size={16} aria-hidden />}
+            w={280}
+            maw="100%"
           />
-        </div>
+        </Group>
         {query.isSuccess && (
           <Text size="sm" c="dimmed" role="status">
             Showing {formatNumber(tickets.length)} {tickets.length === 1 ? 'ticket' : 'tickets'}
@@ -323,15 +369,31 @@ function TicketsTable({ companyId }: { companyId: string }) {
           show: (
             <Empty
               icon={<IconTicket size={28} aria-hidden />}
-              title={status === 'open' ? 'No open tickets' : status === 'closed' ? 'No closed tickets' : 'No tickets'}
-              description="Tickets arrive with the PSA sync when “Pull Tickets” is enabled."
+              title={
+                q !== ''
+                  ? `No tickets match “${q}”`
+                  : status === 'open'
+                    ? 'No open tickets'
+                    : status === 'closed'
+                      ? 'No closed tickets'
+                      : 'No tickets'
+              }
+              description={q !== '' ? 'Try other words or a ticket number.' : 'Tickets arrive with the PSA sync when “Pull Tickets” is enabled.'}
             />
           ),
         }}
       >
         {() => (
           <>
-            <DataTable columns={TICKET_COLUMNS} rows={tickets} rowKey={(t) => t.id} minWidth={860} label="PSA tickets" />
+            <DataTable
+              columns={TICKET_COLUMNS}
+              rows={tickets}
+              rowKey={(t) => t.id}
+              minWidth={860}
+              label="PSA tickets"
+              sort={{ state: sort, onSort: setSort }}
+              stackOnPhone
+            />
             {query.hasNextPage && (
               <Group justify="center">
                 <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>

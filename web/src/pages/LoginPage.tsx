@@ -1,7 +1,8 @@
 import type { FormEvent } from 'react';
 import { PasswordInput, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, errorMessage, fieldErrors } from '../api.js';
+import { api, ApiError, errorMessage, fieldErrors, isValidationError } from '../api.js';
+import { describeIssues } from '../form-errors.js';
 import { AuthCard } from '../components/auth-card.js';
 import { useTextFields } from '../form-fields.js';
 
@@ -22,14 +23,15 @@ export function LoginPage() {
   };
 
   const err = login.error;
-  const fields = fieldErrors(err);
+  const labels = { email: 'Email', password: 'Password' };
+  const fields = fieldErrors(err, labels);
 
   return (
     <AuthCard
       id="login"
       title="Sign in to Crosswalk"
       subtitle="Your documentation and your PSA, side by side."
-      error={err === null ? null : err instanceof ApiError && err.status === 401 ? 'Wrong email or password' : errorMessage(err)}
+      error={err === null ? null : err instanceof ApiError && err.status === 401 ? 'Wrong email or password' : isValidationError(err) ? describeIssues(err.issues, labels).summary : errorMessage(err)}
       onSubmit={onSubmit}
       submitLabel="Sign in"
       submitting={login.isPending}

@@ -20,6 +20,7 @@ import {
   TextInput,
   Tooltip,
   UnstyledButton,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -195,7 +196,7 @@ export function OpportunitiesPage() {
               {o.title}
             </Text>
             <Text size="xs" c="dimmed">
-              <Anchor href={to} onClick={(e) => onLinkClick(e, to)} size="xs">
+              <Anchor href={to} onClick={(e) => onLinkClick(e, to)} size="xs" underline="always">
                 {o.companyName ?? `#${o.companyId}`}
               </Anchor>
               {' · '}
@@ -323,8 +324,10 @@ export function OpportunitiesPage() {
       {totals !== undefined && !everything && (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" mb="md" role="group" aria-label="Totals by status">
           {(['all', 'draft', 'exported', 'failed'] as const).map((s) => (
-            <UnstyledButton key={s} onClick={() => setStatus(s)} aria-pressed={status === s} aria-label={`Show ${s === 'all' ? 'all opportunities' : STATUS_LABEL[s].toLowerCase()}`}>
+            <UnstyledButton key={s} onClick={() => setStatus(s)} aria-pressed={status === s}>
               <Paper withBorder p="sm" radius="md" style={status === s ? { borderColor: 'var(--mantine-color-indigo-6)', borderWidth: 2 } : undefined}>
+                {/* The button's name starts with what it shows (axe: label-content-name-mismatch). */}
+                <VisuallyHidden>Show </VisuallyHidden>
                 <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
                   {s === 'all' ? 'All' : STATUS_LABEL[s]}
                 </Text>

@@ -46,7 +46,8 @@ export function SetupPage() {
     if (Object.keys(errs).length === 0) setup.mutate();
   };
 
-  const server = fieldErrors(setup.error);
+  const labels = { email: 'Email', name: 'Name', password: 'Password' };
+  const server = fieldErrors(setup.error, labels);
 
   return (
     <AuthCard
