@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSkipReason, browserSuite, poll, screenshot } from './harness.js';
+import { browserSkipReason, browserSuite, poll, screenshot, type PageElement } from './harness.js';
 
 const skip = browserSkipReason();
 // IT Glue first, through the API (the primary integration; its UI flow is itglue-flow.test.ts).
@@ -71,13 +71,13 @@ test('Halo: fill sandbox values, test, save; per-stream progress; completion not
   // One bar per stream, and the run mid-way: some streams done, the rest still filling.
   const bars = progress.getByRole('progressbar');
   await poll('a sync mid-way (some bars full, some not)', async () => {
-    const values = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('aria-valuenow'))));
-    const names = await bars.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const values = await bars.evaluateAll((els) => els.map((e) => Number((e as unknown as PageElement).getAttribute('aria-valuenow'))));
+    const names = await bars.evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('aria-label') ?? ''));
     return values.length === 4 && values.some((v) => v === 100) && values.some((v) => v < 100)
       && (await progress.getByText('Running', { exact: true }).count()) === 1 ? names : undefined;
   }, { timeoutMs: 15_000, intervalMs: 50 });
   assert.deepEqual(
-    (await bars.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((n) => n.split(':')[0]),
+    (await bars.evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('aria-label') ?? ''))).map((n) => n.split(':')[0]),
     ['Clients', 'Sites', 'Ticket types', 'Tickets'],
   );
   await screenshot(page, 'halo-progress');

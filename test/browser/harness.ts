@@ -12,6 +12,9 @@ import { startSandboxes as startDemoSandboxes } from '../../src/sandbox/demo.js'
 import type { DemoHints } from '../../src/shared/wire.js';
 import { ADMIN } from '../helpers/app.js';
 
+/** An element inside `evaluateAll` (the type check has no DOM library, and React's globals declare empty element types). */
+export type PageElement = { getAttribute(name: string): string | null; textContent: string | null };
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
 

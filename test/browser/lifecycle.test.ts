@@ -54,7 +54,7 @@ test('Lifecycle page: counts, filters, refresh opportunity, forecast, policies; 
   await overdueButton.click();
   assert.equal(await overdueButton.getAttribute('aria-pressed'), 'true');
   await poll('only overdue rows', async () => {
-    const badges = await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    const badges = await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').allTextContents();
     return badges.length > 0 && badges.every((t) => t.includes('Overdue')) ? true : undefined;
   });
   await overdueButton.click(); // every status again

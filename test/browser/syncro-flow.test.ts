@@ -3,7 +3,7 @@
 // initial sync's customers and tickets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSkipReason, browserSuite, screenshot } from './harness.js';
+import { browserSkipReason, browserSuite, screenshot, type PageElement } from './harness.js';
 
 const skip = browserSkipReason();
 const suite = browserSuite({ sandboxes: {}, configure: ['itglue'], signedIn: true });
@@ -34,7 +34,7 @@ test('Syncro: validation on the Subdomain, sandbox values, Test Settings, Save S
   await page.getByText('Syncro settings saved').waitFor({ timeout: 10_000 });
   const progress = card.getByLabel('Initial sync progress');
   await progress.getByText('Succeeded', { exact: true }).waitFor({ timeout: 40_000 });
-  const bars = await progress.getByRole('progressbar').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').split(':')[0]));
+  const bars = await progress.getByRole('progressbar').evaluateAll((els) => els.map((e) => ((e as unknown as PageElement).getAttribute('aria-label') ?? '').split(':')[0]));
   assert.deepEqual(bars, ['Customers', 'Tickets']);
   const run = (await api<{ syncRuns: { status: string; progress: Record<string, { fetched: number }> }[] }>('GET', '/api/sync-runs?integration=syncro')).body.syncRuns[0]!;
   assert.equal(run.status, 'succeeded');
