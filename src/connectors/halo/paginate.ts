@@ -6,7 +6,8 @@
  *   more records exist, page 1's length is taken as the page size.
  * - With `record_count` known, pages 2…⌈record_count / page_size⌉ are fetched with bounded concurrency
  *   (`orderedConcurrent`: `concurrency` requests in flight, as many more buffered) and yielded in order.
- *   Without it, pages are read one after another until a short or empty page.
+ *   Without it, or with concurrency 1, pages are read one after another (the next asked for when the consumer
+ *   wants it) until a short or empty page.
  * - Stops at fetched ≥ record_count, or at a short / empty page.
  * - Repeat guard: a page whose ids equal the previous page's ends the read as partial (some endpoints
  *   ignore paging and repeat page 1 forever).
@@ -133,8 +134,10 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
   // cancels whatever was prefetched.
   const numbered = (pageNo: number, signal: AbortSignal | undefined): Promise<{ pageNo: number; page: Parsed }> =>
     fetchPage(pageNo, pageSize, signal).then((page) => ({ pageNo, page }));
+  // One page at a time (concurrency 1) is strictly sequential: the next page is asked for once this one is stored,
+  // so a crash loses at most the page in flight.
   const rest =
-    recordCount === null
+    recordCount === null || concurrency === 1
       ? (async function* oneAfterAnother() {
           for (let pageNo = startPage + 1; ; pageNo++) yield await numbered(pageNo, opts.signal);
         })()
