@@ -402,8 +402,10 @@ export function createSyncService(deps: SyncServiceDeps) {
       if (controllers.has(r.id)) continue; // ours and alive (its heartbeat write is late, e.g. a busy database)
       const at = new Date().toISOString();
       if (r.attempt >= maxAttempts) {
+        // Not `interrupted` (a stop that changes nothing for alerts): a run that keeps killing its worker is a failure
+        // admins hear about.
         const error = {
-          code: 'interrupted',
+          code: 'worker_lost',
           message: `The worker running this sync stopped ${r.attempt} times without finishing it, so it is not resumed again. Data stored so far is kept; start the sync again.`,
         };
         if (await syncRuns.failStale(r, error, at)) {

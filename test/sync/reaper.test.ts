@@ -132,7 +132,7 @@ for (const dialect of dialects()) {
       assert.deepEqual(reaped, { resumed: [], failed: [id] });
       const r = await row(id);
       assert.equal(r.status, 'failed');
-      assert.equal(JSON.parse(r.error_json!).code, 'interrupted');
+      assert.equal(JSON.parse(r.error_json!).code, 'worker_lost');
       assert.match(JSON.parse(r.error_json!).message, /stopped 5 times/);
     });
 
