@@ -133,7 +133,8 @@ AsyncGenerator<Page<T>, Reconciled> {
   const listed = await r.list(opts.signal);
   if (listed === null) return { checked: false, complete: false, gone: [], fetched: 0 };
   const have = new Set(seen);
-  if (opts.storedIds !== undefined) for (const id of await opts.storedIds()) have.add(id);
+  // A read that was not resumed yielded everything this run stored for the stream (`seen`); a resumed one asks the store.
+  if (opts.resumeFrom !== undefined && opts.storedIds !== undefined) for (const id of await opts.storedIds()) have.add(id);
   const missing = [...listed].filter((id) => !have.has(id));
   let fetched = 0;
   if (missing.length > 0) {
