@@ -144,10 +144,10 @@ function instrument(plan: RunPlan, trace: Trace): RunPlan {
       ...step,
       writer: {
         ...writer,
-        async upsert(records, scope) {
+        async upsert(records, scope, commit) {
           const t = performance.now();
           try {
-            await writer.upsert(records, scope);
+            await writer.upsert(records, scope, commit);
           } finally {
             trace.upsertMs += performance.now() - t;
             trace.pages++;

@@ -65,7 +65,7 @@ function errorCode(err: unknown): string {
  *
  * On PostgreSQL the server also starts while the database is unreachable: it listens, answers /api/health
  * (alive) and /api/health/ready (503 naming the database), and retries in the background; once the database
- * answers it migrates, starts the pg-boss queue, recovers stale runs and starts the scheduler. Any other
+ * answers it migrates, starts the pg-boss queue, the reaper of dead sync runs and the scheduler. Any other
  * database error at start (wrong password, a failed migration) still stops the process with its message.
  */
 export async function startServer(config: Config, opts: { demoHints?: DemoHints | null; scheduler?: boolean } = {}): Promise<Running> {
@@ -90,8 +90,8 @@ export async function startServer(config: Config, opts: { demoHints?: DemoHints 
       const queue = await createPgBossQueue({ connectionString: config.databaseUrl, onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed') });
       await deferred!.attach(queue);
     }
-    const stale = await services.sync.recoverStale();
-    if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
+    // Dead runs (no heartbeat for SYNC_LEASE_SECONDS) are resumed by any process; live ones are never touched.
+    services.sync.startReaper();
     if (opts.scheduler !== false) services.startScheduler();
   };
 

@@ -100,8 +100,17 @@ describe('IT Glue integration against the sandbox', () => {
     const detail = (await api('GET', `/api/companies/${renameId}`)).json() as { configurations: { id: string; serialNumber: string | null }[] };
     assert.ok(detail.configurations.some((c) => c.id === String(cfg.id) && c.serialNumber === 'SN-NEW-1'));
 
+    // A configuration and a domain of an organization that stays, deleted in IT Glue: the full sync's sweep removes them too.
+    const keptCfg = await t.store.db.selectFrom('itg_configurations').select('id').where('organization_id', '!=', deleteId!).where('id', '!=', String(cfg.id)).executeTakeFirstOrThrow();
+    const someDomain = await t.store.db.selectFrom('itg_domains').select(['id', 'organization_id']).where('organization_id', '!=', deleteId!).executeTakeFirstOrThrow();
+    assert.ok(sandbox.control.deleteConfiguration(keptCfg.id));
+    assert.ok(sandbox.control.deleteDomain(someDomain.id));
+
     const full = await sync('full');
     assert.equal(full.status, 'succeeded');
+    assert.equal((await t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', keptCfg.id).execute()).length, 0, 'the deleted configuration is gone');
+    assert.equal((await t.store.db.selectFrom('itg_domains').select('id').where('id', '=', someDomain.id).execute()).length, 0, 'the deleted domain is gone');
+    assert.ok((await t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', String(cfg.id)).execute()).length === 1, 'other configurations stay');
     companies = await companyIds();
     assert.equal(companies.some((c) => c.id === deleteId), false);
     assert.deepEqual(companies.map((c) => c.id).sort(), [...sandbox.control.truth().activeOrganizationIds].sort());
