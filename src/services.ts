@@ -39,6 +39,8 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   const integrations = createIntegrationService({
     repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions, metrics,
     ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
+    // On PostgreSQL several processes may call one vendor account: its rolling window lives in the database.
+    ...(store.dialect === 'postgres' ? { sharedLimits: repos.rateSlots, onLimiterError: (err: unknown) => log('rate limiter: database error', { err: String(err) }) } : {}),
   });
   const opportunities = createOpportunityService({ repos, integrations, log });
   const queue = opts.queue ?? createInProcessQueue({ onError: (name, err) => log('job failed', { name, err: String(err) }) });

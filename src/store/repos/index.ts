@@ -3,12 +3,14 @@ import type { Database } from '../schema.js';
 import { createAuditRepo } from './audit.js';
 import { createCompaniesRepo } from './companies.js';
 import { createHealthRepo } from './health.js';
+import { createInstanceRepo } from './instance.js';
 import { createIntegrationsRepo } from './integrations.js';
 import { createLinksRepo } from './links.js';
 import { createLoginAttemptsRepo } from './login-attempts.js';
 import { createNotificationsRepo } from './notifications.js';
 import { createOpportunitiesRepo } from './opportunities.js';
 import { createPsaRepo } from './psa.js';
+import { createRateSlotsRepo } from './rate-slots.js';
 import { createSessionsRepo } from './sessions.js';
 import { createSyncAlertsRepo } from './sync-alerts.js';
 import { createSyncRunsRepo } from './sync-runs.js';
@@ -36,6 +38,8 @@ export function createRepos(db: Kysely<Database>) {
     opportunities: createOpportunitiesRepo(db),
     typeRules: createTypeRulesRepo(db),
     audit: createAuditRepo(db),
+    rateSlots: createRateSlotsRepo(db),
+    instance: createInstanceRepo(db),
   };
 }
 
