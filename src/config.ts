@@ -83,6 +83,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().trim().url().optional(),
   TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  SERVE_WORKS_JOBS: boolFlag.default(true),
+  WORKER_CONCURRENCY: intInRange(1, 32).default(4),
 });
 
 export interface Config {
@@ -103,6 +105,10 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Bearer token for GET /metrics; null = no metrics endpoint (404). */
   metricsToken: string | null;
+  /** PostgreSQL: whether `crosswalk serve` also takes jobs (sync runs) from the queue; SQLite: always. */
+  serveWorksJobs: boolean;
+  /** PostgreSQL: sync runs one process works at once. */
+  workerConcurrency: number;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -145,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN ?? null,
+    serveWorksJobs: e.SERVE_WORKS_JOBS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
   };
 }
 
@@ -164,4 +172,6 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
   { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },
   { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
+  { name: 'SERVE_WORKS_JOBS', default: '1', meaning: 'PostgreSQL: `0` makes `crosswalk serve` only serve API and UI (same as `--no-worker`); `crosswalk worker` processes run the syncs' },
+  { name: 'WORKER_CONCURRENCY', default: '4', meaning: 'PostgreSQL: sync runs one process works at once' },
 ];

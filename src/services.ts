@@ -60,7 +60,8 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   return {
     repos, mailer, notifier, integrations, opportunities, sync, queue, metrics,
     startScheduler() {
-      scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
+      // Rounds are claimed in the database: one process runs each, however many serve and worker processes run.
+      scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log, claims: repos.instance });
     },
     async stop() {
       scheduler?.stop();
