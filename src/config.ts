@@ -85,6 +85,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   SERVE_WORKS_JOBS: boolFlag.default(true),
   WORKER_CONCURRENCY: intInRange(1, 32).default(4),
+  JOB_QUEUE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'use lower-case letters, digits and _ (a PostgreSQL schema name)').default('crosswalk_jobs'),
 });
 
 export interface Config {
@@ -109,6 +110,8 @@ export interface Config {
   serveWorksJobs: boolean;
   /** PostgreSQL: sync runs one process works at once. */
   workerConcurrency: number;
+  /** PostgreSQL: the schema of the pg-boss job queue (every serve and worker of one installation uses the same). */
+  jobQueueSchema: string;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     serveWorksJobs: e.SERVE_WORKS_JOBS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    jobQueueSchema: e.JOB_QUEUE_SCHEMA,
   };
 }
 
@@ -174,4 +178,5 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
   { name: 'SERVE_WORKS_JOBS', default: '1', meaning: 'PostgreSQL: `0` makes `crosswalk serve` only serve API and UI (same as `--no-worker`); `crosswalk worker` processes run the syncs' },
   { name: 'WORKER_CONCURRENCY', default: '4', meaning: 'PostgreSQL: sync runs one process works at once' },
+  { name: 'JOB_QUEUE_SCHEMA', default: 'crosswalk_jobs', meaning: 'PostgreSQL: schema of the job queue (pg-boss); the same for every process of one installation' },
 ];

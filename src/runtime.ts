@@ -95,6 +95,7 @@ async function startCore(config: Config, logger: pino.Logger, opts: { works: boo
     if (postgres) {
       const queue = await createPgBossQueue({
         connectionString: config.databaseUrl,
+        schema: config.jobQueueSchema,
         work: opts.works,
         concurrency: config.workerConcurrency,
         onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed'),

@@ -156,6 +156,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     return Math.max(0, frees + windowMs - t);
   }
 
+  /** The shortest a wait can turn out: a slot still in flight frees a whole window after its answer at the earliest. */
+  const soonest = (wait: number): number => (wait === Infinity ? windowMs : wait);
+
   function grant(t: number, slotInFlight: boolean): void {
     if (slotInFlight) inFlight++;
     else times.push(t);
@@ -199,7 +202,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
           head.resolve(head.inFlight);
           continue;
         }
-        if (t + wait > head.deadline) {
+        if (t + soonest(wait) > head.deadline) {
           // no slot within its budget: fail now rather than hold a person behind the window
           finish(head);
           head.reject(rateLimitBudgetError(wait));
@@ -228,7 +231,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         grant(t, slotInFlight);
         return Promise.resolve(slotInFlight);
       }
-      if (wait > budget) return Promise.reject(rateLimitBudgetError(wait));
+      if (soonest(wait) > budget) return Promise.reject(rateLimitBudgetError(wait));
     }
     return new Promise<boolean>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal, onAbort: undefined, done: false, inFlight: slotInFlight, deadline: t + budget, deadlineTimer: null };

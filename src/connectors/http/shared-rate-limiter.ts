@@ -64,6 +64,8 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
   const waiters: Waiter[] = [];
   let pumping = false;
   let wake: (() => void) | null = null;
+  /** A waiter arrived or left while the pump was busy: look again before sleeping. */
+  let nudged = false;
 
   const capacity = (p: Priority): number => (p === 'interactive' ? limit : limit - reserve);
 
@@ -97,12 +99,14 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
 
   async function pump(): Promise<void> {
     if (pumping) {
+      nudged = true;
       wake?.();
       return;
     }
     pumping = true;
     try {
       for (;;) {
+        nudged = false;
         const w = next();
         if (w === undefined) return;
         if (now() >= w.deadline) {
@@ -129,11 +133,13 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
         }
         if (w.done) continue;
         const t = now();
-        if (r.exact && t + r.waitMs > w.deadline) {
+        // a slot still in flight frees a whole window after its answer at the earliest
+        if (t + (r.exact ? r.waitMs : Math.min(r.waitMs, windowMs)) > w.deadline) {
           finish(w);
           w.reject(rateLimitBudgetError(r.waitMs));
           continue;
         }
+        if (nudged) continue; // someone new (maybe a person) came while we asked: serve them first
         await sleep(Math.min(r.exact ? r.waitMs : Math.min(r.waitMs, pollMs), w.deadline - t));
       }
     } finally {
@@ -153,6 +159,7 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
           if (w.done) return;
           finish(w);
           reject(abortedError(signal.reason));
+          nudged = true;
           wake?.();
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
