@@ -205,7 +205,7 @@ describe('shared rate limiter', () => {
       release: (id) => inner.release(id),
     };
     const l = createSharedRateLimiter({ store, account: 'a', limit: 2, windowMs: 300_000, reserve: 1, ...clock });
-    await inner.take({ capacity: 1, windowMs: 300_000, inFlight: false, inFlightMaxMs: 1000 }); // one slot used
+    await inner.take({ account: 'a', priority: 'background', capacity: 1, windowMs: 300_000, inFlight: false, inFlightMaxMs: 1000 }); // one slot used
     void l.acquire(undefined, { priority: 'background' }); // asks the store, which holds the answer
     await settle();
     let person: unknown = 'pending';
