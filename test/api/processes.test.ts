@@ -13,17 +13,11 @@ import pg from 'pg';
 import { createRepos } from '../../src/store/repos/index.js';
 import { createVault, KEY_CHECK_META, SecretKeyMismatchError, verifySecretKey, type ResolvedKey } from '../../src/store/secrets.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/app.js';
+import { childDatabaseUrl } from '../helpers/processes.js';
 
 const KEY_A = crypto.randomBytes(32);
 const KEY_B = crypto.randomBytes(32);
 const fromEnv = (key: Buffer): ResolvedKey => ({ key, source: 'env', persist() {} });
-
-/** The database URL a child process uses to reach the test's own schema. */
-function childDatabaseUrl(ts: TestStore): string {
-  if (ts.store.schema === undefined) return ts.databaseUrl;
-  const sep = ts.databaseUrl.includes('?') ? '&' : '?';
-  return `${ts.databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${ts.store.schema}`)}`;
-}
 
 function cli(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
