@@ -49,3 +49,32 @@ export async function seedIntegration(store: Store, vault: Vault, workspaceId: s
   const secrets = mergeSecrets(def, body, {});
   await createRepos(store.db).integrations.save(workspaceId, kind, JSON.stringify(settings), vault.encrypt(JSON.stringify(secrets)));
 }
+
+export interface ChildProcessHandle {
+  pid: number;
+  output(): string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `crosswalk <args>` (e.g. `worker`) and resolves once it printed `ready` (a pattern of its stdout). */
+export async function startCli(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 120_000): Promise<ChildProcessHandle> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`crosswalk ${args.join(' ')} did not get ready: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { pid: child.pid!, output: () => out, exited, kill: (s) => child.kill(s) };
+}
