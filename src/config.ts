@@ -79,6 +79,8 @@ const envSchema = z.object({
   ALLOW_INSECURE_HTTP: boolFlag.default(false),
   SYNC_INTERVAL_MINUTES: intInRange(0, 10080).default(15),
   TICKET_HISTORY_MONTHS: intInRange(1, 240).default(24),
+  SYNC_LEASE_SECONDS: intInRange(1, 86_400).default(120),
+  SYNC_REAPER_SECONDS: intInRange(1, 86_400).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().trim().url().optional(),
   TRUST_PROXY: trustProxy.default(false),
@@ -100,6 +102,10 @@ export interface Config {
   allowInsecureHttp: boolean;
   syncIntervalMinutes: number;
   ticketHistoryMonths: number;
+  /** A run without a heartbeat for this long is dead and gets resumed (or failed) by any process's reaper. */
+  syncLeaseSeconds: number;
+  /** How often each process looks for dead runs. */
+  syncReaperSeconds: number;
   logLevel: string;
   publicUrl: string | null;
   /** Which peers may set X-Forwarded-For (client addresses for login throttling); false = none. */
@@ -150,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowInsecureHttp: e.ALLOW_INSECURE_HTTP,
     syncIntervalMinutes: e.SYNC_INTERVAL_MINUTES,
     ticketHistoryMonths: e.TICKET_HISTORY_MONTHS,
+    syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
+    syncReaperSeconds: e.SYNC_REAPER_SECONDS,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
@@ -172,6 +180,8 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'ALLOW_INSECURE_HTTP', default: '0', meaning: '`1` allows `http://` integration URLs (sandboxes, tests)' },
   { name: 'SYNC_INTERVAL_MINUTES', default: '15', meaning: 'Scheduled incremental sync; `0` turns it off' },
   { name: 'TICKET_HISTORY_MONTHS', default: '24', meaning: 'Initial sync pulls open tickets and those updated in the last N months' },
+  { name: 'SYNC_LEASE_SECONDS', default: '120', meaning: 'A sync run whose heartbeat is older than this is dead (its process stopped): any process resumes it from its checkpoints' },
+  { name: 'SYNC_REAPER_SECONDS', default: '30', meaning: 'How often each process looks for dead sync runs' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level' },
   { name: 'PUBLIC_URL', default: 'unset', meaning: 'Link to the app used in emails' },
   { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },

@@ -85,7 +85,7 @@ async function startCore(config: Config, logger: pino.Logger, opts: { works: boo
   const deferred = postgres ? createDeferredQueue() : null;
   const services = createServices(config, store, vault, log, deferred !== null ? { queue: deferred } : {});
 
-  /** Migrations (PostgreSQL), the key check, the pg-boss queue, stale runs, the scheduler: everything that needs the database. */
+  /** Migrations (PostgreSQL), the key check, the pg-boss queue, the reaper of dead runs, the scheduler: everything that needs the database. */
   const connect = async (): Promise<void> => {
     if (postgres) {
       const migrated = await migrateToLatest(store);
@@ -102,8 +102,8 @@ async function startCore(config: Config, logger: pino.Logger, opts: { works: boo
       });
       await deferred!.attach(queue);
     }
-    const stale = await services.sync.recoverStale();
-    if (stale > 0) log(`marked ${stale} interrupted sync run(s) as failed`);
+    // Dead runs (no heartbeat for SYNC_LEASE_SECONDS) are resumed by any process; live ones are never touched.
+    services.sync.startReaper();
     if (opts.scheduler) services.startScheduler();
   };
 
@@ -130,7 +130,7 @@ async function startCore(config: Config, logger: pino.Logger, opts: { works: boo
  *
  * On PostgreSQL the server also starts while the database is unreachable: it listens, answers /api/health
  * (alive) and /api/health/ready (503 naming the database), and retries in the background; once the database
- * answers it migrates, checks the secret key, starts the pg-boss queue, recovers stale runs and starts the
+ * answers it migrates, checks the secret key, starts the pg-boss queue, the reaper of dead sync runs and the
  * scheduler. Any other database error at start (wrong password, a failed migration, a secret key that cannot
  * decrypt the stored secrets) still stops the process with its message.
  *

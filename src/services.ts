@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createIntegrationService, type IntegrationService, type IntegrationServiceDeps } from './integrations/service.js';
 import { createOpportunityService, type OpportunityService } from './opportunities/service.js';
 import { createInProcessQueue, type JobQueue } from './sync/job-queue.js';
-import { createSyncService, type SyncRunView, type SyncService } from './sync/runner.js';
+import { createSyncService, type SyncRunView, type SyncService, type SyncServiceDeps } from './sync/runner.js';
 import { startScheduler } from './sync/scheduler.js';
 
 export interface Services {
@@ -27,7 +27,9 @@ export interface Services {
 
 export type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
-export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; rateWindowMs?: number; mailer?: Mailer; queue?: JobQueue } = {}): Services {
+export function createServices(config: Config, store: Store, vault: Vault, log: Log, opts: { connectorOptions?: IntegrationServiceDeps['connectorOptions']; rateWindowMs?: number; mailer?: Mailer; queue?: JobQueue;
+  /** Lease, heartbeat and reaper timings of the sync service (tests shorten them; else from the config). */
+  sync?: Pick<SyncServiceDeps, 'leaseMs' | 'heartbeatMs' | 'reaperIntervalMs' | 'maxAttempts' | 'owner'> } = {}): Services {
   const repos = createRepos(store.db);
   const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   const notifier = createNotifier(repos.notifications, mailer, log, { publicUrl: config.publicUrl });
@@ -53,7 +55,10 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
     await alerts.onRunFinished(run, workspaceId);
   }
 
-  const sync = createSyncService({ repos, queue, plan: (ctx) => integrations.plan(ctx), onFinished, log });
+  const sync = createSyncService({
+    repos, queue, plan: (ctx) => integrations.plan(ctx), onFinished, log,
+    leaseMs: config.syncLeaseSeconds * 1000, reaperIntervalMs: config.syncReaperSeconds * 1000, ...opts.sync,
+  });
   integrations.attachSync(sync);
   let scheduler: { stop(): void } | null = null;
 

@@ -13,12 +13,21 @@ export interface Page<T> {
   records: T[];
   /** The vendor's total count when it reports one. */
   total: number | null;
+  /**
+   * Where the read stands once this page (and every page before it) is stored: JSON the stream takes back as
+   * `resumeFrom` to go on from there. Streams without one restart from scratch when a run resumes.
+   */
+  checkpoint?: unknown;
 }
 
 export interface StreamReadOptions {
   /** Incremental watermark with the overlap already applied; null means a full pull. */
   since: Date | null;
   signal?: AbortSignal;
+  /** The checkpoint of the last page this run stored (a run resumed after its worker died). */
+  resumeFrom?: unknown;
+  /** Ids of the records this run has stored for this stream so far, whichever process stored them (reconciliation). */
+  storedIds?: () => Promise<Set<string>>;
 }
 
 export interface StreamResult {
@@ -27,6 +36,10 @@ export interface StreamResult {
   /** True when fewer records arrived than the vendor announced, or paging stopped early. */
   partial: boolean;
   reason?: string;
+  /** Ids stored by this run that the vendor no longer lists at the end of the read (deleted meanwhile): removed. */
+  gone?: string[];
+  /** A full read that covers only open records and those updated since a date: the sweep keeps to that window. */
+  sweepWindow?: { openOrUpdatedSince: string | null };
 }
 
 export interface Stream<T> {

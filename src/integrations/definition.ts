@@ -20,6 +20,10 @@ export interface ConnectorOptions {
   retryAfterDefaultMs?: number;
   timeoutMs?: number;
   backoffBaseMs?: number;
+  /** Records per page asked for on every list (tests: more pages from less data); the vendor's caps still apply. */
+  pageSize?: number;
+  /** Pages fetched at once (tests). */
+  concurrency?: number;
 }
 
 export interface ConnectContext<S> {

@@ -173,11 +173,13 @@ export function meterLimiter(limiter: RateLimiter, onWait: (ms: number) => void)
 export function meterWriter<T>(writer: SyncedWriter<T>, onWritten: (n: number) => void): SyncedWriter<T> {
   return {
     table: writer.table,
-    async upsert(records, scope) {
-      await writer.upsert(records, scope);
+    async upsert(records, scope, commit) {
+      await writer.upsert(records, scope, commit);
       onWritten(records.length);
     },
-    sweep: (scope) => writer.sweep(scope),
+    sweep: (scope, window) => writer.sweep(scope, window),
+    seenIds: (scope) => writer.seenIds(scope),
+    remove: (scope, ids) => writer.remove(scope, ids),
     count: (scope) => writer.count(scope),
   };
 }

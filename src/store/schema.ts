@@ -39,6 +39,8 @@ export interface SyncRunTable {
   started_at: string | null; finished_at: string | null; created_at: string;
   progress_json: string; error_json: string | null; events_json: string; /* retries, rate limits, notes */
   request_count: number; heartbeat_at: string | null;
+  /** Migration 006: the process running it (null while queued), starts so far, the streams' checkpoints. */
+  owner: string | null; attempt: number; checkpoint_json: string | null;
 }
 
 interface Synced { workspace_id: string; id: string; last_seen_run: string | null; synced_at: string }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import type { Page, Stream, StreamResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
 import type { SyncRunTable } from '../store/schema.js';
-import type { SyncedWriter } from '../store/repos/synced.js';
+import { RunLostError, type SyncedWriter } from '../store/repos/synced.js';
 import type { Repos } from '../store/repos/index.js';
 import type { StreamState } from '../store/repos/integrations.js';
 import type { JobQueue } from './job-queue.js';
@@ -68,9 +69,30 @@ export interface SyncServiceDeps {
   onFinished?: (run: SyncRunView, workspaceId: string) => Promise<void>;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
   overlapMs?: number;
+  /** A run whose heartbeat is older than this is dead (its worker stopped without a word); default 2 minutes. */
+  leaseMs?: number;
+  /** How often a running run's heartbeat is written, also while a page is awaited; default min(15 s, lease ÷ 4). */
+  heartbeatMs?: number;
+  /** How often `startReaper` looks for dead runs; default 30 s. */
+  reaperIntervalMs?: number;
+  /** A run that died this many times (attempts) is failed instead of resumed; default 5. */
+  maxAttempts?: number;
+  /** This process's name on the runs it executes (default host:pid:random). */
+  owner?: string;
+}
+
+/** Per stream of a run, persisted in `sync_runs.checkpoint_json` with the records it covers. */
+interface StreamCheckpoint {
+  /** The stream's own position (its last stored page's `checkpoint`). */
+  cursor?: unknown;
+  /** The stream was read to the end (and swept) by this run. */
+  done?: boolean;
 }
 
 const OVERLAP_MS = 10 * 60 * 1000;
+const LEASE_MS = 2 * 60 * 1000;
+const REAPER_INTERVAL_MS = 30 * 1000;
+const MAX_ATTEMPTS = 5;
 const MAX_EVENTS = 200;
 /** Write a stream's records in batches of up to this many, */
 const FLUSH_RECORDS = 1000;
@@ -106,9 +128,17 @@ export function createSyncService(deps: SyncServiceDeps) {
   const { syncRuns, integrations } = deps.repos;
   const log = deps.log ?? (() => {});
   const overlapMs = deps.overlapMs ?? OVERLAP_MS;
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  const heartbeatMs = deps.heartbeatMs ?? Math.max(10, Math.min(15_000, Math.floor(leaseMs / 4)));
+  const reaperIntervalMs = deps.reaperIntervalMs ?? REAPER_INTERVAL_MS;
+  const maxAttempts = deps.maxAttempts ?? MAX_ATTEMPTS;
+  const owner = deps.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const controllers = new Map<string, AbortController>();
   const finished = new Map<string, Promise<void>>();
   const resolvers = new Map<string, () => void>();
+  let stopping = false;
+  let reaperTimer: NodeJS.Timeout | null = null;
+  let reaping: Promise<unknown> = Promise.resolve();
 
   deps.queue.register('sync', async (payload) => {
     const runId = String(payload.runId);
@@ -145,6 +175,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const row: SyncRunTable = {
       id, workspace_id: workspaceId, integration, mode, status: 'queued', started_at: null, finished_at: null, created_at: now,
       progress_json: '{}', error_json: null, events_json: '{}', request_count: 0, heartbeat_at: now,
+      owner: null, attempt: 0, checkpoint_json: null,
     };
     try {
       await syncRuns.insert(row);
@@ -171,16 +202,34 @@ export function createSyncService(deps: SyncServiceDeps) {
     }
   }
 
+  /**
+   * Run (or resume) a queued run. Claiming it is conditional (queued → running, owner = this process), so a run handed
+   * to several workers runs once. A resumed run keeps its id, mode and start time, its progress and counters, and reads
+   * each stream on from the checkpoint stored with its last batch; streams it finished are not read again.
+   */
   async function execute(runId: string): Promise<void> {
-    const row = await syncRuns.get(runId);
-    if (row === null || row.status !== 'queued') return;
+    if (stopping) return;
+    const row = await syncRuns.claim(runId, owner, new Date().toISOString());
+    if (row === null) return;
     const { workspace_id: workspaceId, integration: kind, mode } = row;
+    const resumed = row.attempt > 1 || row.checkpoint_json !== null;
     const controller = new AbortController();
     controllers.set(runId, controller);
-    const startedAt = new Date();
-    const progress: Record<string, StreamProgress> = {};
-    const counters = { retries: 0, rateLimited: 0, eta: null as number | null, notes: [] as string[], log: [] as unknown[] };
+    const startedAt = new Date(row.started_at ?? new Date().toISOString());
+    const progress: Record<string, StreamProgress> = resumed ? (JSON.parse(row.progress_json) as Record<string, StreamProgress>) : {};
+    const before = JSON.parse(row.events_json) as { retries?: number; rateLimited?: number; notes?: string[]; events?: unknown[]; partial?: boolean };
+    const counters = {
+      retries: resumed ? (before.retries ?? 0) : 0,
+      rateLimited: resumed ? (before.rateLimited ?? 0) : 0,
+      eta: null as number | null,
+      notes: resumed ? (before.notes ?? []) : ([] as string[]),
+      log: resumed ? (before.events ?? []) : ([] as unknown[]),
+      partial: resumed ? before.partial === true : false,
+    };
+    const checkpoints: Record<string, StreamCheckpoint> = row.checkpoint_json === null ? {} : (JSON.parse(row.checkpoint_json) as Record<string, StreamCheckpoint>);
     let plan: RunPlan | null = null;
+    const requestsBefore = resumed ? row.request_count : 0;
+    if (resumed) log('sync run resumed', { runId, kind, attempt: row.attempt });
 
     const onEvent = (e: HttpEvent): void => {
       if (e.type === 'retry' || e.type === 'rate_limited') {
@@ -189,52 +238,78 @@ export function createSyncService(deps: SyncServiceDeps) {
         if (counters.log.length < MAX_EVENTS) counters.log.push({ at: new Date().toISOString(), ...e });
       }
     };
-    const eventsJson = () => JSON.stringify({ retries: counters.retries, rateLimited: counters.rateLimited, eta: counters.eta, notes: counters.notes, events: counters.log });
+    const eventsJson = () => JSON.stringify({
+      retries: counters.retries, rateLimited: counters.rateLimited, eta: counters.eta, notes: counters.notes, events: counters.log,
+      ...(counters.partial ? { partial: true } : {}),
+    });
+    /** The run row's values written with every batch and progress save. */
+    const runValues = (): Partial<SyncRunTable> => ({
+      progress_json: JSON.stringify(progress), events_json: eventsJson(), request_count: requestsBefore + (plan?.requestCount() ?? 0),
+      heartbeat_at: new Date().toISOString(), checkpoint_json: JSON.stringify(checkpoints),
+    });
     const save = async (extra: Partial<SyncRunTable> = {}) => {
-      await syncRuns.update(runId, {
-        progress_json: JSON.stringify(progress), events_json: eventsJson(), request_count: plan?.requestCount() ?? 0,
-        heartbeat_at: new Date().toISOString(), ...extra,
-      });
+      if (!(await syncRuns.updateOwned(runId, owner, { ...runValues(), ...extra }))) throw new RunLostError(runId);
     };
+    // The heartbeat goes on while a page is awaited (a slow vendor, a rate-limit wait): only a dead worker's run looks dead.
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      syncRuns.updateOwned(runId, owner, { heartbeat_at: new Date().toISOString() }).then((ok) => {
+        if (!ok && !lost) {
+          lost = true;
+          controller.abort(new RunLostError(runId));
+        }
+      }, (e: unknown) => log('sync heartbeat failed', { runId, err: String(e) }));
+    }, heartbeatMs);
+    heartbeat.unref();
 
-    await syncRuns.update(runId, { status: 'running', started_at: startedAt.toISOString() });
     let status: SyncStatus = 'succeeded';
     let error: { code: string; message: string } | null = null;
     try {
       const thePlan = await deps.plan({ workspaceId, kind, mode, runId, onEvent });
       plan = thePlan;
       const state = await integrations.readState(workspaceId, kind);
-      for (const step of plan.steps) if (step.progressName !== null) progress[step.progressName] = { fetched: 0, total: null, done: false };
+      for (const step of plan.steps) if (step.progressName !== null) progress[step.progressName] ??= { fetched: 0, total: null, done: false };
       await save();
       for (const step of plan.steps) {
         const name = step.stream.name;
+        const cp: StreamCheckpoint = (checkpoints[name] ??= {});
+        if (cp.done === true) continue;
         const st = state[name] ?? {};
         const useSince = mode === 'incremental' && step.stream.incremental && st.watermark !== undefined;
         const since = useSince ? new Date(Date.parse(st.watermark!) - overlapMs) : null;
         const scope = { workspaceId, kind, runId };
         const p: StreamProgress = step.progressName !== null ? progress[step.progressName]! : { fetched: 0, total: null, done: false };
-        const gen = step.stream.read({ since, signal: controller.signal });
+        if (cp.cursor === undefined) {
+          // Not started, or started without a stored page: the stream starts over (its progress too).
+          p.fetched = 0;
+          p.total = null;
+        }
+        const gen = step.stream.read({
+          since, signal: controller.signal,
+          ...(cp.cursor !== undefined ? { resumeFrom: cp.cursor } : {}),
+          storedIds: () => step.writer.seenIds(scope),
+        });
         let result: StreamResult;
-        let lastId: string | null = null;
         // Pages are written in batches: one transaction (and one progress write) per FLUSH_RECORDS records
         // or FLUSH_MS, whichever comes first — per page when pages arrive slowly (rate-limited), fewer and
         // larger transactions when they arrive fast (each SQLite commit costs WAL writes for every index page touched).
+        // A page that carries a checkpoint is written at once, with the checkpoint in the same transaction: a run
+        // that dies reads again at most the pages it had in flight.
         let buffer: unknown[] = [];
         let bufferTotal: number | null = null;
+        let bufferCursor: unknown = undefined;
         let lastFlush = performance.now();
         const flush = async (): Promise<void> => {
           lastFlush = performance.now();
-          if (buffer.length === 0) return;
+          if (buffer.length === 0 && bufferCursor === undefined) return;
           const records = buffer;
           buffer = [];
-          await step.writer.upsert(records, scope);
           p.fetched += records.length;
           if (bufferTotal !== null) p.total = Math.max(bufferTotal, p.fetched);
-          const last = records[records.length - 1] as { id?: string } | undefined;
-          lastId = last?.id ?? lastId;
-          st.checkpoint = { fetched: p.fetched, lastId, at: new Date().toISOString() };
+          if (bufferCursor !== undefined) cp.cursor = bufferCursor;
+          bufferCursor = undefined;
           counters.eta = estimate(thePlan, progress, startedAt);
-          await save();
+          await step.writer.upsert(records, scope, { owner, values: runValues() });
         };
         for (;;) {
           let next: IteratorResult<Page<unknown>, StreamResult>;
@@ -242,7 +317,7 @@ export function createSyncService(deps: SyncServiceDeps) {
             next = await gen.next();
           } catch (err) {
             // What was fetched before the failure is stored: a failed run keeps everything it got.
-            await flush();
+            if (!lost) await flush();
             throw err;
           }
           if (next.done === true) {
@@ -252,53 +327,121 @@ export function createSyncService(deps: SyncServiceDeps) {
           const page = next.value;
           for (const r of page.records) buffer.push(r);
           if (page.total !== null) bufferTotal = page.total;
-          if (buffer.length >= FLUSH_RECORDS || performance.now() - lastFlush >= FLUSH_MS) await flush();
+          if (page.checkpoint !== undefined) bufferCursor = page.checkpoint;
+          if (bufferCursor !== undefined || buffer.length >= FLUSH_RECORDS || performance.now() - lastFlush >= FLUSH_MS) await flush();
         }
         await flush();
         p.done = true;
         if (p.total === null || p.total < p.fetched) p.total = p.fetched;
+        if (result.gone !== undefined && result.gone.length > 0) {
+          const removed = await step.writer.remove(scope, result.gone);
+          if (removed > 0) counters.notes.push(`${name}: ${removed} record(s) deleted in the vendor system during the run were removed`);
+        }
         if (result.partial) {
-          status = 'partial';
+          counters.partial = true;
           counters.notes.push(`${name}: ${result.reason ?? `fetched ${result.fetched} of ${result.expected ?? '?'} records`}`);
         } else {
           if (since === null && step.sweepOnFull) {
-            const removed = await step.writer.sweep(scope);
+            const removed = await step.writer.sweep(scope, result.sweepWindow);
             if (removed > 0) counters.notes.push(`${name}: ${removed} record(s) deleted in the vendor system were removed`);
           }
           // The watermark moves only when the stream completed; the next run overlaps it.
           st.watermark = startedAt.toISOString();
         }
-        delete st.checkpoint;
         state[name] = st;
         await integrations.writeState(workspaceId, kind, state);
+        cp.done = true;
+        delete cp.cursor;
         await save();
       }
+      if (counters.partial) status = 'partial';
     } catch (err) {
       status = 'failed';
       error = describeError(err, controller.signal.aborted);
-      log('sync run failed', { runId, kind, err: err instanceof Error ? { message: err.message, detail: (err as { detail?: string }).detail } : String(err) });
+      if (!lost && !(err instanceof RunLostError)) log('sync run failed', { runId, kind, err: err instanceof Error ? { message: err.message, detail: (err as { detail?: string }).detail } : String(err) });
     } finally {
+      clearInterval(heartbeat);
       controllers.delete(runId);
     }
+    if (lost || (status === 'failed' && controller.signal.reason instanceof RunLostError)) {
+      // Another process took the run over (this one's heartbeat looked dead): it finishes the run; write nothing.
+      log('sync run taken over by another process', { runId, kind });
+      return;
+    }
+    if (status === 'failed' && stopping && controller.signal.aborted) {
+      // This process is stopping: the run goes back to the queue with its checkpoints, and any process resumes it.
+      await syncRuns.release(runId, owner).catch((e: unknown) => log('sync release failed', { runId, err: String(e) }));
+      return;
+    }
     counters.eta = null;
-    await save({ status, finished_at: new Date().toISOString(), error_json: error === null ? null : JSON.stringify(error) });
+    const ended = await syncRuns.updateOwned(runId, owner, {
+      ...runValues(), status, finished_at: new Date().toISOString(), error_json: error === null ? null : JSON.stringify(error), owner: null,
+    }).catch((e: unknown) => {
+      log('sync run end not recorded', { runId, err: String(e) });
+      return false;
+    });
+    if (!ended) return;
     const view = await getRun(runId);
     if (view !== null && deps.onFinished !== undefined) {
       await deps.onFinished(view, workspaceId).catch((e: unknown) => log('onFinished failed', { err: String(e) }));
     }
   }
 
-  /** Runs left queued or running by a previous process cannot finish: mark them failed (data already stored stays). */
-  async function recoverStale(): Promise<number> {
-    return syncRuns.failActive({ code: 'interrupted', message: 'The server stopped during this run. Data stored so far is kept; start the sync again.' }, new Date().toISOString());
+  /**
+   * One pass of the reaper (any process may run it, at any time): active runs whose heartbeat is older than the lease
+   * lost their worker. Each is taken by a conditional update on the heartbeat it was seen with — so a live run (fresh
+   * heartbeat) is never touched and two reapers never both take one — then queued again to resume from its checkpoints,
+   * or failed with the reason once it died `maxAttempts` times.
+   */
+  async function reap(): Promise<{ resumed: string[]; failed: string[] }> {
+    const now = Date.now();
+    const stale = await syncRuns.stale(new Date(now - leaseMs).toISOString());
+    const resumed: string[] = [];
+    const failedIds: string[] = [];
+    for (const r of stale) {
+      if (controllers.has(r.id)) continue; // ours and alive (its heartbeat write is late, e.g. a busy database)
+      const at = new Date().toISOString();
+      if (r.attempt >= maxAttempts) {
+        const error = {
+          code: 'interrupted',
+          message: `The worker running this sync stopped ${r.attempt} times without finishing it, so it is not resumed again. Data stored so far is kept; start the sync again.`,
+        };
+        if (await syncRuns.failStale(r, error, at)) {
+          failedIds.push(r.id);
+          log('sync run failed after repeated interruptions', { runId: r.id, attempts: r.attempt });
+          const view = await getRun(r.id);
+          if (view !== null && deps.onFinished !== undefined) await deps.onFinished(view, r.workspace_id).catch((e: unknown) => log('onFinished failed', { err: String(e) }));
+        }
+      } else if (await syncRuns.requeueStale(r, at)) {
+        resumed.push(r.id);
+        log('sync run found dead (no heartbeat); queued to resume', { runId: r.id, attempt: r.attempt, heartbeatAt: r.heartbeat_at });
+        await deps.queue.enqueue('sync', { runId: r.id }).catch((e: unknown) => log('could not queue a resumed run', { runId: r.id, err: String(e) }));
+      }
+    }
+    return { resumed, failed: failedIds };
+  }
+
+  /** Run the reaper now and then every `reaperIntervalMs` (each process that executes runs should). */
+  function startReaper(): void {
+    if (reaperTimer !== null || stopping) return;
+    const tick = () => {
+      reaping = reap().catch((e: unknown) => log('sync reaper failed', { err: String(e) }));
+    };
+    tick();
+    reaperTimer = setInterval(tick, reaperIntervalMs);
+    reaperTimer.unref();
   }
 
   async function stop(): Promise<void> {
+    stopping = true;
+    if (reaperTimer !== null) clearInterval(reaperTimer);
+    reaperTimer = null;
+    await reaping;
     for (const c of controllers.values()) c.abort();
     await deps.queue.drain();
   }
 
-  return { start, getRun, listRuns, lastRun, activeRun, waitFor, recoverStale, stop };
+  return { start, getRun, listRuns, lastRun, activeRun, waitFor, reap, startReaper, stop, owner };
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;

@@ -54,7 +54,9 @@ describeConnectorAcceptance<HaloSandbox, HaloConnector>({
       const url = new URL(r.path, 'http://sandbox.local');
       const size = url.searchParams.get('page_size');
       const path = url.pathname.toLowerCase();
-      const stream = Object.keys(STREAM_PATHS).find((name) => STREAM_PATHS[name] === path) ?? null;
+      // Id lists (`idonly`, `ticketidonly`: the reconciliation after a paged read) are one unpaged request by design (halo.md §3).
+      const idList = url.searchParams.get('idonly') === 'true' || url.searchParams.get('ticketidonly') === 'true';
+      const stream = idList ? null : (Object.keys(STREAM_PATHS).find((name) => STREAM_PATHS[name] === path) ?? null);
       return { stream, pageSize: size === null ? null : Number(size), url: r.path };
     }),
 });

@@ -179,6 +179,9 @@ async function miniConnector(o: MiniOptions = {}, extra: Partial<HaloConnectorOp
 // ------------------------------------------------------------------------------------------------
 // token
 
+/** A paged list request, as opposed to the one unpaged id list (`idonly` / `ticketidonly`) each paged read ends with. */
+const paged = (r: { query: URLSearchParams }): boolean => r.query.get('idonly') === null && r.query.get('ticketidonly') === null;
+
 describe('halo token', () => {
   it('resolves the token URL with or without /token, tenant only when configured', () => {
     assert.equal(resolveTokenEndpoint('https://acme.halopsa.com/auth', null).url, 'https://acme.halopsa.com/auth/token');
@@ -270,7 +273,7 @@ describe('halo token', () => {
     assert.equal(result.partial, false);
     // 5 pages with 3 uses per token: tokens 1 and 2 (and retries) — never a token per request
     assert.equal(mini.state.tokenCount, 2);
-    const statuses = fake.requests.filter((r) => r.path === '/api/Client').length;
+    const statuses = fake.requests.filter((r) => paged(r) && r.path === '/api/Client').length;
     assert.equal(statuses, 6); // 5 pages + one retried after the 401
   });
 
@@ -281,7 +284,7 @@ describe('halo token', () => {
     assert.equal(result.partial, false);
     // the token is voided while 4 requests are in flight: all of them fail with it, one renewal serves them all
     assert.equal(mini.state.tokenCount, 2);
-    assert.ok(fake.requests.filter((r) => r.path === '/api/Client').length > 10);
+    assert.ok(fake.requests.filter((r) => paged(r) && r.path === '/api/Client').length > 10);
   });
 
   it('a 401 on the token endpoint is invalid_credentials with no secret in the error', async () => {
@@ -307,7 +310,7 @@ describe('halo paginator', () => {
     await drain(s.ticketTypes);
     await drain(s.tickets);
     // /Status is a bare-array lookup (status names for tickets), not a paged list.
-    const api = fake.requests.filter((r) => r.path.startsWith('/api/') && r.path !== '/api/Status');
+    const api = fake.requests.filter((r) => paged(r) && r.path.startsWith('/api/') && r.path !== '/api/Status');
     assert.ok(api.length >= 5);
     for (const r of api) {
       assert.equal(r.query.get('pageinate'), 'true', r.url);
@@ -329,7 +332,7 @@ describe('halo paginator', () => {
     assert.equal(records.length, 250);
     assert.deepEqual(result, { fetched: 250, expected: 250, partial: false });
     assert.deepEqual(totals, [250, 250, 250]);
-    const pages = fake.requests.filter((r) => r.path === '/api/Client').map((r) => r.query.get('page_no'));
+    const pages = fake.requests.filter((r) => paged(r) && r.path === '/api/Client').map((r) => r.query.get('page_no'));
     assert.deepEqual(pages.sort(), ['1', '2', '3']);
   });
 
@@ -337,7 +340,7 @@ describe('halo paginator', () => {
     const { fake, c } = await miniConnector({ clients: 200, cap: 100 }, { pageSize: { default: 100, tickets: 100 } });
     const { records } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 200);
-    assert.equal(fake.requests.filter((r) => r.path === '/api/Client').length, 2);
+    assert.equal(fake.requests.filter((r) => paged(r) && r.path === '/api/Client').length, 2);
   });
 
   it('honours the page_size Halo echoes (clamped 1000 → 100)', async () => {
@@ -345,7 +348,7 @@ describe('halo paginator', () => {
     const { records, result } = await drain(c.streams({ ticketMonths: 1 }).companies);
     assert.equal(records.length, 350);
     assert.equal(result.partial, false);
-    const reqs = fake.requests.filter((r) => r.path === '/api/Client');
+    const reqs = fake.requests.filter((r) => paged(r) && r.path === '/api/Client');
     assert.equal(reqs[0]?.query.get('page_size'), '1000');
     assert.deepEqual(
       reqs.slice(1).map((r) => [r.query.get('page_no'), r.query.get('page_size')]).sort(),
@@ -438,7 +441,7 @@ describe('halo paginator', () => {
     await gen.next();
     await gen.return({ fetched: 0, expected: null, partial: true });
     await new Promise((ok) => setTimeout(ok, 100));
-    const seen = fake.requests.filter((r) => r.path === '/api/Client').length;
+    const seen = fake.requests.filter((r) => paged(r) && r.path === '/api/Client').length;
     assert.ok(seen <= 12, `requests: ${seen}`);
   });
 
@@ -479,7 +482,7 @@ describe('halo tickets stream', () => {
     const { fake, c } = await miniConnector({ tickets: 3 });
     const { records } = await drain(c.streams({ ticketMonths: 6 }).tickets, new Date('2024-05-01T10:00:00Z'));
     assert.equal(records.length, 3);
-    const reqs = fake.requests.filter((r) => r.path === '/api/Tickets');
+    const reqs = fake.requests.filter((r) => paged(r) && r.path === '/api/Tickets');
     assert.equal(reqs.length, 1);
     assert.equal(reqs[0]?.query.get('lastupdatefromdate'), '2024-05-01T10:00:00.000Z');
     assert.equal(reqs[0]?.query.get('open_only'), null);
@@ -496,8 +499,9 @@ describe('halo tickets stream', () => {
     const c = connector(fake, { now: () => Date.parse('2024-08-31T12:00:00Z') });
     const { records, result } = await drain(c.streams({ ticketMonths: 6 }).tickets);
     assert.deepEqual(records.map((t) => t.id).sort(), ['1', '2', '3', '4']);
-    assert.deepEqual(result, { fetched: 4, expected: 4, partial: false });
-    const reqs = fake.requests.filter((r) => r.path === '/api/Tickets');
+    // The sweep of a full read keeps to its window: open tickets and those updated since the cutoff (+ 1 min).
+    assert.deepEqual(result, { fetched: 4, expected: 4, partial: false, sweepWindow: { openOrUpdatedSince: '2024-02-29T12:01:00.000Z' } });
+    const reqs = fake.requests.filter((r) => paged(r) && r.path === '/api/Tickets');
     assert.equal(reqs[0]?.query.get('lastupdatefromdate'), '2024-02-29T12:00:00.000Z');
     assert.equal(reqs[1]?.query.get('open_only'), 'true');
   });

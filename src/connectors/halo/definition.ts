@@ -96,6 +96,7 @@ export const halo = defineIntegration<HaloStoredSettings>({
 
   connect({ settings, secrets, limiter, onEvent, options }): IntegrationConnector {
     const rule = typeRule(settings);
+    const { pageSize, ...connectorOptions } = options ?? {};
     const c = createHaloConnector({
       resourceServerUrl: settings.resourceServerUrl,
       authorizationServerUrl: settings.authorizationServerUrl,
@@ -107,7 +108,8 @@ export const halo = defineIntegration<HaloStoredSettings>({
       opportunityUses: [...rule.uses],
       limiter,
       ...(onEvent !== undefined ? { onEvent } : {}),
-      ...options,
+      ...(pageSize !== undefined ? { pageSize: { tickets: Math.min(100, pageSize), default: pageSize } } : {}),
+      ...connectorOptions,
     });
     return {
       http: c.http,
@@ -122,8 +124,9 @@ export const halo = defineIntegration<HaloStoredSettings>({
         if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
           steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
         }
-        // A "full" ticket pull is a window (open + last N months): never sweep older tickets away.
-        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: false });
+        // A "full" ticket pull is a window (open + last N months): its sweep keeps to that window (the stream says
+        // which), so tickets deleted in Halo go and older tickets stay.
+        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: true });
         return steps;
       },
     };

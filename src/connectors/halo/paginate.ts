@@ -6,11 +6,15 @@
  *   more records exist, page 1's length is taken as the page size.
  * - With `record_count` known, pages 2…⌈record_count / page_size⌉ are fetched with bounded concurrency
  *   (`orderedConcurrent`: `concurrency` requests in flight, as many more buffered) and yielded in order.
- *   Without it, pages are read one after another until a short or empty page.
+ *   Without it, or with concurrency 1, pages are read one after another (the next asked for when the consumer
+ *   wants it) until a short or empty page.
  * - Stops at fetched ≥ record_count, or at a short / empty page.
  * - Repeat guard: a page whose ids equal the previous page's ends the read as partial (some endpoints
  *   ignore paging and repeat page 1 forever).
- * - Final count check: fewer records than `record_count` → partial, with the reason.
+ * - Final count check: fewer records than `record_count` → partial, with the reason (`shortfall`: records
+ *   deleted during the read shift later pages, which a reconciliation by id can settle).
+ * - `startPage` (a resumed read): begins at that page with the page size the read had (`pageSize` is then taken
+ *   as Halo's effective size); the pages before it count as read.
  */
 import { abortedError } from '../http/errors.js';
 import { orderedConcurrent } from '../http/paginate.js';
@@ -28,7 +32,12 @@ export interface HaloRawPage {
   /** Halo's `record_count`, when it sent one. */
   total: number | null;
   pageNo: number;
+  /** The effective page size (what a resumed read must ask for). */
+  pageSize: number;
 }
+
+/** The paginator's result: `shortfall` when the only gap is a count below `record_count`. */
+export type HaloPagesResult = StreamResult & { shortfall?: boolean };
 
 export interface PaginateHaloOptions {
   /** GET the list with this query; resolves the parsed JSON body, throws a ConnectorError otherwise. */
@@ -42,6 +51,8 @@ export interface PaginateHaloOptions {
   /** Pages in flight at once after page 1 (default 4). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Resume at this page (default 1); `pageSize` must then be the effective size of the earlier pages. */
+  startPage?: number;
 }
 
 function idsOf(records: unknown[]): string {
@@ -69,7 +80,7 @@ function parse(body: unknown, key: string, label: string, pageNo: number): Parse
   return list;
 }
 
-export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<HaloRawPage, StreamResult> {
+export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<HaloRawPage, HaloPagesResult> {
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
   const requested = Math.max(1, Math.floor(opts.pageSize));
   const fetchPage = async (pageNo: number, size: number, signal: AbortSignal | undefined): Promise<Parsed> => {
@@ -78,34 +89,37 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
     return parse(body, opts.key, opts.label, pageNo);
   };
 
+  const startPage = Math.max(1, Math.floor(opts.startPage ?? 1));
   let requestedSize = requested;
   let first: Parsed;
   try {
-    first = await fetchPage(1, requestedSize, opts.signal);
+    first = await fetchPage(startPage, requestedSize, opts.signal);
   } catch (err) {
     // Some Halo versions reject a page_size above their cap (100 on tickets) instead of clamping
     // (halo.md §3, uncertain): retry page 1 once at the documented cap.
-    if (err instanceof HaloConnectorError && err.status === 400 && requestedSize > SAFE_PAGE_SIZE) {
+    if (startPage === 1 && err instanceof HaloConnectorError && err.status === 400 && requestedSize > SAFE_PAGE_SIZE) {
       requestedSize = SAFE_PAGE_SIZE;
       first = await fetchPage(1, requestedSize, opts.signal);
     } else throw err;
   }
   const recordCount = first.recordCount;
-  let pageSize = first.pageSize ?? requestedSize;
-  if (first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
+  let pageSize = startPage > 1 ? requestedSize : (first.pageSize ?? requestedSize);
+  if (startPage === 1 && first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
     // Halo clamped without saying so (or ignored paging: the repeat guard will tell on page 2).
     pageSize = first.records.length;
   }
-  let fetched = first.records.length;
-  yield { records: first.records, total: recordCount, pageNo: 1 };
+  // A resumed read counts the pages before `startPage` as read (they were stored by the run).
+  let fetched = (startPage - 1) * pageSize + first.records.length;
+  yield { records: first.records, total: recordCount, pageNo: startPage, pageSize };
 
-  const result = (partialReason: string | null): StreamResult => {
+  const result = (partialReason: string | null): HaloPagesResult => {
     if (partialReason !== null) return { fetched, expected: recordCount, partial: true, reason: partialReason };
     if (recordCount !== null && fetched < recordCount) {
       return {
         fetched,
         expected: recordCount,
         partial: true,
+        shortfall: true,
         reason: `${opts.label}: Halo announced ${recordCount} records (record_count) but ${fetched} arrived.`,
       };
     }
@@ -120,13 +134,15 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
   // cancels whatever was prefetched.
   const numbered = (pageNo: number, signal: AbortSignal | undefined): Promise<{ pageNo: number; page: Parsed }> =>
     fetchPage(pageNo, pageSize, signal).then((page) => ({ pageNo, page }));
+  // One page at a time (concurrency 1) is strictly sequential: the next page is asked for once this one is stored,
+  // so a crash loses at most the page in flight.
   const rest =
-    recordCount === null
+    recordCount === null || concurrency === 1
       ? (async function* oneAfterAnother() {
-          for (let pageNo = 2; ; pageNo++) yield await numbered(pageNo, opts.signal);
+          for (let pageNo = startPage + 1; ; pageNo++) yield await numbered(pageNo, opts.signal);
         })()
       : orderedConcurrent(
-          Array.from({ length: Math.ceil(recordCount / pageSize) - 1 }, (_, i) => (signal: AbortSignal) => numbered(i + 2, signal)),
+          Array.from({ length: Math.max(0, Math.ceil(recordCount / pageSize) - startPage) }, (_, i) => (signal: AbortSignal) => numbered(i + startPage + 1, signal)),
           concurrency,
           { maxBuffered: concurrency * 2, ...(opts.signal === undefined ? {} : { signal: opts.signal }) },
         );
@@ -143,7 +159,7 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
     }
     previousIds = ids;
     fetched += page.records.length;
-    yield { records: page.records, total: recordCount, pageNo };
+    yield { records: page.records, total: recordCount, pageNo, pageSize };
     if (page.records.length < pageSize) return result(null);
     if (recordCount !== null && fetched >= recordCount) return result(null);
   }

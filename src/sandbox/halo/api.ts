@@ -349,6 +349,8 @@ export function createApiHandler(deps: ApiDeps): (req: ApiRequest) => ApiResult 
     const order = q.get('order')?.toLowerCase();
     const desc = bool(q, 'orderdesc') === true;
     if (!order && !desc) return rows;
+    // queryTickets answers in id order already
+    if (!desc && (order === 'id' || order === 'ticketid')) return rows;
     const key: (t: HTicket) => number =
       order === 'last_update' || order === 'lastupdate' ? (t) => t.lastUpdate
         : order === 'dateoccurred' ? (t) => t.dateOccurred
@@ -364,7 +366,11 @@ export function createApiHandler(deps: ApiDeps): (req: ApiRequest) => ApiResult 
     if ('status' in f) return f as ApiResult;
     const rows = sortTickets(store.queryTickets(f as TicketFilter), q);
     if (bool(q, 'ticketidonly') === true) return idOnly(rows, 'tickets');
-    return page(rows, q, 'tickets', PAGE_CAP_TICKETS, ticketList);
+    const result = page(rows, q, 'tickets', PAGE_CAP_TICKETS, ticketList);
+    if (!opportunitiesOnly && bool(q, 'pageinate') === true && result.status === 200) {
+      store.noteTicketPage(((result.json as { tickets: { id: number }[] }).tickets).map((t) => t.id));
+    }
+    return result;
   }
 
   // POST /Tickets (halo.md §8)

@@ -83,6 +83,8 @@ export const CONTROL_ENDPOINTS = [
   'POST   /_sandbox/tickets              {count?} | {tickets:[{clientId?, summary?, typeId?, closed?, ...}]}',
   'PATCH  /_sandbox/tickets/:id          {summary?, statusId?, closed?, clientId?, typeId?, lastUpdate?} (bumps last_update)',
   'DELETE /_sandbox/tickets/:id',
+  'POST   /_sandbox/churn                {deleteServed, create, afterTicketPages?} delete tickets already served on list pages, create new ones (now, or after N pages)',
+  'GET    /_sandbox/churn                the planned churn and what it did',
   'POST   /_sandbox/clients              {name, inactive?, website?, domain?, allowAllTypes?, allowedTypeIds?}',
   'PATCH  /_sandbox/clients/:id',
   'DELETE /_sandbox/clients/:id',
@@ -193,6 +195,18 @@ export function handleControl(control: HaloSandboxControl, method: string, path:
           added.push(control.addFault(p.value));
         }
         return ok({ faults: added });
+      }
+      break;
+    case 'churn':
+      if (m === 'GET') return ok({ plans: control.churnPlans() });
+      if (m === 'POST') {
+        const p = parse(z.object({
+          deleteServed: z.number().int().nonnegative(),
+          create: z.number().int().nonnegative(),
+          afterTicketPages: z.number().int().positive().optional(),
+        }), body ?? {});
+        if (!p.ok) return p.reply;
+        return ok(control.churnTickets(p.value));
       }
       break;
     case 'expire-tokens':

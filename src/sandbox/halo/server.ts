@@ -109,6 +109,12 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     addTickets: (input) => store.addTickets(input),
     updateTicket: (id, patch) => store.updateTicket(id, patch),
     deleteTicket: (id) => store.deleteTicket(id),
+    churnTickets: ({ deleteServed, create, afterTicketPages }) => {
+      if (afterTicketPages === undefined) return store.churn(deleteServed, create);
+      store.churnPlans.push({ afterTicketPages, deleteServed, create });
+      return { scheduled: true };
+    },
+    churnPlans: () => store.churnPlans.map((p) => ({ ...p })),
     addClient: (input) => store.addClient(input),
     updateClient: (id, patch) => store.updateClient(id, patch),
     deleteClient: (id) => store.deleteClient(id),

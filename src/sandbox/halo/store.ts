@@ -31,6 +31,18 @@ export interface StoreInit {
   now: () => number;
 }
 
+export interface ChurnResult {
+  deleted: number[];
+  created: number[];
+}
+
+export interface ChurnPlan {
+  afterTicketPages: number;
+  deleteServed: number;
+  create: number;
+  result?: ChurnResult;
+}
+
 function byName(a: HClient, b: HClient): number {
   const x = a.name.toLowerCase();
   const y = b.name.toLowerCase();
@@ -58,6 +70,11 @@ export class HaloStore {
   private ticketVersion = 0;
   private lastQuery: { key: string; rows: HTicket[] } | null = null;
   private cache: { active?: HClient[]; inactive?: HClient[]; opps?: HTicket[]; activeSites?: HSite[] } = {};
+  /** Ticket ids served on paged /Tickets list pages (what a reader has "already read"). */
+  servedTicketIds = new Set<number>();
+  ticketPagesServed = 0;
+  /** Churn planned for a page count (`scheduleChurn`), with what it did once done. */
+  churnPlans: ChurnPlan[] = [];
 
   constructor(private readonly init: StoreInit) {
     this.load();
@@ -90,6 +107,34 @@ export class HaloStore {
     this.nextTicketId = d.nextTicketId;
     this.cache = {};
     this.ticketVersion++;
+    this.servedTicketIds = new Set();
+    this.ticketPagesServed = 0;
+    this.churnPlans = [];
+  }
+
+  /** A paged /Tickets list page was served with these tickets: remember them, run the churn planned for this page. */
+  noteTicketPage(ids: number[]): void {
+    for (const id of ids) this.servedTicketIds.add(id);
+    this.ticketPagesServed++;
+    for (const plan of this.churnPlans) {
+      if (plan.result === undefined && this.ticketPagesServed >= plan.afterTicketPages) plan.result = this.churn(plan.deleteServed, plan.create);
+    }
+  }
+
+  /**
+   * Deletes `deleteServed` tickets already served on list pages (spread over them, so later pages shift) and creates
+   * `create` new ones — what happens in a busy Halo while a sync pages through /Tickets.
+   */
+  churn(deleteServed: number, create: number): ChurnResult {
+    const served = [...this.servedTicketIds].filter((id) => this.ticketById.has(id)).sort((a, b) => a - b);
+    const n = Math.min(Math.max(0, Math.floor(deleteServed)), served.length);
+    const deleted: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = served[Math.floor((i * served.length) / n)]!;
+      if (this.deleteTicket(id)) deleted.push(id);
+    }
+    const created = this.addTickets({ count: create });
+    return { deleted, created };
   }
 
   invalidate(): void {

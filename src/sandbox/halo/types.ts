@@ -255,6 +255,13 @@ export interface HaloSandboxControl {
   addTickets(input: { count?: number; tickets?: TicketInput[] }): number[];
   updateTicket(id: number, patch: TicketPatch): boolean;
   deleteTicket(id: number): boolean;
+  /**
+   * Deletes `deleteServed` tickets already served on paged /Tickets list pages and creates `create` new ones: now, or
+   * (with `afterTicketPages`) right after that many list pages were served — during a sync's read.
+   */
+  churnTickets(input: { deleteServed: number; create: number; afterTicketPages?: number }): { deleted: number[]; created: number[] } | { scheduled: true };
+  /** The churn planned with `afterTicketPages`, and what each did. */
+  churnPlans(): { afterTicketPages: number; deleteServed: number; create: number; result?: { deleted: number[]; created: number[] } }[];
   addClient(input: ClientInput): number;
   updateClient(id: number, patch: ClientInput): boolean;
   deleteClient(id: number): boolean;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type {
   ItgConfiguration, ItgDomain, ItgNamed, ItgOrganization, PsaCompany, PsaSite, PsaTicket, PsaTicketType, PsaTicketTypeRule,
 } from '../../connectors/contract.js';
-import type { Database } from '../schema.js';
+import type { Database, SyncRunTable } from '../schema.js';
 
 /** Tables filled by syncs, and how a canonical record becomes a row. */
 type SyncedTable = 'itg_organizations' | 'itg_statuses' | 'itg_types' | 'itg_configurations' | 'itg_domains' | 'psa_companies' | 'psa_sites' | 'psa_ticket_types'
@@ -18,21 +18,50 @@ export interface Scope {
   runId: string;
 }
 
+/**
+ * The run's row written in the same transaction as a batch of records (checkpoint, progress, heartbeat): only while
+ * `owner` still owns the running run, else the whole transaction rolls back with `RunLostError`.
+ */
+export interface RunCommit {
+  owner: string;
+  values: Partial<Omit<SyncRunTable, 'id'>>;
+}
+
+/** The run was taken over by another process (its heartbeat looked dead): this worker must stop writing. */
+export class RunLostError extends Error {
+  readonly code = 'run_taken_over';
+  constructor(runId: string) {
+    super(`sync run ${runId} is no longer owned by this process`);
+  }
+}
+
+/** Rows a windowed full read covers: open ones, and those updated since (ISO; null = open ones only). */
+export interface SweepWindow {
+  openOrUpdatedSince: string | null;
+}
+
 export interface SyncedWriter<T> {
   table: SyncedTable;
-  upsert(records: T[], scope: Scope): Promise<void>;
-  /** Delete rows not seen by this run (mark and sweep); returns the count removed. */
-  sweep(scope: Scope): Promise<number>;
+  upsert(records: T[], scope: Scope, commit?: RunCommit): Promise<void>;
+  /**
+   * Delete rows not seen by this run (mark and sweep); returns the count removed. With a window, only rows inside it
+   * (tables that have one: tickets).
+   */
+  sweep(scope: Scope, window?: SweepWindow): Promise<number>;
+  /** Ids of the rows this run stored (its `last_seen_run` stamp), whichever process of the run wrote them. */
+  seenIds(scope: Scope): Promise<Set<string>>;
+  /** Delete these rows (the vendor no longer has them). */
+  remove(scope: Scope, ids: string[]): Promise<number>;
   /** Rows stored for the scope's workspace (and PSA kind). */
   count(scope: Omit<Scope, 'runId'>): Promise<number>;
 }
 
-function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow: (r: T) => Record<string, unknown>): SyncedWriter<T> {
+function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow: (r: T) => Record<string, unknown>, windowed = false): SyncedWriter<T> {
   const keys = psa ? ['workspace_id', 'kind', 'id'] : ['workspace_id', 'id'];
   return {
     table,
-    async upsert(records, scope) {
-      if (records.length === 0) return;
+    async upsert(records, scope, commit) {
+      if (records.length === 0 && commit === undefined) return;
       const now = new Date().toISOString();
       // De-duplicate by id within the batch: an upsert may not touch one row twice.
       const byId = new Map<string, Record<string, unknown>>();
@@ -42,8 +71,14 @@ function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow
         byId.set(String(row.id), row);
       }
       const rows = [...byId.values()];
-      const cols = Object.keys(rows[0]!).filter((c) => !keys.includes(c));
+      const cols = rows.length === 0 ? [] : Object.keys(rows[0]!).filter((c) => !keys.includes(c));
       await db.transaction().execute(async (trx) => {
+        if (commit !== undefined) {
+          // First, so a run taken over by another process writes nothing (and the row lock orders the writers).
+          const res = await trx.updateTable('sync_runs').set(commit.values)
+            .where('id', '=', scope.runId).where('owner', '=', commit.owner).where('status', '=', 'running').executeTakeFirst();
+          if (Number(res.numUpdatedRows) !== 1) throw new RunLostError(scope.runId);
+        }
         for (let i = 0; i < rows.length; i += BATCH) {
           const chunk = rows.slice(i, i + BATCH);
           // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,13 +90,36 @@ function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow
         }
       });
     },
-    async sweep(scope) {
+    async sweep(scope, window) {
+      if (window !== undefined && !windowed) throw new Error(`${table} has no sweep window`);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       let q = (db.deleteFrom(table) as any).where('workspace_id', '=', scope.workspaceId);
       if (psa) q = q.where('kind', '=', scope.kind);
       q = q.where((eb: any) => eb.or([eb('last_seen_run', '!=', scope.runId), eb('last_seen_run', 'is', null)]));
+      if (window !== undefined) {
+        const since = window.openOrUpdatedSince;
+        q = q.where((eb: any) => (since === null ? eb('closed', '=', 0) : eb.or([eb('closed', '=', 0), eb('updated_at', '>=', since)])));
+      }
       const res = await q.executeTakeFirst();
       return Number(res?.numDeletedRows ?? 0);
+    },
+    async seenIds(scope) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      let q = (db.selectFrom(table) as any).select('id').where('workspace_id', '=', scope.workspaceId).where('last_seen_run', '=', scope.runId);
+      if (psa) q = q.where('kind', '=', scope.kind);
+      const rows = (await q.execute()) as { id: string }[];
+      return new Set(rows.map((r) => r.id));
+    },
+    async remove(scope, ids) {
+      let removed = 0;
+      for (let i = 0; i < ids.length; i += BATCH) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        let q = (db.deleteFrom(table) as any).where('workspace_id', '=', scope.workspaceId).where('id', 'in', ids.slice(i, i + BATCH));
+        if (psa) q = q.where('kind', '=', scope.kind);
+        const res = await q.executeTakeFirst();
+        removed += Number(res?.numDeletedRows ?? 0);
+      }
+      return removed;
     },
     async count(scope) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,7 +161,7 @@ export function createSyncedRepos(db: Kysely<Database>) {
     psaTickets: writer<PsaTicket>(db, 'psa_tickets', true, (t) => ({
       id: t.id, company_id: t.companyId, summary: t.summary, status: t.status, closed: b(t.closed), type_id: t.typeId, type_name: t.typeName,
       opened_at: t.openedAt, closed_at: t.closedAt, updated_at: t.updatedAt,
-    })),
+    }), true),
   };
 }
 
