@@ -120,7 +120,7 @@ function memoryStore(now: () => number): SharedSlotStore & { asked: number } {
   let ids = 0;
   const store = {
     asked: 0,
-    async take(i: { capacity: number; windowMs: number; inFlight: boolean; inFlightMaxMs: number }) {
+    async take(i: { capacity: number; windowMs: number; inFlight: boolean; inFlightMaxMs: number; count?: number }) {
       store.asked++;
       const t = now();
       for (const [id, s] of slots) {
@@ -128,9 +128,13 @@ function memoryStore(now: () => number): SharedSlotStore & { asked: number } {
         if (leaves <= t) slots.delete(id);
       }
       if (slots.size < i.capacity) {
-        const id = String(++ids);
-        slots.set(id, { granted: t, released: i.inFlight ? null : t });
-        return { granted: true as const, id };
+        const granted: string[] = [];
+        for (let k = 0; k < Math.min(i.count ?? 1, i.capacity - slots.size); k++) {
+          const id = String(++ids);
+          slots.set(id, { granted: t, released: i.inFlight ? null : t });
+          granted.push(id);
+        }
+        return { granted: true as const, ids: granted };
       }
       const leaves = [...slots.values()]
         .map((s) => (s.released === null ? { at: s.granted + i.inFlightMaxMs + i.windowMs, exact: false } : { at: s.released + i.windowMs, exact: true }))

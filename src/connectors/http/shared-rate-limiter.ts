@@ -13,11 +13,12 @@
 import { abortedError } from './errors.js';
 import { rateLimitBudgetError, type AcquireOptions, type Priority, type RateLimiter } from './rate-limiter.js';
 
-export type SharedSlotTake = { granted: true; id: string } | { granted: false; waitMs: number; exact: boolean };
+/** `ids`: one granted slot per id (at least one, at most the count asked for). */
+export type SharedSlotTake = { granted: true; ids: string[] } | { granted: false; waitMs: number; exact: boolean };
 
 /** What the limiter needs from the shared store (implemented by the rate-slots repository). */
 export interface SharedSlotStore {
-  take(input: { account: string; capacity: number; windowMs: number; inFlight: boolean; inFlightMaxMs: number; priority: string }): Promise<SharedSlotTake>;
+  take(input: { account: string; capacity: number; windowMs: number; inFlight: boolean; inFlightMaxMs: number; priority: string; count?: number }): Promise<SharedSlotTake>;
   release(id: string): Promise<void>;
 }
 
@@ -40,6 +41,9 @@ export interface SharedRateLimiterOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
+
+/** Slots one transaction grants at most. */
+const MAX_BATCH = 16;
 
 interface Waiter {
   priority: Priority;
@@ -114,9 +118,11 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
           w.reject(rateLimitBudgetError(0));
           continue;
         }
+        // ask for the head and the waiters of its kind behind it at once: one transaction grants them all
+        const batch = waiters.filter((x) => !x.done && x.priority === w.priority && x.inFlight === w.inFlight && x.deadline > now()).slice(0, MAX_BATCH);
         let r: SharedSlotTake;
         try {
-          r = await opts.store.take({ account: opts.account, capacity: capacity(w.priority), windowMs, inFlight: w.inFlight, inFlightMaxMs, priority: w.priority });
+          r = await opts.store.take({ account: opts.account, capacity: capacity(w.priority), windowMs, inFlight: w.inFlight, inFlightMaxMs, priority: w.priority, count: Math.max(1, batch.length) });
         } catch (e) {
           opts.onError?.(e);
           finish(w);
@@ -124,11 +130,14 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): RateLim
           continue;
         }
         if (r.granted) {
-          if (w.done) releaseQuietly(r.id); // aborted meanwhile: give the slot back at once
-          else {
-            finish(w);
-            w.resolve(r.id);
+          const ids = [...r.ids];
+          for (const x of batch.length > 0 ? batch : [w]) {
+            if (ids.length === 0) break;
+            if (x.done) continue; // aborted meanwhile: its slot goes to the next one, or back below
+            finish(x);
+            x.resolve(ids.shift()!);
           }
+          for (const id of ids) releaseQuietly(id); // nobody left to use it: give it back at once
           continue;
         }
         if (w.done) continue;

@@ -3,7 +3,8 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
 export type SlotTake =
-  | { granted: true; id: string }
+  /** `ids`: one slot per id, at least one and at most `count`. */
+  | { granted: true; ids: string[] }
   /** `waitMs`: until the slot this caller needs leaves the window; `exact` false when that slot is still in flight (poll). */
   | { granted: false; waitMs: number; exact: boolean };
 
@@ -18,6 +19,8 @@ export interface TakeSlotInput {
   /** An unreleased slot counts as answered this long after its grant (a process that died never releases). */
   inFlightMaxMs: number;
   priority: string;
+  /** Slots wanted at once (waiters of this process); default 1. */
+  count?: number;
 }
 
 function lockKeys(name: string): [number, number] {
@@ -57,11 +60,12 @@ export function createRateSlotsRepo(db: Kysely<Database>) {
           .execute();
         const rows = await trx.selectFrom('rate_limit_slots').select(['granted_ms', 'released_ms']).where('account', '=', input.account).execute();
         if (rows.length < input.capacity) {
-          const id = crypto.randomUUID();
-          await trx.insertInto('rate_limit_slots')
-            .values({ id, account: input.account, priority: input.priority, granted_ms: now, released_ms: input.inFlight ? null : now })
-            .execute();
-          return { granted: true, id };
+          const n = Math.max(1, Math.min(input.count ?? 1, input.capacity - rows.length));
+          const values = Array.from({ length: n }, () => ({
+            id: crypto.randomUUID(), account: input.account, priority: input.priority, granted_ms: now, released_ms: input.inFlight ? null : now,
+          }));
+          await trx.insertInto('rate_limit_slots').values(values).execute();
+          return { granted: true, ids: values.map((v) => v.id) };
         }
         // when each slot leaves the window; the (count − capacity + 1)-th to leave makes room
         const leaves = rows
