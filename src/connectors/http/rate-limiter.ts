@@ -254,7 +254,10 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         }, budget);
       }
       queues[priority].push(w);
-      reschedule();
+      // an interactive waiter may be allowed sooner than the timer set for others (its capacity is larger): look now;
+      // a background one waits behind the timer already set, if any
+      if (priority === 'interactive') reschedule();
+      else if (timer === null) drain();
     });
   }
 
