@@ -86,6 +86,9 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   CURRENCY: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD or EUR').default('USD'),
+  SERVE_WORKS_JOBS: boolFlag.default(true),
+  WORKER_CONCURRENCY: intInRange(1, 32).default(4),
+  JOB_QUEUE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'use lower-case letters, digits and _ (a PostgreSQL schema name)').default('crosswalk_jobs'),
 });
 
 export interface Config {
@@ -112,6 +115,12 @@ export interface Config {
   metricsToken: string | null;
   /** ISO 4217 code of lifecycle replacement prices and forecasts. */
   currency: string;
+  /** PostgreSQL: whether `crosswalk serve` also takes jobs (sync runs) from the queue; SQLite: always. */
+  serveWorksJobs: boolean;
+  /** PostgreSQL: sync runs one process works at once. */
+  workerConcurrency: number;
+  /** PostgreSQL: the schema of the pg-boss job queue (every serve and worker of one installation uses the same). */
+  jobQueueSchema: string;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -157,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN ?? null,
     currency: e.CURRENCY,
+    serveWorksJobs: e.SERVE_WORKS_JOBS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    jobQueueSchema: e.JOB_QUEUE_SCHEMA,
   };
 }
 
@@ -179,4 +191,7 @@ export const CONFIG_DOC: { name: string; default: string; meaning: string }[] = 
   { name: 'TRUST_PROXY', default: '0', meaning: 'Behind a reverse proxy: `1` (one proxy), a hop count, or proxy addresses/CIDRs; the client address (login throttling) then comes from X-Forwarded-For' },
   { name: 'CURRENCY', default: 'USD', meaning: 'ISO 4217 code of lifecycle replacement prices and the replacement forecast' },
   { name: 'METRICS_TOKEN', default: 'unset', meaning: '`GET /metrics` (Prometheus) with `Authorization: Bearer <token>`; unset → 404' },
+  { name: 'SERVE_WORKS_JOBS', default: '1', meaning: 'PostgreSQL: `0` makes `crosswalk serve` only serve API and UI (same as `--no-worker`); `crosswalk worker` processes run the syncs' },
+  { name: 'WORKER_CONCURRENCY', default: '4', meaning: 'PostgreSQL: sync runs one process works at once' },
+  { name: 'JOB_QUEUE_SCHEMA', default: 'crosswalk_jobs', meaning: 'PostgreSQL: schema of the job queue (pg-boss); the same for every process of one installation' },
 ];

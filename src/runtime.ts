@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type Store } from './store/db.js';
-import { createVault, loadOrCreateKey } from './store/secrets.js';
+import { createVault, resolveKey, SecretKeyMismatchError, verifySecretKey } from './store/secrets.js';
 import { buildApp, defaultLogger } from './server/app.js';
 import { createServices, type Services } from './services.js';
 import { createPgBossQueue } from './sync/pg-boss-queue.js';
@@ -60,59 +60,94 @@ function errorCode(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/**
- * Start the whole service: store → services → app → listen, with graceful shutdown.
- *
- * On PostgreSQL the server also starts while the database is unreachable: it listens, answers /api/health
- * (alive) and /api/health/ready (503 naming the database), and retries in the background; once the database
- * answers it migrates, starts the pg-boss queue, the reaper of dead sync runs and the scheduler. Any other
- * database error at start (wrong password, a failed migration) still stops the process with its message.
- */
-export async function startServer(config: Config, opts: { demoHints?: DemoHints | null; scheduler?: boolean } = {}): Promise<Running> {
-  const logger = pino(defaultLogger(config.logLevel) === false ? { level: 'silent' } : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
+/** `crosswalk worker` on SQLite: one process does everything there. */
+export class WorkerNeedsPostgresError extends Error {
+  override name = 'WorkerNeedsPostgresError';
+}
+
+function createLogger(config: Config) {
+  return pino(defaultLogger(config.logLevel) === false ? { level: 'silent' } : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
+}
+
+/** Store, key, services and the `connect` step shared by `serve` and `worker`. */
+async function startCore(config: Config, logger: pino.Logger, opts: { works: boolean; scheduler: boolean }) {
   const postgres = config.dialect === 'postgres';
   const store = await openDatabase(config.databaseUrl, {
     migrate: !postgres,
     onPoolError: (err) => logger.warn({ code: errorCode(err) }, 'a database connection was lost; the next query opens a new one'),
   });
-  const vault = createVault(loadOrCreateKey(config.secretKey, config.dataDir));
+  // The key is checked against the database in `connect` (a generated key is written to its file only then).
+  const key = resolveKey(config.secretKey, config.dataDir);
+  const vault = createVault(key.key);
   const log = (msg: string, extra?: Record<string, unknown>) => logger.info(extra ?? {}, msg);
-  // On PostgreSQL every process is a worker of one pg-boss queue (attached once the database answers);
+  // On PostgreSQL the serve and worker processes share one pg-boss queue (attached once the database answers);
   // on SQLite jobs run in this process.
   const deferred = postgres ? createDeferredQueue() : null;
   const services = createServices(config, store, vault, log, deferred !== null ? { queue: deferred } : {});
 
-  /** Migrations (PostgreSQL), the pg-boss queue, stale runs, the scheduler: everything that needs the database. */
+  /** Migrations (PostgreSQL), the key check, the pg-boss queue, the reaper of dead runs, the scheduler: everything that needs the database. */
   const connect = async (): Promise<void> => {
     if (postgres) {
       const migrated = await migrateToLatest(store);
       if (migrated.error !== undefined) throw Object.assign(new Error(`migration failed: ${migrated.error}`), { cause: migrated.cause });
-      const queue = await createPgBossQueue({ connectionString: config.databaseUrl, onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed') });
+    }
+    await verifySecretKey(vault, key, services.repos.instance);
+    if (postgres) {
+      const queue = await createPgBossQueue({
+        connectionString: config.databaseUrl,
+        schema: config.jobQueueSchema,
+        work: opts.works,
+        concurrency: config.workerConcurrency,
+        onError: (name, err) => logger.error({ name, err: String(err) }, 'job failed'),
+      });
       await deferred!.attach(queue);
     }
     // Dead runs (no heartbeat for SYNC_LEASE_SECONDS) are resumed by any process; live ones are never touched.
     services.sync.startReaper();
-    if (opts.scheduler !== false) services.startScheduler();
+    if (opts.scheduler) services.startScheduler();
   };
 
-  let waiting = false;
-  try {
-    await connect();
-  } catch (e) {
-    const cause = (e as { cause?: unknown }).cause ?? e;
-    if (!postgres || !isUnreachable(cause)) {
-      await services.stop().catch(() => {});
-      await store.close();
-      throw e;
+  /** The first connect; true when the database is unreachable (PostgreSQL: keep retrying in the background). */
+  const firstConnect = async (): Promise<boolean> => {
+    try {
+      await connect();
+      return false;
+    } catch (e) {
+      const cause = (e as { cause?: unknown }).cause ?? e;
+      if (!postgres || !isUnreachable(cause)) {
+        await services.stop().catch(() => {});
+        await store.close();
+        throw e;
+      }
+      return true;
     }
-    waiting = true;
-  }
+  };
+  return { store, vault, services, connect, firstConnect };
+}
+
+/**
+ * Start the whole service: store → services → app → listen, with graceful shutdown.
+ *
+ * On PostgreSQL the server also starts while the database is unreachable: it listens, answers /api/health
+ * (alive) and /api/health/ready (503 naming the database), and retries in the background; once the database
+ * answers it migrates, checks the secret key, starts the pg-boss queue, the reaper of dead sync runs and the
+ * scheduler. Any other database error at start (wrong password, a failed migration, a secret key that cannot
+ * decrypt the stored secrets) still stops the process with its message.
+ *
+ * `worker` (default `SERVE_WORKS_JOBS`): on PostgreSQL, whether this process also runs queued jobs; on SQLite
+ * it always does (nothing else could).
+ */
+export async function startServer(config: Config, opts: { demoHints?: DemoHints | null; scheduler?: boolean; worker?: boolean; onFatal?: (message: string) => void } = {}): Promise<Running> {
+  const logger = createLogger(config);
+  const works = config.dialect !== 'postgres' || (opts.worker ?? config.serveWorksJobs);
+  const { store, vault, services, connect, firstConnect } = await startCore(config, logger, { works, scheduler: opts.scheduler !== false });
+  const waiting = await firstConnect();
   await ensureWebBuilt((m) => logger.warn(m));
   const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, loggerInstance: logger, webRoot: WEB_ROOT });
   await app.listen({ port: config.port, host: config.host });
 
   const stopRetrying = new AbortController();
-  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg)) : Promise.resolve();
+  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg), opts.onFatal ?? exitFatal) : Promise.resolve();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   let closing: Promise<void> | null = null;
@@ -132,8 +167,49 @@ export async function startServer(config: Config, opts: { demoHints?: DemoHints 
   };
 }
 
+export interface RunningWorker {
+  store: Store;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * `crosswalk worker`: runs queued jobs (sync runs) and the scheduler, serves no HTTP. PostgreSQL only: on SQLite
+ * one `crosswalk serve` process does everything, so this refuses (WorkerNeedsPostgresError). Like the server, it
+ * starts while the database is unreachable and connects once it answers.
+ */
+export async function startWorker(config: Config, opts: { scheduler?: boolean; onFatal?: (message: string) => void } = {}): Promise<RunningWorker> {
+  if (config.dialect !== 'postgres') {
+    throw new WorkerNeedsPostgresError('crosswalk worker needs PostgreSQL (DATABASE_URL=postgres://…); on SQLite `crosswalk serve` runs the syncs itself.');
+  }
+  const logger = createLogger(config);
+  const { store, services, connect, firstConnect } = await startCore(config, logger, { works: true, scheduler: opts.scheduler !== false });
+  const waiting = await firstConnect();
+  const stopRetrying = new AbortController();
+  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg), opts.onFatal ?? exitFatal) : Promise.resolve();
+  let closing: Promise<void> | null = null;
+  return {
+    store, services,
+    close() {
+      closing ??= (async () => {
+        stopRetrying.abort();
+        await retried;
+        await services.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A process that cannot go on (e.g. its secret key does not fit the database it reached late): one line, exit 1. */
+function exitFatal(message: string): void {
+  process.stderr.write(`Crosswalk stopped: ${message}\n`);
+  process.exit(1);
+}
+
 /** Retries `connect` with backoff (1 s doubling to 30 s) until it succeeds or `signal` aborts. */
-async function retryConnect(connect: () => Promise<void>, signal: AbortSignal, log: (msg: string, level: 'warn' | 'info' | 'error') => void): Promise<void> {
+async function retryConnect(connect: () => Promise<void>, signal: AbortSignal, log: (msg: string, level: 'warn' | 'info' | 'error') => void, onFatal: (message: string) => void): Promise<void> {
   log('The database is not reachable: serving /api/health/ready with 503 and retrying in the background.', 'warn');
   for (let attempt = 1; !signal.aborted; attempt++) {
     const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
@@ -147,6 +223,10 @@ async function retryConnect(connect: () => Promise<void>, signal: AbortSignal, l
       log('The database answers again: migrations, job queue and scheduler started.', 'info');
       return;
     } catch (e) {
+      if (e instanceof SecretKeyMismatchError) {
+        onFatal(e.message);
+        return;
+      }
       const cause = (e as { cause?: unknown }).cause ?? e;
       log(isUnreachable(cause)
         ? `The database is still not reachable (${errorCode(cause)}); retrying in up to 30 s.`

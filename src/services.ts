@@ -43,6 +43,8 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   const integrations = createIntegrationService({
     repos, vault, ticketHistoryMonths: config.ticketHistoryMonths, connectorOptions: opts.connectorOptions, metrics,
     ...(opts.rateWindowMs !== undefined ? { rateWindowMs: opts.rateWindowMs } : {}),
+    // On PostgreSQL several processes may call one vendor account: its rolling window lives in the database.
+    ...(store.dialect === 'postgres' ? { sharedLimits: repos.rateSlots, onLimiterError: (err: unknown) => log('rate limiter: database error', { err: String(err) }) } : {}),
   });
   const opportunities = createOpportunityService({ repos, integrations, log });
   const lifecycle = createLifecycleService({ repos, integrations, currency: config.currency });
@@ -66,7 +68,8 @@ export function createServices(config: Config, store: Store, vault: Vault, log: 
   return {
     repos, mailer, notifier, integrations, opportunities, lifecycle, sync, queue, metrics,
     startScheduler() {
-      scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log });
+      // Rounds are claimed in the database: one process runs each, however many serve and worker processes run.
+      scheduler = startScheduler({ intervalMinutes: config.syncIntervalMinutes, integrations, sync, log, claims: repos.instance });
     },
     async stop() {
       scheduler?.stop();

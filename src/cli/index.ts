@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
 import { hashPassword } from '../server/passwords.js';
 import { createUsersRepo } from '../store/repos/users.js';
-import { onShutdown, startServer } from '../runtime.js';
+import { onShutdown, startServer, startWorker } from '../runtime.js';
 import { INTEGRATIONS, INTEGRATION_KINDS } from '../integrations/registry.js';
 
 function config(): Config {
@@ -25,11 +25,35 @@ function fail(message: string): never {
 
 const program = new Command().name('crosswalk').description('Crosswalk: IT Glue + PSA, joined.');
 
-program.command('serve').description('Start the server (same as npm start)').action(async () => {
-  const running = await startServer(config());
-  process.stdout.write(`Crosswalk listening on ${running.url}\n`);
-  onShutdown(() => running.close());
-});
+/** Start-up failures (a database that refuses, a secret key that does not fit it): one line, exit 1. */
+async function starting<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    fail(`Crosswalk failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+program.command('serve')
+  .description('Start the server: API and web UI (same as npm start); on PostgreSQL it also runs syncs unless --no-worker')
+  .option('--no-worker', 'PostgreSQL: serve API and UI only; `crosswalk worker` processes run the syncs (same as SERVE_WORKS_JOBS=0)')
+  .action(async (o: { worker: boolean }) => {
+    const cfg = config();
+    const running = await starting(() => startServer(cfg, o.worker === false ? { worker: false } : {}));
+    const jobs = cfg.dialect !== 'postgres' ? '' : (o.worker === false || !cfg.serveWorksJobs ? ' (API and UI only: worker processes run the syncs)' : ' (also running syncs)');
+    process.stdout.write(`Crosswalk listening on ${running.url}${jobs}\n`);
+    onShutdown(() => running.close());
+  });
+
+program.command('worker')
+  .description('PostgreSQL only: run syncs and the schedule from the shared queue, without HTTP (start any number beside serve)')
+  .action(async () => {
+    const cfg = config();
+    if (cfg.dialect !== 'postgres') fail('crosswalk worker needs PostgreSQL (DATABASE_URL=postgres://…); on SQLite `crosswalk serve` runs the syncs itself.');
+    const running = await starting(() => startWorker(cfg));
+    process.stdout.write(`Crosswalk worker running (pid ${process.pid}, ${cfg.workerConcurrency} syncs at once)\n`);
+    onShutdown(() => running.close());
+  });
 
 program.command('migrate').description('Apply pending database migrations').action(async () => {
   const store = await openDatabase(config().databaseUrl, { migrate: false });
@@ -119,10 +143,13 @@ program.command('sync')
     if (!INTEGRATION_KINDS.includes(kind)) fail(`kind must be one of: ${INTEGRATION_KINDS.join(', ')}`);
     if (o.mode !== 'incremental' && o.mode !== 'full') fail('--mode must be incremental or full');
     const { createServices } = await import('../services.js');
-    const { createVault, loadOrCreateKey } = await import('../store/secrets.js');
+    const { createVault, resolveKey, verifySecretKey } = await import('../store/secrets.js');
     const cfg = config();
     const store = await openDatabase(cfg.databaseUrl);
-    const services = createServices(cfg, store, createVault(loadOrCreateKey(cfg.secretKey, cfg.dataDir)), (m) => process.stderr.write(`${m}\n`));
+    const key = resolveKey(cfg.secretKey, cfg.dataDir);
+    const vault = createVault(key.key);
+    const services = createServices(cfg, store, vault, (m) => process.stderr.write(`${m}\n`));
+    await starting(() => verifySecretKey(vault, key, services.repos.instance));
     const target = (await services.integrations.configuredKinds()).find((r) => r.kind === kind);
     if (target === undefined) fail(`${kind} is not configured.`);
     const run = await services.sync.start(target.workspaceId, kind, o.mode as 'incremental' | 'full');

@@ -156,6 +156,12 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   validateSettings?(body: Record<string, unknown>): SettingsIssue[];
   /** The vendor's own limit per account (requests per window); admins may lower it (`rateLimitPer5Min`). */
   rateLimit: { limit: number; windowMs: number };
+  /**
+   * What identifies the vendor account the rate limit belongs to, from the stored settings (e.g. the instance URL
+   * and tenant): integrations with the same value share one rolling window, across workspaces and processes.
+   * Absent: each workspace's integration is its own account. Never include a secret.
+   */
+  rateLimitAccount?: (settings: S) => string;
   /** Sync streams in the order a run reads them, as shown in progress and summaries. */
   streams: StreamSpec[];
   /** Records per request of the slowest stream (for the time-left estimate). */

@@ -1,6 +1,8 @@
 import type { CheckResult } from '../connectors/contract.js';
 import type { HttpEvent } from '../connectors/http/client.js';
-import { createRateLimiter, type RateLimiter } from '../connectors/http/rate-limiter.js';
+import crypto from 'node:crypto';
+import { createRateLimiter, withAcquireOptions, type AcquireOptions, type RateLimiter } from '../connectors/http/rate-limiter.js';
+import { createSharedRateLimiter, type SharedSlotStore } from '../connectors/http/shared-rate-limiter.js';
 import type { Vault } from '../store/secrets.js';
 import { meterLimiter, meterWriter, type Metrics } from '../ops/metrics.js';
 import type { Repos } from '../store/repos/index.js';
@@ -16,6 +18,24 @@ import { mergeSecrets, missingSecret, publicSettings, RATE_LIMIT_FIELD, toStored
 
 /** Run a little under the vendor's limit so clock skew never earns a 429. */
 const HEADROOM = 0.97;
+
+/** Slots of each window that background work (sync pages) leaves to people waiting (Test Settings, export): 2 %, at least 1. */
+export function interactiveReserve(limit: number): number {
+  return Math.max(1, Math.floor(limit * 0.02));
+}
+
+/** Test Settings never waits on a spent window: no slot within this long → `rate_limited` at once. */
+export const TEST_MAX_WAIT_MS = 2_000;
+/** An export answers a person too: no slot within this long → `rate_limited` (nothing was sent). */
+export const EXPORT_MAX_WAIT_MS = 20_000;
+
+/** How each kind of caller takes its slots from the account's one window. */
+export const CALLERS = {
+  sync: { priority: 'background' },
+  test: { priority: 'interactive', maxWaitMs: TEST_MAX_WAIT_MS },
+  export: { priority: 'interactive', maxWaitMs: EXPORT_MAX_WAIT_MS },
+} as const satisfies Record<string, AcquireOptions>;
+export type Caller = keyof typeof CALLERS;
 
 export interface IntegrationView {
   kind: string;
@@ -36,6 +56,12 @@ export interface IntegrationServiceDeps {
   rateWindowMs?: number;
   /** Counts vendor requests, retries, 429s, rate-limit waits and records written. */
   metrics?: Metrics;
+  /**
+   * The rolling windows shared by every process (PostgreSQL: the rate-slots repository). Unset: one in-process
+   * limiter per vendor account (SQLite, where one process does everything).
+   */
+  sharedLimits?: SharedSlotStore;
+  onLimiterError?: (err: unknown) => void;
 }
 
 /** What GET /api/integration-kinds says about one definition. */
@@ -53,6 +79,16 @@ export function kindInfo(def: IntegrationDefinition): IntegrationKindInfo {
   };
 }
 
+/**
+ * The vendor account an integration's requests count against: the definition says what identifies it (e.g. the
+ * instance URL), so two workspaces using one account share its limit; otherwise the workspace's integration.
+ * Hashed: the key is stored (PostgreSQL) and may be derived from settings an admin typed.
+ */
+export function rateLimitAccount(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings): string {
+  const identity = def.rateLimitAccount?.(settings) ?? `workspace:${workspaceId}`;
+  return `${def.kind}:${crypto.createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
+}
+
 function definition(kind: string): IntegrationDefinition {
   const def = definitionOf(kind);
   if (def === undefined) throw new AppError(404, 'not_found', `No integration of kind ${kind}.`);
@@ -61,22 +97,27 @@ function definition(kind: string): IntegrationDefinition {
 
 export function createIntegrationService(deps: IntegrationServiceDeps) {
   const { repos, vault } = deps;
-  /** One limiter per integration instance, shared by sync, test and export. */
+  /** One limiter per vendor account, shared by sync, test and export (and, on PostgreSQL, by every process). */
   const limiters = new Map<string, RateLimiter>();
   let sync: SyncService | null = null;
   const windowMs = (def: IntegrationDefinition): number => deps.rateWindowMs ?? def.rateLimit.windowMs;
 
-  function limiterFor(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings): RateLimiter {
+  function limiterFor(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, caller: Caller): RateLimiter {
     const perWindow = Number(settings[RATE_LIMIT_FIELD] ?? def.rateLimit.limit);
-    const key = `${workspaceId}:${def.kind}:${perWindow}`;
+    const account = rateLimitAccount(workspaceId, def, settings);
+    const limit = Math.max(1, Math.floor(perWindow * HEADROOM));
+    const key = `${account}:${limit}:${windowMs(def)}`;
     let l = limiters.get(key);
     if (l === undefined) {
-      l = createRateLimiter({ limit: Math.max(1, Math.floor(perWindow * HEADROOM)), windowMs: windowMs(def) });
+      const opts = { limit, windowMs: windowMs(def), reserve: interactiveReserve(limit) };
+      l = deps.sharedLimits !== undefined
+        ? createSharedRateLimiter({ ...opts, store: deps.sharedLimits, account, ...(deps.onLimiterError !== undefined ? { onError: deps.onLimiterError } : {}) })
+        : createRateLimiter(opts);
       const metrics = deps.metrics;
       if (metrics !== undefined) l = meterLimiter(l, (ms) => metrics.limiterWait(def.kind, ms));
       limiters.set(key, l);
     }
-    return l;
+    return withAcquireOptions(l, CALLERS[caller]);
   }
 
   async function load(workspaceId: string, kind: string) {
@@ -87,7 +128,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return { settings, secrets, configured: row.configured === 1 };
   }
 
-  function connect(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, secrets: Secrets, onEvent?: (e: HttpEvent) => void): IntegrationConnector {
+  function connect(workspaceId: string, def: IntegrationDefinition, settings: StoredSettings, secrets: Secrets, caller: Caller, onEvent?: (e: HttpEvent) => void): IntegrationConnector {
     // Every connector (sync, Test Settings, export) reports its HTTP events to the metrics.
     const metrics = deps.metrics;
     const listener = metrics === undefined
@@ -97,7 +138,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
           onEvent?.(e);
         };
     return def.connect({
-      settings, secrets, limiter: limiterFor(workspaceId, def, settings),
+      settings, secrets, limiter: limiterFor(workspaceId, def, settings, caller),
       ...(listener !== undefined ? { onEvent: listener } : {}),
       ...(deps.connectorOptions !== undefined ? { options: deps.connectorOptions } : {}),
     });
@@ -140,7 +181,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   async function test(workspaceId: string, kind: string, body: SettingsBody): Promise<CheckResult> {
     const def = definition(kind);
     const { settings, secrets } = await resolve(workspaceId, def, body);
-    const result = await connect(workspaceId, def, settings, secrets).check();
+    const result = await connect(workspaceId, def, settings, secrets, 'test').check();
     return result.ok ? { ...result, details: withTicketWindowNote(def, result.details) } : result;
   }
 
@@ -198,18 +239,18 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     await repos.integrations.unconfigure(workspaceId, kind);
   }
 
-  async function configured(workspaceId: string, kind: string, onEvent?: (e: HttpEvent) => void) {
+  async function configured(workspaceId: string, kind: string, caller: Caller, onEvent?: (e: HttpEvent) => void) {
     const def = definition(kind);
     const s = await load(workspaceId, kind);
     if (s === null || !s.configured) {
       throw new AppError(409, 'integration_not_configured', `The ${def.displayName} integration is not configured.`);
     }
-    return { def, settings: s.settings, connector: connect(workspaceId, def, s.settings, s.secrets, onEvent) };
+    return { def, settings: s.settings, connector: connect(workspaceId, def, s.settings, s.secrets, caller, onEvent) };
   }
 
   /** A configured PSA's actions (opportunity export). */
   async function psaActions(workspaceId: string, kind: string): Promise<{ actions: PsaActions; settings: StoredSettings; def: IntegrationDefinition }> {
-    const { def, settings, connector } = await configured(workspaceId, kind);
+    const { def, settings, connector } = await configured(workspaceId, kind, 'export');
     if (connector.psa === undefined) throw new AppError(409, 'not_a_psa', `${def.displayName} is not a PSA.`);
     return { actions: connector.psa, settings, def };
   }
@@ -218,7 +259,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   async function plan(ctx: PlanContext): Promise<RunPlan> {
     let c: Awaited<ReturnType<typeof configured>>;
     try {
-      c = await configured(ctx.workspaceId, ctx.kind, ctx.onEvent);
+      c = await configured(ctx.workspaceId, ctx.kind, 'sync', ctx.onEvent);
     } catch (e) {
       if (e instanceof AppError) throw Object.assign(new Error('not configured'), { code: 'integration_not_configured', userMessage: 'The integration is not configured (its credentials were removed).' });
       throw e;

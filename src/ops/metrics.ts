@@ -6,7 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpEvent } from '../connectors/http/client.js';
-import type { RateLimiter } from '../connectors/http/rate-limiter.js';
+import type { AcquireOptions, RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { SyncedWriter } from '../store/repos/synced.js';
 
 /** What the metrics need of a finished run (a SyncRunView fits). */
@@ -151,16 +151,16 @@ export function meterLimiter(limiter: RateLimiter, onWait: (ms: number) => void)
     get pending() {
       return limiter.pending;
     },
-    async acquire(signal) {
+    async acquire(signal, opts) {
       const t = performance.now();
-      await limiter.acquire(signal);
+      await limiter.acquire(signal, opts);
       onWait(performance.now() - t);
     },
     ...(acquireSlot !== undefined
       ? {
-          async acquireSlot(signal?: AbortSignal) {
+          async acquireSlot(signal?: AbortSignal, opts?: AcquireOptions) {
             const t = performance.now();
-            const release = await acquireSlot.call(limiter, signal);
+            const release = await acquireSlot.call(limiter, signal, opts);
             onWait(performance.now() - t);
             return release;
           },

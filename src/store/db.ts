@@ -11,6 +11,7 @@ import * as m004 from './migrations/004-sync-alerts.js';
 import * as m005 from './migrations/005-opportunities.js';
 import * as m006 from './migrations/006-durable-sync.js';
 import * as m009 from './migrations/009-lifecycle.js';
+import * as m010 from './migrations/010-processes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '005-opportunities': m005,
   '006-durable-sync': m006,
   '009-lifecycle': m009,
+  '010-processes': m010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -144,6 +144,12 @@ export interface OutboxMailTable {
   error: string | null; created_at: string;
 }
 
+/** One request of a vendor account's shared rolling window (epoch ms of the database clock; released_ms null while in flight). */
+export interface RateLimitSlotTable { id: string; account: string; priority: string; granted_ms: number | string; released_ms: number | string | null }
+/** One scheduler round claimed by one process. */
+export interface ScheduleClaimTable { name: string; slot: number | string; claimed_at: string }
+export interface InstanceMetaTable { key: string; value: string; updated_at: string }
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -172,4 +178,7 @@ export interface Database {
   notifications: NotificationTable;
   sync_alerts: SyncAlertTable;
   mail_log: OutboxMailTable;
+  rate_limit_slots: RateLimitSlotTable;
+  schedule_claims: ScheduleClaimTable;
+  instance_meta: InstanceMetaTable;
 }

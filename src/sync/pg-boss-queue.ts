@@ -2,10 +2,21 @@ import PgBoss from 'pg-boss';
 import type { JobQueue } from './job-queue.js';
 
 /**
- * The job queue on PostgreSQL (pg-boss): every Crosswalk process on the same database is a worker,
- * so syncs scale across machines. Same interface and contract suite as the in-process queue.
+ * The job queue on PostgreSQL (pg-boss): `crosswalk worker` processes (and `crosswalk serve` unless started with
+ * `--no-worker`) on the same database take its jobs, so syncs scale across machines; each job goes to one of them.
+ * With `work: false` the process only sends jobs (registered handlers are kept but never polled).
+ * Same interface and contract suite as the in-process queue.
  */
-export async function createPgBossQueue(opts: { connectionString: string; schema?: string; pollingIntervalSeconds?: number; onError?: (name: string, err: unknown) => void }): Promise<JobQueue> {
+export async function createPgBossQueue(opts: {
+  connectionString: string;
+  schema?: string;
+  pollingIntervalSeconds?: number;
+  /** Take jobs in this process (default true). */
+  work?: boolean;
+  /** Jobs of one name this process runs at once (default 4, as the in-process queue). */
+  concurrency?: number;
+  onError?: (name: string, err: unknown) => void;
+}): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: opts.connectionString,
     schema: opts.schema ?? 'crosswalk_jobs',
@@ -31,21 +42,25 @@ export async function createPgBossQueue(opts: { connectionString: string; schema
 
   return {
     register(name, handler) {
-      workers.push(
-        ensureQueue(name).then(() =>
-          boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
-            for (const job of jobs) {
-              const p = handler(job.data).catch((err: unknown) => opts.onError?.(name, err));
-              running.add(p);
-              try {
-                await p;
-              } finally {
-                running.delete(p);
+      if (opts.work === false) return;
+      // pg-boss runs one batch per worker at a time: `concurrency` workers of one job each
+      for (let i = 0; i < Math.max(1, opts.concurrency ?? 4); i++) {
+        workers.push(
+          ensureQueue(name).then(() =>
+            boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
+              for (const job of jobs) {
+                const p = handler(job.data).catch((err: unknown) => opts.onError?.(name, err));
+                running.add(p);
+                try {
+                  await p;
+                } finally {
+                  running.delete(p);
+                }
               }
-            }
-          }),
-        ),
-      );
+            }),
+          ),
+        );
+      }
     },
     async enqueue(name, payload) {
       if (stopped) throw new Error('queue stopped');

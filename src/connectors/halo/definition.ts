@@ -66,6 +66,8 @@ export const halo = defineIntegration<HaloStoredSettings>({
   },
   // Hosted Halo: 300 requests per rolling 5 minutes (halo.md §10).
   rateLimit: { limit: 300, windowMs: 300_000 },
+  // The limit belongs to the Halo instance (tenant), whichever API application or Crosswalk workspace calls it.
+  rateLimitAccount: (settings) => `${settings.resourceServerUrl.trim().replace(/\/+$/, '').toLowerCase()}|${(settings.tenant ?? '').trim().toLowerCase()}`,
   streams: [
     { name: 'clients', label: 'Clients', noun: ['company', 'companies'], target: 'psaCompanies', summary: true },
     { name: 'sites', label: 'Sites', noun: ['site', 'sites'], target: 'psaSites', summary: false },

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { createAuditRepo } from './audit.js';
 import { createCompaniesRepo } from './companies.js';
 import { createHealthRepo } from './health.js';
+import { createInstanceRepo } from './instance.js';
 import { createIntegrationsRepo } from './integrations.js';
 import { createLifecycleRepo } from './lifecycle.js';
 import { createLinksRepo } from './links.js';
@@ -10,6 +11,7 @@ import { createLoginAttemptsRepo } from './login-attempts.js';
 import { createNotificationsRepo } from './notifications.js';
 import { createOpportunitiesRepo } from './opportunities.js';
 import { createPsaRepo } from './psa.js';
+import { createRateSlotsRepo } from './rate-slots.js';
 import { createSessionsRepo } from './sessions.js';
 import { createSyncAlertsRepo } from './sync-alerts.js';
 import { createSyncRunsRepo } from './sync-runs.js';
@@ -38,6 +40,8 @@ export function createRepos(db: Kysely<Database>) {
     typeRules: createTypeRulesRepo(db),
     audit: createAuditRepo(db),
     lifecycle: createLifecycleRepo(db),
+    rateSlots: createRateSlotsRepo(db),
+    instance: createInstanceRepo(db),
   };
 }
 
