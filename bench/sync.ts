@@ -92,6 +92,21 @@ function machineBusyMs(): number | null {
   }
 }
 
+/** Resets the kernel's peak-RSS mark of this process (Linux ≥ 4.0: `5` into /proc/self/clear_refs); false when not possible. */
+function resetPeakRss(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return Number.isFinite(peakRssKb());
+  } catch {
+    return false;
+  }
+}
+
+/** This process's peak RSS in KB since start or the last reset (VmHWM). */
+function peakRssKb(): number {
+  return Number(/^VmHWM:\s+(\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
+}
+
 interface Expected {
   clients: number[];
   sites: number[];
@@ -285,8 +300,11 @@ async function startProfile(name: string): Promise<() => Promise<string>> {
 async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
   let runPeak = 0;
   let sampling = false;
+  // Linux: the kernel's own peak (VmHWM), reset when the run starts — exact and free during the run.
+  // Elsewhere: sampled every 25 ms (which costs CPU time of its own).
+  const kernelPeak = resetPeakRss();
   const sampler = setInterval(() => {
-    if (!sampling) return;
+    if (!sampling || kernelPeak) return;
     const r = process.memoryUsage.rss();
     if (r > runPeak) runPeak = r;
   }, 25);
@@ -316,6 +334,7 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
 
     const stopProfile = PROFILE_DIR === undefined ? null : await startProfile(name);
     sampling = true;
+    if (kernelPeak) resetPeakRss();
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const childCpu0 = sandbox.cpuMs();
@@ -346,6 +365,7 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
     const run = await sync.waitFor(runId);
     const wallMs = performance.now() - t0;
     sampling = false;
+    if (kernelPeak) runPeak = peakRssKb() * 1024;
     const elu = performance.eventLoopUtilization(elu0).utilization;
     const cpu = process.cpuUsage(cpu0);
     const childCpu1 = sandbox.cpuMs();
@@ -531,7 +551,7 @@ async function parent(): Promise<void> {
   const processMax = Math.max(...results.map((r) => r.rss.processMax));
   rows.push({ figure: '(c) peak RSS during the sync', value: `${fmt(rssPeak, 0)} MB (worst run)`, target: `≤ ${TARGET.rssMb} MB`, verdict: pass(rssPeak <= TARGET.rssMb) });
   notes.push(
-    `(c) Crosswalk process alone (the sandbox is a child process: ${results.map((r) => (r.childRssPeakMb === null ? '?' : fmt(r.childRssPeakMb, 0))).join(' / ')} MB, not counted), sampled every 25 ms from the PUT to the run's end: ` +
+    `(c) Crosswalk process alone (the sandbox is a child process: ${results.map((r) => (r.childRssPeakMb === null ? '?' : fmt(r.childRssPeakMb, 0))).join(' / ')} MB, not counted), peak from the PUT to the run's end (Linux VmHWM reset at the PUT; elsewhere sampled every 25 ms): ` +
       `${results.map((r) => `(${r.scenario}) ${fmt(r.rss.runPeak, 0)}`).join(', ')} MB. Before the app was built ${fmt(median(results.map((r) => r.rss.beforeApp)), 0)} MB (Node + tsx + modules), ` +
       `after setup ${fmt(median(results.map((r) => r.rss.appReady)), 0)} MB; process maxRSS incl. setup and verification ${fmt(processMax, 0)} MB.`,
   );
