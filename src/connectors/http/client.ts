@@ -167,8 +167,19 @@ export function buildUrl(baseUrl: string, path: string, query?: HttpRequest['que
   return url;
 }
 
+const DEFAULT_REDACTED: ReadonlySet<string> = new Set(SENSITIVE_PARAMS);
+
+/** The lower-case parameter names to mask: the built-in list plus `extraParams`. */
+function redactedNames(extraParams: readonly string[]): ReadonlySet<string> {
+  return extraParams.length === 0 ? DEFAULT_REDACTED : new Set([...SENSITIVE_PARAMS, ...extraParams].map((n) => n.toLowerCase()));
+}
+
 /** A URL safe to log: no userinfo, sensitive query values masked. */
 export function redactUrl(url: string, extraParams: readonly string[] = []): string {
+  return redactWith(url, redactedNames(extraParams));
+}
+
+function redactWith(url: string, names: ReadonlySet<string>): string {
   let u: URL;
   try {
     u = new URL(url);
@@ -177,7 +188,6 @@ export function redactUrl(url: string, extraParams: readonly string[] = []): str
   }
   u.username = '';
   u.password = '';
-  const names = new Set([...SENSITIVE_PARAMS, ...extraParams].map((n) => n.toLowerCase()));
   const q = u.search.replace(/^\?/, '');
   if (q === '') return u.toString();
   const masked = q
@@ -259,7 +269,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const fetchImpl = opts.fetch ?? fetch;
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  const extraRedact = opts.redactQueryParams ?? [];
+  const redacted = redactedNames(opts.redactQueryParams ?? []);
   let requestCount = 0;
   /**
    * After a 429, every request of this client waits out the same pause instead of hammering the
@@ -348,7 +358,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const method = req.method ?? 'GET';
     const repeatable = req.retry ?? (method === 'GET' || method === 'DELETE' || method === 'PUT');
     const url = buildUrl(baseUrl, req.path, req.query);
-    const safeUrl = redactUrl(url, extraRedact);
+    const safeUrl = redactWith(url, redacted);
     const signal = req.signal;
     const attemptTimeout = req.timeoutMs ?? timeoutMs;
     const retryBudget = req.maxRetries ?? maxRetries;
