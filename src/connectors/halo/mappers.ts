@@ -7,6 +7,7 @@ import type { PsaCompany, PsaSite, PsaTicket, PsaTicketType } from '../contract.
 
 /** Halo ids are int32 but arrive as numbers, doubles (`12.0`) or numeric strings. 0 / -1 / '' mean "none". */
 export function haloId(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isInteger(value)) return value <= 0 ? null : String(value);
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')) {
     const text = typeof value === 'string' ? value.trim() : value;

@@ -74,9 +74,10 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt. Default 5. */
   maxRetries?: number;
-  authHeaders?: () => Promise<Record<string, string>>;
-  /** Called once on a 401; the request is then retried once with fresh authHeaders(). */
-  refreshAuth?: () => Promise<void>;
+  /** Headers for each attempt; receives the request (the object passed to `request`), e.g. to remember which credential it used. */
+  authHeaders?: (req: HttpRequest) => Promise<Record<string, string>>;
+  /** Called once on a 401 (with the request); the request is then retried once with fresh authHeaders(). */
+  refreshAuth?: (req: HttpRequest) => Promise<void>;
   onEvent?: (e: HttpEvent) => void;
   /** Wait after a 429 without Retry-After. Default 60000. */
   retryAfterDefaultMs?: number;
@@ -413,7 +414,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
       let auth: Record<string, string>;
       try {
-        auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
+        auth = opts.authHeaders !== undefined ? await opts.authHeaders(req) : {};
       } catch (err) {
         release?.();
         throw err;
@@ -482,7 +483,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (status === 401 && opts.refreshAuth !== undefined && !refreshed) {
         refreshed = true;
         emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: 0, reason: 'unauthorized, refreshing credentials' });
-        await opts.refreshAuth();
+        await opts.refreshAuth(req);
         attempt--; // the credential refresh does not use up a retry
         continue;
       }
