@@ -8,7 +8,10 @@
  *       (300 per 5 s: Halo's 300 per 5 min compressed 60×); Crosswalk's limiter runs at the same window
  *       with the integration's headroom (⌊300 × 0.97⌋ = 291). Figures: wall time ÷ physical bound, 429s.
  *   (b) no rate limit, `--latency-b` ms per request (20): total time.
- *   (c) peak RSS of the Crosswalk process during the sync.
+ *   (c) peak RSS of the Crosswalk process during the sync (Linux: the kernel's VmHWM, reset at the PUT).
+ *   floor: after each run, bench/floor.ts replays the requests the sandbox logged (the successful ones) in a fresh
+ *       process with plain fetch + JSON.parse + minimal better-sqlite3 upserts; the table shows Crosswalk's
+ *       CPU ÷ the floor's CPU of the same run (target ≤ 2). Every figure shows process CPU time next to wall time.
  *
  * Every scenario runs in a fresh process (`--worker a|b`), which starts its own sandbox child; the parent
  * only collects the figures. `--rounds N` (default 2) repeats both; the verdicts use the best round for
@@ -17,6 +20,7 @@
  *
  *   node --import tsx bench/sync.ts [--rounds 2] [--only a|b] [--tickets 100000] [--clients 10000]
  *        [--limit 300] [--window-ms 5000] [--latency-a 20] [--latency-b 20] [--trace] [--memo-sandbox] [--json]
+ *        [--no-floor] [--profile DIR]   (--profile: a V8 CPU profile of each run window, PUT to run end, into DIR)
  *
  * --memo-sandbox: the sandbox child reuses its last ticket query instead of filtering every ticket on every
  * page request (see bench/lib/halo-sandbox-child.ts) — a cost of the imitation, not of Crosswalk, which
