@@ -241,6 +241,8 @@ interface WorkerResult {
   problems: string[];
   /** MB: sampled peak while the sync ran; before the app started; after app setup; the process's maxRSS */
   rss: { runPeak: number; beforeApp: number; appReady: number; processMax: number };
+  /** MB at the run's end: V8 heap used / committed, memory outside the heap (buffers, SQLite via external allocations) */
+  heapAtEnd: { used: number; total: number; external: number; arrayBuffers: number };
   childRssPeakMb: number | null;
   sandboxReadyMs: number;
   clientLimit: number | null;
@@ -370,6 +372,8 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
     const wallMs = performance.now() - t0;
     sampling = false;
     if (kernelPeak) runPeak = peakRssKb() * 1024;
+    const mem = process.memoryUsage();
+    const heapAtEnd = { used: mb(mem.heapUsed), total: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
     const elu = performance.eventLoopUtilization(elu0).utilization;
     const cpu = process.cpuUsage(cpu0);
     const childCpu1 = sandbox.cpuMs();
@@ -413,6 +417,7 @@ async function worker(name: 'a' | 'b'): Promise<WorkerResult> {
         ? null : Math.max(0, busy1 - busy0 - cpuMs - (childCpu1 - childCpu0)),
       trace,
       floor,
+      heapAtEnd,
     };
   } finally {
     clearInterval(sampler);
@@ -557,7 +562,8 @@ async function parent(): Promise<void> {
   notes.push(
     `(c) Crosswalk process alone (the sandbox is a child process: ${results.map((r) => (r.childRssPeakMb === null ? '?' : fmt(r.childRssPeakMb, 0))).join(' / ')} MB, not counted), peak from the PUT to the run's end (Linux VmHWM reset at the PUT; elsewhere sampled every 25 ms): ` +
       `${results.map((r) => `(${r.scenario}) ${fmt(r.rss.runPeak, 0)}`).join(', ')} MB. Before the app was built ${fmt(median(results.map((r) => r.rss.beforeApp)), 0)} MB (Node + tsx + modules), ` +
-      `after setup ${fmt(median(results.map((r) => r.rss.appReady)), 0)} MB; process maxRSS incl. setup and verification ${fmt(processMax, 0)} MB.`,
+      `after setup ${fmt(median(results.map((r) => r.rss.appReady)), 0)} MB; process maxRSS incl. setup and verification ${fmt(processMax, 0)} MB; ` +
+      `V8 heap at the run's end ${results.map((r) => `(${r.scenario}) ${fmt(r.heapAtEnd.used, 0)} used / ${fmt(r.heapAtEnd.total, 0)} committed, ${fmt(r.heapAtEnd.external, 0)} external`).join(', ')} MB.`,
   );
 
   if (JSON_OUT) process.stdout.write(`${JSON.stringify({ rows, results })}\n`);
