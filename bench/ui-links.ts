@@ -104,9 +104,11 @@ async function main(): Promise<void> {
 
     // The server's share of (b), for reference.
     t = performance.now();
+    let cpu = process.cpuUsage();
     const preview = await api<{ proposals: unknown[] }>('POST', '/api/integrations/halo/links/automap', {});
     const serverAutomapMs = performance.now() - t;
-    log(`  POST /links/automap alone: ${ms(serverAutomapMs)} (${preview.body.proposals.length.toLocaleString('en-US')} proposals)`);
+    const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
+    log(`  POST /links/automap alone: ${ms(serverAutomapMs)} wall, ${ms(cpuMs(process.cpuUsage(cpu)))} CPU of this process (${preview.body.proposals.length.toLocaleString('en-US')} proposals)`);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(READY_PROBE);
@@ -116,7 +118,9 @@ async function main(): Promise<void> {
     const ready: number[] = [];
     const automap: number[] = [];
     const automapResponse: number[] = [];
+    const serverCpu: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
+      cpu = process.cpuUsage();
       const page: Page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
@@ -125,13 +129,15 @@ async function main(): Promise<void> {
       const readyMs = (await page.evaluate('window.__cwReadyAt')) as number;
       const res = (await page.evaluate(AUTOMAP_PROBE)) as { ms: number; responseMs: number | null; auto: number; counter: string };
       if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+      const runCpu = cpuMs(process.cpuUsage(cpu));
       const tag = i === 0 ? 'warm-up' : `run ${i}`;
       const split = res.responseMs === null ? '' : ` (response ${ms(res.responseMs)} + render ${ms(res.ms - res.responseMs)})`;
-      log(`  ${tag.padEnd(8)} (a) ready ${ms(readyMs).padStart(9)}   (b) automap ${ms(res.ms).padStart(9)}${split}   [${res.counter.trim()}]`);
+      log(`  ${tag.padEnd(8)} (a) ready ${ms(readyMs).padStart(9)}   (b) automap ${ms(res.ms).padStart(9)}${split}   [${res.counter.trim()}]   server + driver CPU ${ms(runCpu)}`);
       if (i > 0) {
         ready.push(readyMs);
         automap.push(res.ms);
         if (res.responseMs !== null) automapResponse.push(res.responseMs);
+        serverCpu.push(runCpu);
       }
       await page.close();
     }
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
     log('');
     log(`(a) navigation → Link Companies interactive: median ${ms(a)} (min ${ms(Math.min(...ready))}, max ${ms(Math.max(...ready))})   target < ${ms(TARGET_READY_MS)}   ${a < TARGET_READY_MS ? 'PASS' : 'MISS'}`);
     log(`(b) Automap click → proposals rendered:       median ${ms(b)} (min ${ms(Math.min(...automap))}, max ${ms(Math.max(...automap))})   target < ${ms(TARGET_AUTOMAP_MS)}   ${b < TARGET_AUTOMAP_MS ? 'PASS' : 'MISS'}`);
+    log(`    CPU time of this Node process (the server, and Playwright's driver side) per run, page load + Automap: median ${ms(median(serverCpu))}; Chromium's CPU is not counted. Load ${loadavg()[0]!.toFixed(2)} at the end.`);
     if (automapResponse.length > 0) {
       const r = median(automapResponse);
       log(`    of which the POST /links/automap response: median ${ms(r)}; the browser's part (apply + render): median ${ms(b - r)}`);

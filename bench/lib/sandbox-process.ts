@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HaloSandboxData, HaloSandboxOptions, HaloSandboxStats } from '../../src/sandbox/halo/types.js';
+import type { RequestLogEntry } from '../../src/sandbox/shared/request-log.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'halo-sandbox-child.ts');
 
@@ -22,6 +23,10 @@ export interface SandboxProcess {
   readyMs: number;
   stats(): Promise<HaloSandboxStats>;
   data(tickets?: boolean): Promise<HaloSandboxData>;
+  /** The sandbox's request log (API and token requests; the control interface is not logged). */
+  requests(): Promise<RequestLogEntry[]>;
+  /** Sets (or with null lifts) the sandbox's rate limit. */
+  setRateLimit(limit: { limit: number; windowMs: number } | null): Promise<void>;
   /** Peak and current RSS of the child in KB (Linux /proc; null elsewhere). */
   rss(): { peakKb: number; currentKb: number } | null;
   /** CPU time the child has used so far, in ms (Linux /proc; null elsewhere). */
@@ -56,8 +61,8 @@ export async function startSandboxProcess(opts: HaloSandboxOptions, flags: { mem
   const readyMs = Math.round(performance.now() - spawnedAt);
   const pid = child.pid!;
 
-  const control = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${info.url}/_sandbox/${p}`);
+  const control = async <T>(p: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${info.url}/_sandbox/${p}`, init);
     if (!res.ok) throw new Error(`sandbox control ${p}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
@@ -68,6 +73,10 @@ export async function startSandboxProcess(opts: HaloSandboxOptions, flags: { mem
     readyMs,
     stats: () => control<HaloSandboxStats>('stats'),
     data: (tickets = true) => control<HaloSandboxData>(`data?tickets=${String(tickets)}`),
+    requests: async () => (await control<{ requests: RequestLogEntry[] }>('requests')).requests,
+    async setRateLimit(limit) {
+      await control('rate-limit', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(limit) });
+    },
     rss() {
       try {
         const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -34,6 +34,14 @@ const migrations: Record<string, Migration> = {
   '010-processes': m010,
 };
 
+/** The better-sqlite3 handle behind a SQLite store's Kysely instance (repositories' bulk-write fast paths). */
+const sqliteHandles = new WeakMap<object, SQLite.Database>();
+
+/** The better-sqlite3 database under `db` when it is a SQLite store opened by openDatabase; undefined otherwise (PostgreSQL, transactions). */
+export function sqliteDatabaseOf(db: Kysely<Database>): SQLite.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
@@ -88,6 +96,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    sqliteHandles.set(db, database);
   }
   let closed: Promise<void> | null = null;
   const store: Store = { db, dialect, ...(opts.schema !== undefined && dialect === 'postgres' ? { schema: opts.schema } : {}), close: () => (closed ??= db.destroy()) };

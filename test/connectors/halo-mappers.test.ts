@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { extractHaloMessage, oauthErrorCode } from '../../src/connectors/halo/error-message.js';
 import {
   haloDate,
@@ -44,6 +45,42 @@ describe('halo mappers: values', () => {
     assert.equal(haloDate('2024-06-20T14:45:15.9746271'), '2024-06-20T14:45:15.974Z');
     assert.equal(haloDate('2024-06-20T16:45:15+02:00'), '2024-06-20T14:45:15.000Z');
     assert.equal(haloDate('2024-06-20'), '2024-06-20T00:00:00.000Z');
+  });
+
+  it('dates: the fast path for the usual shape answers exactly what Date.parse of the normalised text answers', () => {
+    // The pre-fast-path implementation, kept here as the reference.
+    const reference = (value: string): string | null => {
+      let text = value.trim();
+      if (text === '') return null;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text = `${text}T00:00:00Z`;
+      else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = `${text}Z`;
+      text = text.replace(/(\.\d{3})\d+/, '$1');
+      const ms = Date.parse(text);
+      if (!Number.isFinite(ms)) return null;
+      const date = new Date(ms);
+      return date.getUTCFullYear() < 1980 ? null : date.toISOString();
+    };
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    const shaped = fc.record({
+      year: fc.oneof(fc.integer({ min: 1970, max: 2100 }), fc.constantFrom(1900, 1899, 1, 2000, 2024, 2100, 9999)),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      hour: fc.integer({ min: 0, max: 25 }),
+      minute: fc.integer({ min: 0, max: 61 }),
+      second: fc.option(fc.integer({ min: 0, max: 61 })),
+      fraction: fc.option(fc.stringMatching(/^[0-9]{0,8}$/)),
+      zone: fc.constantFrom('', 'Z', '+02:00', ' '),
+    }).map((d) => {
+      let t = `${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}T${pad(d.hour, 2)}:${pad(d.minute, 2)}`;
+      if (d.second !== null) t += `:${pad(d.second, 2)}${d.fraction === null ? '' : `.${d.fraction}`}`;
+      return t + d.zone;
+    });
+    fc.assert(fc.property(fc.oneof(shaped, fc.string({ maxLength: 30 })), (text) => {
+      assert.equal(haloDate(text), reference(text), text);
+    }), { numRuns: 20_000 });
+    assert.equal(haloDate('2024-02-29T10:00:00'), '2024-02-29T10:00:00.000Z');
+    assert.equal(haloDate('2023-02-29T10:00:00'), reference('2023-02-29T10:00:00'));
+    assert.equal(haloDate('2024-06-20T14:45:15.9Z'), '2024-06-20T14:45:15.900Z');
   });
 
   it('naive UTC for bodies', () => {

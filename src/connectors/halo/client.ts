@@ -2,12 +2,11 @@
  * Halo API access on top of the shared HTTP layer: bearer token from the auth cache on every attempt,
  * and on a 401 one new token and one retry (the HTTP layer's `refreshAuth` hook).
  *
- * The hook has no request context, so each request runs inside an AsyncLocalStorage scope that remembers
- * the token it was sent with; the refresh then drops exactly that token. Several requests failing with the
- * same stale token therefore cause one renewal, and a request never voids a newer token another request
- * just fetched.
+ * The hooks receive the request object, so each request gets a scope (looked up by that object) that
+ * remembers the token it was sent with; the refresh then drops exactly that token. Several requests failing
+ * with the same stale token therefore cause one renewal, and a request never voids a newer token another
+ * request just fetched. (No AsyncLocalStorage: it would put async hooks on every promise of the process.)
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
 import type { HaloAuth } from './auth.js';
 import { apiError, haloNetworkError, isJsonBody, notHaloApiError } from './halo-error.js';
@@ -31,19 +30,19 @@ export interface HaloApi {
 export type HaloHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'authHeaders' | 'refreshAuth'>;
 
 export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: HaloHttpOptions }): HaloApi {
-  const scopes = new AsyncLocalStorage<RequestScope>();
+  const scopes = new WeakMap<HttpRequest, RequestScope>();
   const host = new URL(opts.baseUrl).host;
   const http = createHttpClient({
     ...opts.http,
     baseUrl: opts.baseUrl,
-    authHeaders: async () => {
-      const scope = scopes.getStore();
+    authHeaders: async (req) => {
+      const scope = scopes.get(req);
       const token = await opts.auth.getToken(scope?.signal);
       if (scope !== undefined) scope.token = token;
       return { Authorization: `Bearer ${token}` };
     },
-    refreshAuth: async () => {
-      const scope = scopes.getStore();
+    refreshAuth: async (req) => {
+      const scope = scopes.get(req);
       opts.auth.invalidate(scope?.token ?? undefined);
       // Fetch now so that a token failure surfaces as such (invalid credentials), not as the API's 401.
       await opts.auth.getToken(scope?.signal);
@@ -52,7 +51,9 @@ export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: Ha
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
     try {
-      return await scopes.run({ token: null, signal: req.signal }, () => http.request(req));
+      const own: HttpRequest = { ...req };
+      scopes.set(own, { token: null, signal: req.signal });
+      return await http.request(own);
     } catch (err) {
       throw haloNetworkError(err, { name: 'the Halo API', host, setting: `Resource Server URL (${opts.baseUrl})` });
     }

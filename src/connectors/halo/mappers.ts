@@ -7,6 +7,7 @@ import type { PsaCompany, PsaSite, PsaTicket, PsaTicketType } from '../contract.
 
 /** Halo ids are int32 but arrive as numbers, doubles (`12.0`) or numeric strings. 0 / -1 / '' mean "none". */
 export function haloId(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isInteger(value)) return value <= 0 ? null : String(value);
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')) {
     const text = typeof value === 'string' ? value.trim() : value;
@@ -27,6 +28,11 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function haloDate(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  return fastUtcDate(value) ?? parseHaloDate(value);
+}
+
+/** The general path of haloDate: normalise the text, let Date.parse read it. */
+function parseHaloDate(value: string): string | null {
   let text = value.trim();
   if (text === '') return null;
   if (DATE_ONLY.test(text)) text = `${text}T00:00:00Z`;
@@ -38,6 +44,49 @@ export function haloDate(value: unknown): string | null {
   const date = new Date(ms);
   if (date.getUTCFullYear() < 1980) return null;
   return date.toISOString();
+}
+
+/** Two decimal digits at `i`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The form nearly every Halo date has — `YYYY-MM-DDTHH:MM[:SS[.fraction]][Z]`, a valid date from 1980 on —
+ * written as toISOString would write it, without building a Date (a sync reads several per ticket). Anything
+ * else (other shapes, offsets, out-of-range fields, sentinel years) → null: the general path decides.
+ */
+function fastUtcDate(t: string): string | null {
+  const end = t.charCodeAt(t.length - 1) === 90 /* Z */ ? t.length - 1 : t.length;
+  if (end < 16 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58) return null;
+  const hi = twoDigits(t, 0);
+  const lo = twoDigits(t, 2);
+  const month = twoDigits(t, 5);
+  const day = twoDigits(t, 8);
+  const hour = twoDigits(t, 11);
+  const minute = twoDigits(t, 14);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  const year = hi * 100 + lo;
+  if (year < 1980) return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return null;
+  if (end === 16) return `${t.slice(0, 16)}:00.000Z`;
+  if (end < 19 || t.charCodeAt(16) !== 58) return null;
+  const second = twoDigits(t, 17);
+  if (second < 0 || second > 59) return null;
+  if (end === 19) return `${t.slice(0, 19)}.000Z`;
+  if (t.charCodeAt(19) !== 46 /* . */ || end === 20) return null;
+  for (let i = 20; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  // Milliseconds: the first three fractional digits, cut (not rounded), as the general path does.
+  const fraction = end >= 23 ? t.slice(20, 23) : `${t.slice(20, end)}00`.slice(0, 3);
+  return `${t.slice(0, 19)}.${fraction}Z`;
 }
 
 /** A Date as Halo wants it in request bodies: naive UTC, no zone (`2024-07-01T09:12:44.120`). */

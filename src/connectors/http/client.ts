@@ -74,9 +74,10 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt. Default 5. */
   maxRetries?: number;
-  authHeaders?: () => Promise<Record<string, string>>;
-  /** Called once on a 401; the request is then retried once with fresh authHeaders(). */
-  refreshAuth?: () => Promise<void>;
+  /** Headers for each attempt; receives the request (the object passed to `request`), e.g. to remember which credential it used. */
+  authHeaders?: (req: HttpRequest) => Promise<Record<string, string>>;
+  /** Called once on a 401 (with the request); the request is then retried once with fresh authHeaders(). */
+  refreshAuth?: (req: HttpRequest) => Promise<void>;
   onEvent?: (e: HttpEvent) => void;
   /** Wait after a 429 without Retry-After. Default 60000. */
   retryAfterDefaultMs?: number;
@@ -167,8 +168,19 @@ export function buildUrl(baseUrl: string, path: string, query?: HttpRequest['que
   return url;
 }
 
+const DEFAULT_REDACTED: ReadonlySet<string> = new Set(SENSITIVE_PARAMS);
+
+/** The lower-case parameter names to mask: the built-in list plus `extraParams`. */
+function redactedNames(extraParams: readonly string[]): ReadonlySet<string> {
+  return extraParams.length === 0 ? DEFAULT_REDACTED : new Set([...SENSITIVE_PARAMS, ...extraParams].map((n) => n.toLowerCase()));
+}
+
 /** A URL safe to log: no userinfo, sensitive query values masked. */
 export function redactUrl(url: string, extraParams: readonly string[] = []): string {
+  return redactWith(url, redactedNames(extraParams));
+}
+
+function redactWith(url: string, names: ReadonlySet<string>): string {
   let u: URL;
   try {
     u = new URL(url);
@@ -177,7 +189,6 @@ export function redactUrl(url: string, extraParams: readonly string[] = []): str
   }
   u.username = '';
   u.password = '';
-  const names = new Set([...SENSITIVE_PARAMS, ...extraParams].map((n) => n.toLowerCase()));
   const q = u.search.replace(/^\?/, '');
   if (q === '') return u.toString();
   const masked = q
@@ -259,7 +270,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const fetchImpl = opts.fetch ?? fetch;
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  const extraRedact = opts.redactQueryParams ?? [];
+  const redacted = redactedNames(opts.redactQueryParams ?? []);
   let requestCount = 0;
   /**
    * After a 429, every request of this client waits out the same pause instead of hammering the
@@ -348,7 +359,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const method = req.method ?? 'GET';
     const repeatable = req.retry ?? (method === 'GET' || method === 'DELETE' || method === 'PUT');
     const url = buildUrl(baseUrl, req.path, req.query);
-    const safeUrl = redactUrl(url, extraRedact);
+    const safeUrl = redactWith(url, redacted);
     const signal = req.signal;
     const attemptTimeout = req.timeoutMs ?? timeoutMs;
     const retryBudget = req.maxRetries ?? maxRetries;
@@ -403,7 +414,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
       let auth: Record<string, string>;
       try {
-        auth = opts.authHeaders !== undefined ? await opts.authHeaders() : {};
+        auth = opts.authHeaders !== undefined ? await opts.authHeaders(req) : {};
       } catch (err) {
         release?.();
         throw err;
@@ -472,7 +483,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (status === 401 && opts.refreshAuth !== undefined && !refreshed) {
         refreshed = true;
         emit({ type: 'retry', method, url: safeUrl, status, attempt, waitMs: 0, reason: 'unauthorized, refreshing credentials' });
-        await opts.refreshAuth();
+        await opts.refreshAuth(req);
         attempt--; // the credential refresh does not use up a retry
         continue;
       }

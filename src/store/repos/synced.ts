@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type {
   ItgConfiguration, ItgDomain, ItgNamed, ItgOrganization, PsaCompany, PsaSite, PsaTicket, PsaTicketType, PsaTicketTypeRule,
 } from '../../connectors/contract.js';
+import type { Statement } from 'better-sqlite3';
+import { sqliteDatabaseOf } from '../db.js';
 import type { Database, SyncRunTable } from '../schema.js';
+
+type SqliteStatement = Statement<unknown[]>;
 
 /** Tables filled by syncs, and how a canonical record becomes a row. */
 type SyncedTable = 'itg_organizations' | 'itg_statuses' | 'itg_types' | 'itg_configurations' | 'itg_domains' | 'psa_companies' | 'psa_sites' | 'psa_ticket_types'
@@ -58,12 +62,63 @@ export interface SyncedWriter<T> {
 
 function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow: (r: T) => Record<string, unknown>, windowed = false): SyncedWriter<T> {
   const keys = psa ? ['workspace_id', 'kind', 'id'] : ['workspace_id', 'id'];
+  const sqlite = sqliteDatabaseOf(db);
+  /** SQLite: one prepared upsert per column list (a writer's rows all have the same columns), run once per record. */
+  const statements = new Map<string, SqliteStatement>();
+  const statementFor = (cols: string[]): SqliteStatement => {
+    const key = cols.join(',');
+    let stmt = statements.get(key);
+    if (stmt === undefined) {
+      const fixed = psa ? ['workspace_id', 'kind', 'last_seen_run', 'synced_at'] : ['workspace_id', 'last_seen_run', 'synced_at'];
+      const all = [...fixed, ...cols];
+      const updates = all.filter((c) => !keys.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
+      stmt = sqlite!.prepare(
+        `INSERT INTO "${table}" (${all.map((c) => `"${c}"`).join(', ')}) VALUES (${[...fixed.map(() => '?'), ...cols.map((c) => `@${c}`)].join(', ')}) ` +
+          `ON CONFLICT (${keys.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+      );
+      statements.set(key, stmt);
+    }
+    return stmt;
+  };
+  /** The whole batch in one SQLite transaction, synchronously (nothing else runs on the connection meanwhile). */
+  /** SQLite: the run's row update of a checkpointed batch, one prepared statement per column list. */
+  const commitStatements = new Map<string, SqliteStatement>();
+  const commitFor = (cols: string[]): SqliteStatement => {
+    const key = cols.join(',');
+    let stmt = commitStatements.get(key);
+    if (stmt === undefined) {
+      stmt = sqlite!.prepare(`UPDATE "sync_runs" SET ${cols.map((c) => `"${c}" = @${c}`).join(', ')} WHERE "id" = @__id AND "owner" = @__owner AND "status" = 'running'`);
+      commitStatements.set(key, stmt);
+    }
+    return stmt;
+  };
+  const writeSqlite = sqlite?.transaction((records: T[], scope: Scope, now: string, commit: RunCommit | undefined): void => {
+    if (commit !== undefined) {
+      // First, so a run taken over by another process writes nothing (throwing rolls the transaction back).
+      const values = Object.fromEntries(Object.entries(commit.values).filter(([, v]) => v !== undefined));
+      const res = commitFor(Object.keys(values)).run({ ...values, __id: scope.runId, __owner: commit.owner });
+      if (res.changes !== 1) throw new RunLostError(scope.runId);
+    }
+    let stmt: SqliteStatement | null = null;
+    for (const r of records) {
+      const row = toRow(r);
+      stmt ??= statementFor(Object.keys(row));
+      // Later records of the same id overwrite earlier ones, as the vendor's last word.
+      if (psa) stmt.run(scope.workspaceId, scope.kind, scope.runId, now, row);
+      else stmt.run(scope.workspaceId, scope.runId, now, row);
+    }
+  });
   return {
     table,
     async upsert(records, scope, commit) {
       if (records.length === 0 && commit === undefined) return;
       const now = new Date().toISOString();
-      // De-duplicate by id within the batch: an upsert may not touch one row twice.
+      if (writeSqlite !== undefined) {
+        // Holding Kysely's connection keeps its other queries (and transactions) off the database meanwhile.
+        await db.connection().execute(async () => writeSqlite(records, scope, now, commit));
+        return;
+      }
+      // De-duplicate by id within the batch: a multi-row upsert may not touch one row twice.
       const byId = new Map<string, Record<string, unknown>>();
       for (const r of records) {
         const row: Record<string, unknown> = { ...toRow(r), workspace_id: scope.workspaceId, last_seen_run: scope.runId, synced_at: now };
