@@ -9,6 +9,7 @@ import * as m002 from './migrations/002-one-active-run.js';
 import * as m003 from './migrations/003-accounts-hardening.js';
 import * as m004 from './migrations/004-sync-alerts.js';
 import * as m005 from './migrations/005-opportunities.js';
+import * as m007 from './migrations/007-link-saves.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '003-accounts-hardening': m003,
   '004-sync-alerts': m004,
   '005-opportunities': m005,
+  '007-link-saves': m007,
 };
 
 class StaticProvider implements MigrationProvider {
