@@ -28,6 +28,6 @@ test('first-run setup → shell → logout → login', { skip }, async () => {
   await page.getByText(/wrong email or password/i).waitFor();
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: /sign in/i }).click();
-  await nav.getByRole('link', { name: 'Companies' }).waitFor();
+  await nav.getByRole('link', { name: 'Companies', exact: true }).waitFor();
   await page.close();
 });
