@@ -161,8 +161,8 @@ export function explainReview(corpus: Corpus, i: number, j: number, score: numbe
   const a = corpus.itg[i];
   const b = corpus.psa[j];
   const out: string[] = [];
-  if (b.qualifier !== null && b.baseKey === a.key) out.push(`Same name apart from ${q(b.qualifier)} in the linked-to name`);
-  else if (a.qualifier !== null && a.baseKey === b.key) out.push(`Same name apart from ${q(a.qualifier)} in this company's name`);
+  if (b.qualifier !== null && b.baseKey === a.key) out.push(`Same name apart from ${q(b.qualifier)} in the PSA name`);
+  else if (a.qualifier !== null && a.baseKey === b.key) out.push(`Same name apart from ${q(a.qualifier)} in the IT Glue name`);
   out.push('Possible match: the extra words look like a location or branch, so it is not selected automatically');
   out.push(`Name similarity ${fmt(score)}`);
   if (b.inactive) out.push('PSA company is inactive');

@@ -290,7 +290,7 @@ export const linkRow = z.object({
   itglueId: z.string(),
   itglueName: z.string(),
   /** The organization's short name, when it has one (tells equal names apart). */
-  itglueShortName: z.string().nullable(),
+  shortName: z.string().nullable(),
   psaId: z.string().nullable(),
   psaName: z.string().nullable(),
   source: linkSource.nullable(),

@@ -5,7 +5,7 @@ import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index
 import { apiAs, createTestApp, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
 import { haloSettingsFor, itglueSettingsFor } from '../helpers/sandboxes.js';
 
-interface Row { itglueId: string; itglueName: string; itglueShortName: string | null; psaId: string | null; psaName: string | null; source: string | null; shared: boolean }
+interface Row { itglueId: string; itglueName: string; shortName: string | null; psaId: string | null; psaName: string | null; source: string | null; shared: boolean }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: string; reasons: string[] }
 interface Suggestion { itglueId: string; psaId: string; score: number; reasons: string[] }
 interface Automap {

@@ -251,8 +251,8 @@ test('review tier: an extra location word or a branch suffix on either side is a
   assert.deepEqual(r.review.map((x) => `${x.itglueId}->${x.psaId}`), ['i1->p1', 'i2->p2', 'i3->p3', 'i4->p4']);
   assert.equal(r.reviewCompanies, 4);
   for (const x of r.review) assert.equal(x.tier, 'review');
-  assert.match(r.review[0].reasons[0], /apart from 'Main Office'/);
-  assert.match(r.review[2].reasons[0], /apart from 'Austin' in this company's name/);
+  assert.match(r.review[0].reasons[0], /apart from 'Main Office' in the PSA name/);
+  assert.match(r.review[2].reasons[0], /apart from 'Austin' in the IT Glue name/);
   assert.match(r.review[3].reasons[0], /apart from '\(Denver\)'/);
   // counts are unchanged: review companies are still unmatched
   assert.deepEqual(r.counts, { proposed: 0, alreadyLinked: 0, ambiguous: 0, unmatched: 5 });

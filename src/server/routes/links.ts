@@ -20,7 +20,7 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
     const out = companies.map((c) => {
       const l = byOrg.get(c.id);
       return {
-        itglueId: c.id, itglueName: c.name, itglueShortName: shortNames.get(c.id) ?? null,
+        itglueId: c.id, itglueName: c.name, shortName: shortNames.get(c.id) ?? null,
         psaId: l?.psa_id ?? null, psaName: l === undefined ? null : (l.psa_name ?? `#${l.psa_id}`), source: l?.source ?? null,
         shared: l?.rule === SHARED_RULE,
       };

@@ -69,7 +69,7 @@ interface Hint {
 
 const ROW_HEIGHT = 76;
 /** On a phone a row stacks the company above its PSA picker (styles.css, .cw-link-table). */
-const STACKED_ROW_HEIGHT = 132;
+const STACKED_ROW_HEIGHT = 168;
 const STACKED_QUERY = '(max-width: 48em)';
 
 /** Whether the page is being scrolled; rows that appear mid-scroll wait for it to stop before mounting a Select. */
@@ -254,7 +254,7 @@ function LinkEditor({ kind }: { kind: string }) {
       if (filter === 'suggestions' && (value !== null || (hints.get(r.itglueId)?.length ?? 0) === 0)) return false;
       if (filter === 'ambiguous' && (value !== null || !ambiguous.has(r.itglueId))) return false;
       if (q === '') return true;
-      if (r.itglueName.toLowerCase().includes(q) || (r.itglueShortName ?? '').toLowerCase().includes(q)) return true;
+      if (r.itglueName.toLowerCase().includes(q) || (r.shortName ?? '').toLowerCase().includes(q)) return true;
       const name = value === null ? null : (psaById.get(value)?.name ?? (value === r.psaId ? r.psaName : null));
       return name !== null && name.toLowerCase().includes(q);
     });
@@ -541,6 +541,7 @@ function LinkEditor({ kind }: { kind: string }) {
             }}
             orientation={stacked ? 'vertical' : 'horizontal'}
             fullWidth={stacked}
+            w={stacked ? '100%' : undefined}
             data={[
               { value: 'all', label: 'All' },
               { value: 'unlinked', label: 'Unlinked' },
@@ -771,6 +772,7 @@ function VirtualLinkTable({
                 onChoose={onChoose}
                 psaLabel={psaLabel}
                 scrollState={scrollState}
+                stacked={stacked}
               />
             );
           })}
@@ -804,6 +806,7 @@ const LinkTableRow = memo(function LinkTableRow({
   onChoose,
   psaLabel,
   scrollState,
+  stacked,
 }: {
   index: number;
   measureRef: (el: Element | null) => void;
@@ -823,6 +826,7 @@ const LinkTableRow = memo(function LinkTableRow({
   onChoose: (itglueId: string, psaId: string | null) => void;
   psaLabel: string;
   scrollState: ScrollState;
+  stacked: boolean;
 }) {
   // A row that scrolls into view mid-scroll shows a light stand-in until scrolling stops; once real, it stays real.
   const [real, setReal] = useState(() => !scrollState.scrolling);
@@ -908,14 +912,15 @@ const LinkTableRow = memo(function LinkTableRow({
           </Group>
           {duplicate && (
             <Text size="xs" c="dimmed" data-testid="duplicate-note">
-              {row.itglueShortName !== null ? `Short name ${row.itglueShortName} · ` : ''}ID {row.itglueId}
+              {row.shortName !== null ? `Short name ${row.shortName} · ` : ''}ID {row.itglueId}
             </Text>
           )}
         </Stack>
       </Table.Td>
       <Table.Td>
         <Stack gap={2}>
-          <Group gap={6} wrap="nowrap">
+          {/* On a phone the picker takes the whole line; badges and the unlink button go below it. */}
+          <Group gap={6} wrap={stacked ? 'wrap' : 'nowrap'}>
             {/* aria-labelledby (not aria-label) so the open listbox doesn't carry the same label. */}
             <VisuallyHidden id={labelId}>{`PSA company for ${name}`}</VisuallyHidden>
             {real ? (
@@ -932,11 +937,11 @@ const LinkTableRow = memo(function LinkTableRow({
                 nothingFoundMessage={`No ${psaLabel} company matches`}
                 renderOption={renderOption}
                 comboboxProps={{ withinPortal: true, keepMounted: false }}
-                style={{ flex: 1, minWidth: 0 }}
+                style={stacked ? { flex: '1 1 100%', minWidth: 0 } : { flex: 1, minWidth: 0 }}
                 size="sm"
               />
             ) : (
-              <div className="cw-select-standin" aria-hidden>
+              <div className="cw-select-standin" aria-hidden style={stacked ? { flex: '1 1 100%' } : undefined}>
                 {value === null ? 'Not linked' : currentLabel}
               </div>
             )}
@@ -974,10 +979,10 @@ const LinkTableRow = memo(function LinkTableRow({
           )}
           {top !== undefined && (
             <Group gap={6} wrap="nowrap" data-testid="row-suggestion">
-              <Text size="xs" lineClamp={1} style={{ minWidth: 0, flex: 1 }}>
-                {top.kind === 'review' ? 'Possible match' : top.kind === 'proposal' ? 'Automap proposes' : 'Suggestion'}: {psaById.get(top.psaId)?.name} — {top.reasons[0]}
+              <Text size="xs" lineClamp={2} style={{ minWidth: 0, flex: 1 }}>
+                {top.kind === 'review' ? 'Possible match' : top.kind === 'proposal' ? 'Automap proposes' : 'Suggestion'}: {psaById.get(top.psaId)?.name} — {top.reasons.slice(0, 2).join(' · ')}
               </Text>
-              <Button size="compact-xs" variant="light" color={top.kind === 'review' ? 'yellow' : 'blue'} onClick={() => onChoose(row.itglueId, top.psaId)} aria-label={`Use ${psaById.get(top.psaId)?.name ?? top.psaId} for ${name}`}>
+              <Button size="compact-xs" variant="default" onClick={() => onChoose(row.itglueId, top.psaId)} aria-label={`Use ${psaById.get(top.psaId)?.name ?? top.psaId} for ${name}`}>
                 Use
               </Button>
             </Group>
@@ -998,7 +1003,8 @@ const TIER_TEXT = { exact: 'Exact', 'near-exact': 'Near-exact', review: 'Possibl
 function TierBadge({ tier, score, reasons: given }: { tier: keyof typeof TIER_TEXT; score: number; reasons: string[] }) {
   const descId = useId();
   const reasons = given.length > 0 ? given : ['No explanation given'];
-  const color = tier === 'exact' ? 'green' : tier === 'near-exact' ? 'green' : tier === 'review' ? 'yellow' : 'gray';
+  // amber for a possible match: a filled yellow badge with dark text (readable on the amber row)
+  const color = tier === 'exact' ? 'green' : tier === 'near-exact' ? 'green' : tier === 'review' ? 'yellow.5' : 'gray';
   return (
     <>
       <Tooltip
@@ -1022,7 +1028,8 @@ function TierBadge({ tier, score, reasons: given }: { tier: keyof typeof TIER_TE
         <Badge
           size="sm"
           color={color}
-          variant={tier === 'exact' ? 'filled' : 'light'}
+          variant={tier === 'exact' || tier === 'review' ? 'filled' : 'light'}
+          autoContrast
           tabIndex={0}
           aria-describedby={descId}
           style={{ cursor: 'help', flexShrink: 0 }}
