@@ -121,25 +121,32 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   let reviewCompanies = 0;
   {
     const proposedPsa = new Set(proposedPsaOf.values());
-    const psaByKey = new Map<string, number[]>();
+    // only keys that can pair: PSA names with a qualifier (by base), PSA names equal to an IT Glue base
     const psaByBase = new Map<string, number[]>();
+    const wanted = new Set<string>();
     for (const b of psa) {
-      if (b.flagged || b.key === '') continue;
-      let l = psaByKey.get(b.key);
-      if (!l) psaByKey.set(b.key, (l = []));
-      l.push(b.idx);
-      if (b.baseKey !== null) {
-        let m = psaByBase.get(b.baseKey);
-        if (!m) psaByBase.set(b.baseKey, (m = []));
-        m.push(b.idx);
+      if (b.baseKey === null || b.flagged) continue;
+      const m = psaByBase.get(b.baseKey);
+      if (m) m.push(b.idx);
+      else psaByBase.set(b.baseKey, [b.idx]);
+    }
+    for (const a of itg) if (a.baseKey !== null) wanted.add(a.baseKey);
+    const psaByKey = new Map<string, number[]>();
+    if (wanted.size > 0) {
+      for (const b of psa) {
+        if (b.flagged || !wanted.has(b.key)) continue;
+        const l = psaByKey.get(b.key);
+        if (l) l.push(b.idx);
+        else psaByKey.set(b.key, [b.idx]);
       }
     }
     for (let i = 0; i < itg.length; i++) {
       const a = itg[i];
+      const viaBase = a.baseKey !== null ? psaByKey.get(a.baseKey) : undefined;
+      const viaKey = psaByBase.size > 0 ? psaByBase.get(a.key) : undefined;
+      if (viaBase === undefined && viaKey === undefined) continue;
       if (asg.itgLinked[i] || proposedPsaOf.has(i) || asg.ambiguous.has(i) || a.flagged || a.key === '') continue;
-      const cands = new Set<number>();
-      if (a.baseKey !== null) for (const j of psaByKey.get(a.baseKey) ?? []) cands.add(j);
-      for (const j of psaByBase.get(a.key) ?? []) cands.add(j);
+      const cands = new Set<number>([...(viaBase ?? []), ...(viaKey ?? [])]);
       const list = [...cands]
         .filter((j) => !asg.psaLinked[j] && !proposedPsa.has(j) && !asg.isRejected(i, j))
         .map((j) => {
