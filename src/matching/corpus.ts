@@ -232,8 +232,14 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           numbers: norm.numbers,
           short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
           norm: notes,
-          ...qualifierOf(name, norm),
+          baseKey: null,
+          qualifier: null,
         };
+        const qual = qualifierOf(name, norm);
+        if (qual.baseKey !== null) {
+          info.baseKey = qual.baseKey;
+          info.qualifier = qual.qualifier;
+        }
       }
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {

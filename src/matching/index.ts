@@ -119,18 +119,20 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   // review tier: the same name apart from a location / branch qualifier, on either side
   const review: ReviewItem[] = [];
   let reviewCompanies = 0;
-  {
-    const proposedPsa = new Set(proposedPsaOf.values());
-    // only keys that can pair: PSA names with a qualifier (by base), PSA names equal to an IT Glue base
-    const psaByBase = new Map<string, number[]>();
-    const wanted = new Set<string>();
-    for (const b of psa) {
-      if (b.baseKey === null || b.flagged) continue;
-      const m = psaByBase.get(b.baseKey);
-      if (m) m.push(b.idx);
-      else psaByBase.set(b.baseKey, [b.idx]);
-    }
-    for (const a of itg) if (a.baseKey !== null) wanted.add(a.baseKey);
+  // only keys that can pair: PSA names with a qualifier (by base), PSA names equal to an IT Glue base
+  const psaByBase = new Map<string, number[]>();
+  const wanted = new Set<string>();
+  for (let j = 0; j < psa.length; j++) {
+    const b = psa[j];
+    if (b.baseKey === null || b.flagged) continue;
+    const m = psaByBase.get(b.baseKey);
+    if (m) m.push(j);
+    else psaByBase.set(b.baseKey, [j]);
+  }
+  for (let i = 0; i < itg.length; i++) if (itg[i].baseKey !== null) wanted.add(itg[i].baseKey!);
+  if (psaByBase.size > 0 || wanted.size > 0) {
+    const proposedPsa = new Uint8Array(psa.length);
+    for (const j of proposedPsaOf.values()) proposedPsa[j] = 1;
     const psaByKey = new Map<string, number[]>();
     if (wanted.size > 0) {
       for (const b of psa) {
@@ -148,7 +150,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
       if (asg.itgLinked[i] || proposedPsaOf.has(i) || asg.ambiguous.has(i) || a.flagged || a.key === '') continue;
       const cands = new Set<number>([...(viaBase ?? []), ...(viaKey ?? [])]);
       const list = [...cands]
-        .filter((j) => !asg.psaLinked[j] && !proposedPsa.has(j) && !asg.isRejected(i, j))
+        .filter((j) => !asg.psaLinked[j] && !proposedPsa[j] && !asg.isRejected(i, j))
         .map((j) => {
           const s = scorer.score(a, psa[j], 0);
           return { j, score: round3(s < 0 ? 0 : scorer.raw) };

@@ -400,20 +400,20 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
     t = out;
   }
   // Step 6: synonyms; saint/st only in leading position ("Main St" is a street).
-  const synonyms: string[] = [];
+  let synonyms: string[] | null = null;
   for (let i = 0; i < t.length; i++) {
     const x = t[i];
     if (i === 0 && t.length > 1 && LEADING_SAINT.has(x)) {
       const m = LEADING_SAINT_MAP.get(x);
       if (m) {
-        if (m !== x) synonyms.push(x);
+        if (m !== x) (synonyms ??= []).push(x);
         t[i] = m;
       }
       continue;
     }
     const s = SYNONYMS.get(x) ?? (i > 0 ? STREET_SYNONYMS.get(x) : undefined);
     if (s !== undefined) {
-      if (s !== x) synonyms.push(x);
+      if (s !== x) (synonyms ??= []).push(x);
       t[i] = s;
     }
   }
@@ -421,7 +421,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   const legal = stripLegalForms(t, { allowSpa });
   for (const f of legal) removed.push(f.text);
   stripThe(t, removed);
-  return { tokens: t, legal, synonyms: synonyms.length ? synonyms : EMPTY };
+  return { tokens: t, legal, synonyms: synonyms ?? EMPTY };
 }
 
 /** A leading 'the', or a trailing one ("Village Bakery, The"); never to empty. */

@@ -42,8 +42,10 @@ function maybeQualified(raw: string): boolean {
 const word = (w: string): string => w.toLowerCase().replace(/[^a-z]/g, '');
 
 /** The name's base key and qualifier as written, or nulls when it has none. */
+const NONE: { baseKey: null; qualifier: null } = Object.freeze({ baseKey: null, qualifier: null });
+
 export function qualifierOf(raw: string, norm: NormalizedDetail): { baseKey: string | null; qualifier: string | null } {
-  const none = { baseKey: null, qualifier: null };
+  const none = NONE;
   if (norm.flags.length > 0 || norm.aliases.length > 0 || norm.key === '' || !maybeQualified(raw)) return none;
   let base = raw.trim();
   const parts: string[] = [];
