@@ -144,6 +144,8 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   kind: string;
   role: IntegrationRole;
   displayName: string;
+  /** How people call the product in labels ("Halo Company (Link)"); the display name when absent. */
+  shortName?: string;
   /** One line under the card title. */
   description: string;
   /** The settings form, in order. Fields of type `secret` are stored encrypted and never returned. */

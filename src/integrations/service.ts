@@ -70,6 +70,7 @@ export function kindInfo(def: IntegrationDefinition): IntegrationKindInfo {
     kind: def.kind,
     role: def.role,
     displayName: def.displayName,
+    shortName: def.shortName ?? def.displayName,
     description: def.description,
     fields: def.fields,
     streams: def.streams.map((s) => s.name),

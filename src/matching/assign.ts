@@ -253,7 +253,9 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     for (const t of tentative) {
       if (itgState[t.i] !== FREE || psaState[t.j] !== FREE) continue;
       const weak = t.ignored[0].length > 0 || t.ignored[1].length > 0;
-      const tier: ProposalTier = kind === 'key' && !weak ? 'exact' : 'near-exact';
+      // Equal keys reached through spelling variants (Centre / Center, Mt / Mount) are near-exact.
+      const spelled = sameSpelling(itg[t.i].norm.synonyms, psa[t.j].norm.synonyms);
+      const tier: ProposalTier = kind === 'key' && !weak && spelled ? 'exact' : 'near-exact';
       const e = findEdge(edges, t.i, t.j);
       const score = kind === 'key' ? 1 : e >= 0 ? edges.score[e] : THRESHOLDS.equalityFloor;
       take({ i: t.i, j: t.j, kind, tier, score, ignored: t.ignored });
@@ -352,6 +354,13 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   for (const d of taken) take(d);
 
   return { decisions, ambiguous, itgLinked, psaLinked, isRejected };
+}
+
+/** Whether two names used the same spelling variants (both none, or the same words in order). */
+export function sameSpelling(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function countSpaces(k: string): number {

@@ -6,6 +6,7 @@ import { normalizeDetailed } from './normalize.js';
 import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.js';
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
+import { qualifierOf } from './qualifier.js';
 
 /** Words that say almost nothing about which company it is ("services", "solutions", "group"). */
 export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
@@ -22,6 +23,8 @@ export interface NameNotes {
   removed: string[];
   legalDisplays: string[];
   legalForm: string | null;
+  /** Spelling variants replaced by a canonical token ('centre' → 'center'): equal keys, not the same spelling. */
+  synonyms: string[];
 }
 
 /** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
@@ -39,6 +42,8 @@ interface NameInfo {
   numbers: string;
   short: boolean;
   norm: NameNotes;
+  baseKey: string | null;
+  qualifier: string | null;
 }
 
 export interface Rec {
@@ -70,6 +75,12 @@ export interface Rec {
   inactive: boolean;
   /** A single token of at most 4 characters: exact only. */
   short: boolean;
+  /**
+   * Key of the name without a location / branch qualifier ("Acme Dental - Denver", "Acme Dental Main
+   * Office" → "acme dental"), and the qualifier as written; null when the name has none (review tier).
+   */
+  baseKey: string | null;
+  qualifier: string | null;
   /** Registrable domains that count as a signal (free-mail, own and shared domains removed). */
   domains: string[];
   /** Phone that counts as a signal (shared numbers removed). */
@@ -125,7 +136,7 @@ const NONE: string[] = [];
 Object.freeze(NONE);
 const NO_IDS: number[] = [];
 Object.freeze(NO_IDS);
-const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null });
+const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null, synonyms: NONE });
 
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
   const seen = new Set<string>();
@@ -190,17 +201,17 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         const tok: number[] = [];
         for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
         let notes: NameNotes;
-        if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null) notes = NO_NOTES;
+        if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) notes = NO_NOTES;
         else {
           // most names only lose one legal form: share their notes per form
           const nk =
-            norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1
+            norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1 && norm.synonyms.length === 0
               ? norm.legalDisplays[0]
-              : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}`;
+              : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}#${norm.synonyms.join('|')}`;
           const shared = notesCache.get(nk);
           if (shared !== undefined) notes = shared;
           else {
-            notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm };
+            notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm, synonyms: norm.synonyms };
             notesCache.set(nk, notes);
           }
         }
@@ -221,7 +232,14 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           numbers: norm.numbers,
           short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
           norm: notes,
+          baseKey: null,
+          qualifier: null,
         };
+        const qual = qualifierOf(name, norm);
+        if (qual.baseKey !== null) {
+          info.baseKey = qual.baseKey;
+          info.qualifier = qual.qualifier;
+        }
       }
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {
@@ -257,6 +275,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
         inactive: side === 'psa' && c.inactive === true,
         short: info.short,
+        baseKey: info.baseKey,
+        qualifier: info.qualifier,
         domains: doms,
         phone: null,
         phoneRaw: c.phone ?? null,

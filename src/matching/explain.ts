@@ -1,7 +1,7 @@
 /**
  * Explanations (matching.md §9): short sentences for each proposal and suggestion.
  */
-import type { Decision } from './assign.js';
+import { sameSpelling, type Decision } from './assign.js';
 import type { Edges } from './block.js';
 import type { Corpus, Rec } from './corpus.js';
 import { CAPS, F, type Scorer } from './score.js';
@@ -84,7 +84,10 @@ export function explainDecision(
       break;
     case 'key': {
       if (a.name.trim() === b.name.trim()) out.push('Same name');
-      else {
+      else if (!sameSpelling(a.norm.synonyms, b.norm.synonyms)) {
+        const words = [...new Set([...a.norm.synonyms, ...b.norm.synonyms])].map(q).join(', ');
+        out.push(`Same name once spelling variants are unified (${words}): near-exact, please check`);
+      } else {
         const lp = legalPair(a, b);
         if (lp && a.norm.legalDisplays[0] !== b.norm.legalDisplays[0]) out.push(`Same name once legal suffixes are removed (${lp})`);
         else out.push('Same name once case, punctuation and accents are ignored');
@@ -150,5 +153,19 @@ export function explainSuggestion(corpus: Corpus, edges: Edges, e: number, i: nu
   if (fl & F.INACTIVE) out.push('PSA company is inactive');
   if ((fl & CAPS) === 0 && !(fl & F.KEY_EQ) && !ambiguousHere && edges.raw[e] < 0.92 && !(fl & (F.DOMAIN | F.PHONE)))
     out.push('Similar, not similar enough to propose');
+  return out;
+}
+
+/** Reasons of a review item ("possible match"): which qualifier is extra, on which side. */
+export function explainReview(corpus: Corpus, i: number, j: number, score: number, others: number): string[] {
+  const a = corpus.itg[i];
+  const b = corpus.psa[j];
+  const out: string[] = [];
+  if (b.qualifier !== null && b.baseKey === a.key) out.push(`Same name apart from ${q(b.qualifier)} in the PSA name`);
+  else if (a.qualifier !== null && a.baseKey === b.key) out.push(`Same name apart from ${q(a.qualifier)} in the IT Glue name`);
+  out.push('Possible match: the extra words look like a location or branch, so it is not selected automatically');
+  out.push(`Name similarity ${fmt(score)}`);
+  if (b.inactive) out.push('PSA company is inactive');
+  if (others > 0) out.push(others === 1 ? 'One other possible match' : `${others} other possible matches`);
   return out;
 }

@@ -5,10 +5,10 @@
 import { assign, blockingModes, findEdge } from './assign.js';
 import { buildPsaIndex, generateEdges } from './block.js';
 import { buildCorpus } from './corpus.js';
-import { explainDecision, explainSuggestion } from './explain.js';
+import { explainDecision, explainReview, explainSuggestion } from './explain.js';
 import { normalizeDetailed } from './normalize.js';
 import { CAPS, EQUALITY, F, STRONG, Scorer, THRESHOLDS } from './score.js';
-import type { AutomapInput, AutomapResult, Proposal, Suggestion } from './types.js';
+import type { AutomapInput, AutomapResult, Proposal, ReviewItem, Suggestion } from './types.js';
 
 export type {
   AutomapCounts,
@@ -17,6 +17,7 @@ export type {
   MatchCompany,
   Proposal,
   ProposalTier,
+  ReviewItem,
   Suggestion,
 } from './types.js';
 export { normalizeName } from './normalize.js';
@@ -115,6 +116,54 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
 
   suggestions.sort((x, y) => byId(x.itglueId, y.itglueId) || y.score - x.score || byId(x.psaId, y.psaId));
 
+  // review tier: the same name apart from a location / branch qualifier, on either side
+  const review: ReviewItem[] = [];
+  let reviewCompanies = 0;
+  // only keys that can pair: PSA names with a qualifier (by base), PSA names equal to an IT Glue base
+  const psaByBase = new Map<string, number[]>();
+  const wanted = new Set<string>();
+  for (let j = 0; j < psa.length; j++) {
+    const b = psa[j];
+    if (b.baseKey === null || b.flagged) continue;
+    const m = psaByBase.get(b.baseKey);
+    if (m) m.push(j);
+    else psaByBase.set(b.baseKey, [j]);
+  }
+  for (let i = 0; i < itg.length; i++) if (itg[i].baseKey !== null) wanted.add(itg[i].baseKey!);
+  if (psaByBase.size > 0 || wanted.size > 0) {
+    const proposedPsa = new Uint8Array(psa.length);
+    for (const j of proposedPsaOf.values()) proposedPsa[j] = 1;
+    const psaByKey = new Map<string, number[]>();
+    if (wanted.size > 0) {
+      for (const b of psa) {
+        if (b.flagged || !wanted.has(b.key)) continue;
+        const l = psaByKey.get(b.key);
+        if (l) l.push(b.idx);
+        else psaByKey.set(b.key, [b.idx]);
+      }
+    }
+    for (let i = 0; i < itg.length; i++) {
+      const a = itg[i];
+      const viaBase = a.baseKey !== null ? psaByKey.get(a.baseKey) : undefined;
+      const viaKey = psaByBase.size > 0 ? psaByBase.get(a.key) : undefined;
+      if (viaBase === undefined && viaKey === undefined) continue;
+      if (asg.itgLinked[i] || proposedPsaOf.has(i) || asg.ambiguous.has(i) || a.flagged || a.key === '') continue;
+      const cands = new Set<number>([...(viaBase ?? []), ...(viaKey ?? [])]);
+      const list = [...cands]
+        .filter((j) => !asg.psaLinked[j] && !proposedPsa[j] && !asg.isRejected(i, j))
+        .map((j) => {
+          const s = scorer.score(a, psa[j], 0);
+          return { j, score: round3(s < 0 ? 0 : scorer.raw) };
+        })
+        .sort((x, y) => y.score - x.score || byId(psa[x.j].id, psa[y.j].id))
+        .slice(0, 3);
+      if (list.length > 0) reviewCompanies++;
+      for (const { j, score } of list)
+        review.push({ itglueId: a.id, psaId: psa[j].id, score, tier: 'review', reasons: explainReview(corpus, i, j, score, list.length - 1) });
+    }
+    review.sort((x, y) => byId(x.itglueId, y.itglueId) || y.score - x.score || byId(x.psaId, y.psaId));
+  }
+
   let alreadyLinked = 0;
   for (let i = 0; i < itg.length; i++) if (asg.itgLinked[i]) alreadyLinked++;
   const counts = {
@@ -124,7 +173,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
     unmatched: itg.length - proposals.length - alreadyLinked - ambiguous.length,
   };
   return {
-    result: { proposals, suggestions, counts, ambiguous },
+    result: { proposals, suggestions, counts, ambiguous, review, reviewCompanies },
     stats: {
       pairsScored: edges.pairsScored,
       edgesKept: edges.psa.length,

@@ -27,6 +27,8 @@ export interface NormalizedDetail extends NormalizedName {
   legalDisplays: string[];
   /** Digit runs (and roman numerals) of the key, sorted, comma-joined; '' when none. */
   numbers: string;
+  /** Spelling variants replaced by their canonical token (step 6), as written: ['centre'], ['mount']. */
+  synonyms: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +323,7 @@ const SINGLE_LETTER = /^\p{L}$/u;
 interface CanonResult {
   tokens: string[];
   legal: LegalForm[];
+  synonyms: string[];
 }
 
 /** Tokens that steps 4–6 may change: one lookup per token decides whether they have anything to do. */
@@ -350,7 +353,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
     const legal = stripLegalForms(t, { allowSpa });
     for (const f of legal) removed.push(f.text);
     stripThe(t, removed);
-    return { tokens: t, legal };
+    return { tokens: t, legal, synonyms: EMPTY };
   }
   // Step 4: suffix units at the end ('& co', 'and company', 'et cie'), then drop connectors.
   while (t.length > 2) {
@@ -397,21 +400,28 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
     t = out;
   }
   // Step 6: synonyms; saint/st only in leading position ("Main St" is a street).
+  let synonyms: string[] | null = null;
   for (let i = 0; i < t.length; i++) {
     const x = t[i];
     if (i === 0 && t.length > 1 && LEADING_SAINT.has(x)) {
       const m = LEADING_SAINT_MAP.get(x);
-      if (m) t[i] = m;
+      if (m) {
+        if (m !== x) (synonyms ??= []).push(x);
+        t[i] = m;
+      }
       continue;
     }
     const s = SYNONYMS.get(x) ?? (i > 0 ? STREET_SYNONYMS.get(x) : undefined);
-    if (s !== undefined) t[i] = s;
+    if (s !== undefined) {
+      if (s !== x) (synonyms ??= []).push(x);
+      t[i] = s;
+    }
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
   const legal = stripLegalForms(t, { allowSpa });
   for (const f of legal) removed.push(f.text);
   stripThe(t, removed);
-  return { tokens: t, legal };
+  return { tokens: t, legal, synonyms: synonyms ?? EMPTY };
 }
 
 /** A leading 'the', or a trailing one ("Village Bakery, The"); never to empty. */
@@ -611,7 +621,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (alt) aliases.push(alt);
   }
   const allowSpa = mainTokens.includes('spa') && (SPA_DOTTED.test(raw) || SPA_CASED.test(raw));
-  const { tokens, legal } = canonicalize(mainTokens, removed, allowSpa);
+  const { tokens, legal, synonyms } = canonicalize(mainTokens, removed, allowSpa);
   const { key, compact, fingerprint } = keysOf(tokens);
   return {
     key,
@@ -624,6 +634,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     removed: removed.length ? removed : EMPTY,
     legalDisplays: legal.length ? legal.map((f) => f.display) : EMPTY,
     numbers: numbersOf(tokens, key),
+    synonyms,
   };
 }
 

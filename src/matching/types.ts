@@ -44,6 +44,18 @@ export interface Suggestion {
   reasons: string[];
 }
 
+/**
+ * Review tier ("possible match"): the same name apart from a location or branch qualifier
+ * ("Bellmont Dental" / "Bellmont Dental Main Office"). Never proposed, never pre-selected.
+ */
+export interface ReviewItem {
+  itglueId: string;
+  psaId: string;
+  score: number;
+  tier: 'review';
+  reasons: string[];
+}
+
 export interface AutomapCounts {
   proposed: number;
   alreadyLinked: number;
@@ -57,4 +69,8 @@ export interface AutomapResult {
   suggestions: Suggestion[];
   counts: AutomapCounts;
   ambiguous: { itglueId: string; candidates: string[] }[];
+  /** Possible matches to review (up to 3 per IT Glue company; none proposed, linked or ambiguous). */
+  review: ReviewItem[];
+  /** IT Glue companies with at least one review item (they are also counted in `counts.unmatched`). */
+  reviewCompanies: number;
 }

@@ -20,7 +20,7 @@ endodontics energy engineering engineers entertainment environmental equipment e
 fabrication family farm farms fashion federal fellowship fence fencing finance financial fire fitness flooring
 floors florist flowers foods forestry foundation framing freight fuel funeral furniture gallery garage garden
 gardens gas glass golf graphics grill grocery growers guns hardware health healthcare hearing heating holdings
-home homes hospice hospital hospitality hotel hotels housing imaging industrial industries infusion inn institute
+home homes hospice hospital hospitality hostel hostels hotel hotels housing imaging industrial industries infusion inn institute
 instruments insurance interiors investments irrigation janitorial jewelers jewellers jewelry kitchen kitchens
 laboratory labs land landscape landscaping laundry law lawn learning leasing legal library lighting limousine
 liquor living loans lodge logistics lumber machine machinery machining maintenance management manor marble

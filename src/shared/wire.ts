@@ -101,6 +101,8 @@ export const integrationKindInfo = z.object({
   kind: z.string(),
   role: integrationRole,
   displayName: z.string(),
+  /** How people call the product in labels ("Halo Company (Link)"); the display name unless the definition says otherwise. */
+  shortName: z.string().optional(),
   description: z.string(),
   fields: z.array(settingsField),
   /** Stream names, as in a sync run's `progress`. */
@@ -299,13 +301,25 @@ export type LinkSource = z.infer<typeof linkSource>;
 export const linkRow = z.object({
   itglueId: z.string(),
   itglueName: z.string(),
+  /** The organization's short name, when it has one (tells equal names apart). */
+  shortName: z.string().nullable(),
   psaId: z.string().nullable(),
   psaName: z.string().nullable(),
   source: linkSource.nullable(),
+  /** The PSA company was deliberately linked to more than one company (saved with `allowShared`). */
+  shared: z.boolean(),
 });
 export type LinkRow = z.infer<typeof linkRow>;
 
-export const linksResponse = z.object({ rows: z.array(linkRow), counts: z.object({ linked: z.number(), unlinked: z.number() }) });
+/** The newest save that undo would revert (POST …/links/undo). */
+export const linkSave = z.object({ id: z.string(), savedAt: z.string(), changes: z.number() });
+export type LinkSave = z.infer<typeof linkSave>;
+
+export const linksResponse = z.object({
+  rows: z.array(linkRow),
+  counts: z.object({ linked: z.number(), unlinked: z.number() }),
+  lastSave: linkSave.nullable(),
+});
 export type LinksResponse = z.infer<typeof linksResponse>;
 
 export const proposalTier = z.enum(['exact', 'near-exact']);
@@ -317,14 +331,23 @@ export type Proposal = z.infer<typeof proposal>;
 export const suggestion = z.object({ itglueId: z.string(), psaId: z.string(), score: z.number(), reasons: z.array(z.string()) });
 export type Suggestion = z.infer<typeof suggestion>;
 
+/** Review tier ("possible match"): same name apart from a location or branch qualifier; never pre-selected. */
+export const reviewItem = z.object({ itglueId: z.string(), psaId: z.string(), score: z.number(), tier: z.literal('review'), reasons: z.array(z.string()) });
+export type ReviewItem = z.infer<typeof reviewItem>;
+
 export const automapResponse = z.object({
   proposals: z.array(proposal),
   suggestions: z.array(suggestion),
   counts: z.object({ proposed: z.number(), alreadyLinked: z.number(), ambiguous: z.number(), unmatched: z.number() }),
+  /** Companies left ambiguous (equal candidates) and the candidates, by PSA id. */
+  ambiguous: z.array(z.object({ itglueId: z.string(), candidates: z.array(z.string()) })),
+  /** Possible matches to review (up to 3 per company); their companies are counted in `counts.unmatched`. */
+  review: z.array(reviewItem),
+  reviewCounts: z.object({ companies: z.number(), pairs: z.number() }),
 });
 export type AutomapResponse = z.infer<typeof automapResponse>;
 
-export const linkChange = z.object({ itglueId: z.string(), psaId: z.string().nullable(), source: linkSource.optional() });
+export const linkChange = z.object({ itglueId: z.string(), psaId: z.string().nullable(), source: linkSource.optional(), allowShared: z.boolean().optional() });
 export type LinkChange = z.infer<typeof linkChange>;
 
 // ---------------------------------------------------------------------------------------------

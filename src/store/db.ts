@@ -10,6 +10,7 @@ import * as m003 from './migrations/003-accounts-hardening.js';
 import * as m004 from './migrations/004-sync-alerts.js';
 import * as m005 from './migrations/005-opportunities.js';
 import * as m006 from './migrations/006-durable-sync.js';
+import * as m007 from './migrations/007-link-saves.js';
 import * as m009 from './migrations/009-lifecycle.js';
 import * as m010 from './migrations/010-processes.js';
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '004-sync-alerts': m004,
   '005-opportunities': m005,
   '006-durable-sync': m006,
+  '007-link-saves': m007,
   '009-lifecycle': m009,
   '010-processes': m010,
 };

@@ -90,6 +90,12 @@ export interface LinkFeedbackTable {
   itglue_name: string | null; created_by: string | null; created_at: string;
 }
 
+/** One saved change set of links, for undo (migration 007). */
+export interface LinkSaveTable {
+  id: string; workspace_id: string; kind: string; created_by: string | null; created_at: string; seq: number; changes: number;
+  previous_json: string; confirmed_json: string; undone_at: string | null;
+}
+
 export interface OpportunityTable {
   id: string; workspace_id: string; company_id: string; title: string; description: string | null; value: number | null;
   ticket_type_id: string | null; status: 'draft' | 'exported' | 'failed'; psa_kind: string | null;
@@ -172,6 +178,7 @@ export interface Database {
   psa_tickets: PsaTicketTable;
   company_links: CompanyLinkTable;
   link_feedback: LinkFeedbackTable;
+  link_saves: LinkSaveTable;
   opportunities: OpportunityTable;
   opportunity_exports: OpportunityExportTable;
   audit_events: AuditEventTable;

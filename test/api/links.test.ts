@@ -5,9 +5,17 @@ import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index
 import { apiAs, createTestApp, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
 import { haloSettingsFor, itglueSettingsFor } from '../helpers/sandboxes.js';
 
-interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: string | null }
+interface Row { itglueId: string; itglueName: string; shortName: string | null; psaId: string | null; psaName: string | null; source: string | null; shared: boolean }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: string; reasons: string[] }
-interface Automap { proposals: Proposal[]; counts: { proposed: number; alreadyLinked: number; ambiguous: number; unmatched: number } }
+interface Suggestion { itglueId: string; psaId: string; score: number; reasons: string[] }
+interface Automap {
+  proposals: Proposal[];
+  suggestions: Suggestion[];
+  review: (Suggestion & { tier: string })[];
+  reviewCounts: { companies: number; pairs: number };
+  counts: { proposed: number; alreadyLinked: number; ambiguous: number; unmatched: number };
+}
+interface Links { rows: Row[]; counts: { linked: number; unlinked: number }; lastSave: { id: string; savedAt: string; changes: number } | null }
 
 describe('Link Companies API, Automap and tickets per company', () => {
   let t: TestApp;
@@ -30,7 +38,7 @@ describe('Link Companies API, Automap and tickets per company', () => {
     await halo.close();
   });
 
-  const links = async () => (await api('GET', '/api/integrations/halo/links')).json() as { rows: Row[]; counts: { linked: number; unlinked: number } };
+  const links = async () => (await api('GET', '/api/integrations/halo/links')).json() as Links;
   const automap = async () => (await api('POST', '/api/integrations/halo/links/automap', {})).json() as Automap;
 
   test('links: one row per active IT Glue company, all unlinked at first', async () => {
@@ -124,5 +132,98 @@ describe('Link Companies API, Automap and tickets per company', () => {
     assert.ok(open.tickets.every((x) => !x.closed));
     const bad = await api('GET', `/api/companies/${c.id}/tickets?cursor=garbage`);
     assert.equal(bad.statusCode, 400);
+  });
+
+  test('PUT links: a PSA company linked elsewhere is refused with 409 naming the other company, unless allowShared; nothing saved meanwhile', async () => {
+    const l = await links();
+    const a = l.rows.find((r) => r.psaId !== null)!;
+    const [b, c] = l.rows.filter((r) => r.psaId === null);
+    const refused = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: b!.itglueId, psaId: a.psaId }] });
+    assert.equal(refused.statusCode, 409, refused.body);
+    const err = (refused.json() as { error: { code: string; message: string; details: { conflicts: { itglueId: string; psaId: string; linkedTo: { itglueId: string; itglueName: string }[] }[] } } }).error;
+    assert.equal(err.code, 'psa_company_already_linked');
+    assert.ok(err.message.includes(a.itglueName), err.message);
+    assert.deepEqual(err.details.conflicts.map((x) => [x.itglueId, x.psaId, x.linkedTo.map((o) => o.itglueId)]), [[b!.itglueId, a.psaId, [a.itglueId]]]);
+    assert.equal((await links()).rows.find((r) => r.itglueId === b!.itglueId)!.psaId, null, 'nothing saved');
+
+    // two rows of one request to the same free company: refused too
+    const taken = new Set(l.rows.map((r) => r.psaId));
+    const free = ((await api('GET', '/api/integrations/halo/companies')).json() as { companies: { id: string }[] }).companies.find((x) => !taken.has(x.id))!.id;
+    const both = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: b!.itglueId, psaId: free }, { itglueId: c!.itglueId, psaId: free }] });
+    assert.equal(both.statusCode, 409);
+    assert.equal((both.json() as { error: { details: { conflicts: unknown[] } } }).error.details.conflicts.length, 2);
+
+    // confirmed: saved, and marked shared
+    const ok = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: b!.itglueId, psaId: a.psaId, allowShared: true }] });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const after = ok.json() as Links;
+    assert.equal(after.rows.find((r) => r.itglueId === b!.itglueId)!.psaId, a.psaId);
+    assert.equal(after.rows.find((r) => r.itglueId === b!.itglueId)!.shared, true);
+    assert.equal(after.rows.find((r) => r.itglueId === c!.itglueId)!.shared, false);
+    // re-sending an unchanged shared link needs no confirmation
+    assert.equal((await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: b!.itglueId, psaId: a.psaId }] })).statusCode, 200);
+    // one company twice in one request is a 400
+    const twice = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: c!.itglueId, psaId: null }, { itglueId: c!.itglueId, psaId: free }] });
+    assert.equal(twice.statusCode, 400);
+  });
+
+  test('automap after a save: suggestions and review items of companies still open come back (recomputed, not lost)', async () => {
+    const first = await automap();
+    assert.ok(first.suggestions.length > 0, 'the sandbox has near-misses');
+    assert.equal(first.reviewCounts.pairs, first.review.length);
+    for (const s of [...first.suggestions, ...first.review]) assert.ok(s.reasons.length > 0);
+    const saved = first.proposals[0] ?? null;
+    if (saved !== null) {
+      const put = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: saved.itglueId, psaId: saved.psaId, source: 'automap' }] });
+      assert.equal(put.statusCode, 200, put.body);
+    }
+    const second = await automap();
+    const key = (x: { itglueId: string; psaId: string }) => `${x.itglueId}>${x.psaId}`;
+    const again = new Set([...second.suggestions, ...second.review].map(key));
+    const open = [...first.suggestions, ...first.review].filter((x) => saved === null || (x.itglueId !== saved.itglueId && x.psaId !== saved.psaId));
+    assert.ok(open.length > 0);
+    assert.deepEqual(open.filter((x) => !again.has(key(x))), [], 'every undecided suggestion is offered again');
+  });
+
+  test('undo: the newest save is reverted and the page sees it after a reload; a stale save id is refused; undoing every save empties the links', async () => {
+    const before = await links();
+    const linked = before.rows.find((r) => r.psaId !== null && !r.shared)!;
+    const unlinked = before.rows.find((r) => r.psaId === null)!;
+    const taken = new Set(before.rows.map((r) => r.psaId));
+    const free = ((await api('GET', '/api/integrations/halo/companies')).json() as { companies: { id: string }[] }).companies.find((x) => !taken.has(x.id))!.id;
+    const put = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: linked.itglueId, psaId: null }, { itglueId: unlinked.itglueId, psaId: free }] });
+    assert.equal(put.statusCode, 200);
+    const saved = put.json() as Links;
+    assert.equal(saved.lastSave?.changes, 2);
+    const reloaded = await links();
+    assert.equal(reloaded.lastSave?.id, saved.lastSave!.id, 'the save to undo survives a reload');
+
+    const undo = await api('POST', '/api/integrations/halo/links/undo', { saveId: saved.lastSave!.id });
+    assert.equal(undo.statusCode, 200, undo.body);
+    const restored = undo.json() as Links;
+    const pick = (r: Row | undefined) => r && { psaId: r.psaId, source: r.source, shared: r.shared };
+    for (const id of [linked.itglueId, unlinked.itglueId])
+      assert.deepEqual(pick(restored.rows.find((r) => r.itglueId === id)), pick(before.rows.find((r) => r.itglueId === id)));
+    assert.deepEqual((await links()).rows, restored.rows);
+    assert.notEqual(restored.lastSave?.id, saved.lastSave!.id);
+
+    const stale = await api('POST', '/api/integrations/halo/links/undo', { saveId: saved.lastSave!.id });
+    assert.equal(stale.statusCode, 409);
+    assert.equal((stale.json() as { error: { code: string } }).error.code, 'stale_undo');
+    assert.equal((await api('POST', '/api/integrations/halo/links/undo', { saveId: 'nope' })).statusCode, 400);
+
+    let n = 0;
+    for (;;) {
+      const r = await api('POST', '/api/integrations/halo/links/undo', {});
+      if (r.statusCode === 404) {
+        assert.equal((r.json() as { error: { code: string } }).error.code, 'nothing_to_undo');
+        break;
+      }
+      assert.equal(r.statusCode, 200, r.body);
+      assert.ok(++n < 50);
+    }
+    const empty = await links();
+    assert.equal(empty.counts.linked, 0, 'every save undone: back to no links');
+    assert.equal(empty.lastSave, null);
   });
 });

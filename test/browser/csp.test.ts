@@ -50,7 +50,7 @@ test('the web UI and /docs render under the CSP without a single violation', { s
   await page.getByLabel('Confirm password').fill(E2E_ADMIN.password);
   await page.getByRole('button', { name: /create/i }).click();
   const nav = page.getByRole('navigation');
-  await nav.getByRole('link', { name: 'Companies' }).waitFor();
+  await nav.getByRole('link', { name: 'Companies', exact: true }).waitFor();
   for (const [path, text] of [
     ['/integrations', /IT Glue/], ['/integrations/halo', /HaloPSA/], ['/companies', /Companies/], ['/opportunities', /Opportunities/], ['/users', /admin@msp\.example/],
   ] as const) {

@@ -102,8 +102,10 @@ test('a kind the server lists gets a settings card drawn from its fields, with n
   // Link Companies for the new kind, at /integrations/<kind>/links.
   await card.getByRole('button', { name: 'Link Companies' }).click();
   await page.waitForURL(/\/integrations\/acme\/links$/);
-  await page.getByRole('heading', { name: 'Link Companies', level: 1 }).waitFor();
-  await page.getByLabel('Breadcrumb').getByText('Acme PSA').waitFor();
+  // the "Link Companies to <primary>" tab of the PSA integration
+  await page.getByRole('heading', { name: /^Link Companies to /, level: 2 }).waitFor();
+  const psaTabs = page.getByRole('tablist', { name: 'Acme PSA integration' });
+  assert.equal(await psaTabs.getByRole('tab', { name: /^Link Companies to / }).getAttribute('aria-selected'), 'true');
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 

@@ -71,7 +71,7 @@ test('IT Glue: test and save settings, watch the initial sync, then browse compa
     const expected = truth.activeOrganizationIds.length;
     assert.ok(expected > 50, `sandbox has ${expected} active organizations`);
     await dismissToasts(page);
-    await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Companies', exact: true }).click();
     const table = page.getByRole('table', { name: 'Companies' });
     await table.waitFor({ timeout: 10_000 });
     const countText = await page.getByRole('status').filter({ hasText: /companies$/ }).textContent();

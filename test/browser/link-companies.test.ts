@@ -1,11 +1,13 @@
-// Link Companies in the browser: Automap proposals (green rows, counter) → change one row to another
-// PSA company → Save changes → after a reload the saved links are shown (and the API agrees) → that
-// company's PSA tickets tab lists the linked Halo company's tickets.
+// Link Companies in the browser (the "Link Companies to IT Glue" tab of the PSA integration): Automap
+// proposals (green rows, counter) → change one row to another PSA company → Save changes → after a reload
+// the saved links are shown (and the API agrees) → that company's PSA tickets tab lists the linked Halo
+// company's tickets. Then: bulk "Accept all exact", Clear proposals, Undo last save, the Suggestions filter
+// (an edited row stays until the filter is re-applied), and linking a taken PSA company (confirmation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSkipReason, browserSuite, parseCount, poll, screenshot } from './harness.js';
 
-interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: 'manual' | 'automap' | null }
+interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: 'manual' | 'automap' | null; shared: boolean }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: 'exact' | 'near-exact'; reasons: string[] }
 /** The bit of `window` the test reads in the page (the test tsconfig has no DOM lib). */
 interface CssWindow { getComputedStyle(el: unknown): { backgroundColor: string } }
@@ -61,11 +63,12 @@ test('Link Companies: Automap, change a row, save, reload, then the company’s 
   await page.goto(`${stack.url}/integrations/halo`);
   await page.getByRole('region', { name: 'HaloPSA' }).getByRole('button', { name: 'Link Companies' }).click();
   await page.waitForURL(/\/integrations\/halo\/links$/);
-  await page.getByRole('heading', { name: 'Link Companies', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Link Companies to IT Glue', level: 2 }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Link Companies to IT Glue' }).getAttribute('aria-selected'), 'true');
   const table = page.getByRole('table', { name: 'Company links' });
   await table.waitFor();
   await table.getByRole('columnheader', { name: 'IT Glue Company (Active)' }).waitFor();
-  await table.getByRole('columnheader', { name: 'PSA Company (Link)' }).waitFor();
+  await table.getByRole('columnheader', { name: 'Halo Company (Link)' }).waitFor();
   const automap = page.getByRole('button', { name: 'Automap' });
   assert.equal(await automap.isEnabled(), true);
   const counter = page.getByTestId('link-counter');
@@ -154,7 +157,7 @@ test('Link Companies: Automap, change a row, save, reload, then the company’s 
   // --- the company's PSA tickets ---------------------------------------------------------------
   const tickets = (await api<{ tickets: Ticket[]; nextCursor: string | null }>('GET', `/api/companies/${target.itglueId}/tickets?status=all&limit=25`)).body;
   assert.ok(tickets.tickets.length > 0, 'the chosen company has tickets');
-  await page.getByRole('navigation').getByRole('link', { name: 'Companies' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Companies', exact: true }).click();
   await page.getByLabel('Search companies').fill(targetName);
   const companyLink = page.getByRole('table', { name: 'Companies' }).getByRole('link', { name: targetName, exact: true });
   await companyLink.waitFor();
@@ -182,4 +185,134 @@ test('Link Companies: Automap, change a row, save, reload, then the company’s 
   assert.equal(total, ticketsPerClient.get(choice.id));
   await screenshot(page, 'company-tickets');
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+const links = async () => (await suite.api<{ rows: Row[]; counts: { linked: number }; lastSave: { id: string } | null }>('GET', '/api/integrations/halo/links')).body;
+
+test('Link Companies: accept all exact, clear proposals, undo the last save', { skip, timeout: 90_000 }, async () => {
+  const { api, page, stack } = suite;
+  // start from scratch: undo every save (links and the pairs they confirmed, which Automap would take as exact)
+  for (let n = 0; ; n++) {
+    const r = await api('POST', '/api/integrations/halo/links/undo', {});
+    if (r.status === 404) break;
+    assert.equal(r.status, 200);
+    assert.ok(n < 20);
+  }
+  assert.equal((await links()).counts.linked, 0);
+  const preview = (await api<{ proposals: Proposal[] }>('POST', '/api/integrations/halo/links/automap', {})).body.proposals;
+  const exact = preview.filter((p) => p.tier === 'exact').length;
+  const near = preview.length - exact;
+  assert.ok(exact > 0 && near > 0, `both auto tiers are produced (${exact} exact, ${near} near-exact)`);
+
+  // the Link Companies entry of the navigation opens the tab of the configured PSA
+  await page.goto(`${stack.url}/companies`);
+  await page.getByRole('navigation').getByRole('link', { name: 'Link Companies' }).click();
+  await page.waitForURL(/\/integrations\/psa\/links$/);
+  const table = page.getByRole('table', { name: 'Company links' });
+  await table.waitFor();
+  await page.getByRole('button', { name: 'Automap' }).click();
+  const counter = page.getByTestId('proposal-counter');
+  await poll('proposal counter', async () => ((await counter.textContent()) ?? '').includes(`${fmt(preview.length)} proposals to review (${fmt(exact)} exact, ${fmt(near)} near-exact)`));
+  // near-exact rows are shown as such, with their reasons on the row
+  await segment('Proposed').click();
+  const nearRow = table.locator('tbody tr[data-proposed="near-exact"]').first();
+  await poll('a near-exact row', async () => (await nearRow.count()) > 0 || (await page.mouse.wheel(0, 600), false));
+  await nearRow.getByTestId('tier-badge').filter({ hasText: 'Near-exact' }).waitFor();
+  assert.ok(((await nearRow.getByTestId('row-reason').textContent()) ?? '').length > 5, 'the row says why');
+  await page.evaluate('window.scrollTo(0, 0)');
+
+  await page.getByRole('button', { name: `Accept all exact (${fmt(exact)})` }).click();
+  await page.locator('.mantine-Notification-root').filter({ hasText: 'Exact matches saved' }).waitFor({ timeout: 15_000 });
+  const after = await links();
+  assert.equal(after.counts.linked, exact, 'exactly the exact proposals were saved');
+  for (const p of preview.filter((x) => x.tier === 'exact')) assert.equal(after.rows.find((r) => r.itglueId === p.itglueId)!.psaId, p.psaId);
+  await poll('near-exact proposals still to review', async () => ((await counter.textContent()) ?? '').includes(`${fmt(near)} proposal`));
+
+  // Undo waits for the unsaved proposals to be cleared
+  const undo = page.getByRole('button', { name: 'Undo last save' });
+  assert.equal(await undo.isDisabled(), true, 'no undo while changes are unsaved');
+  await page.getByRole('button', { name: 'Clear proposals' }).click();
+  assert.equal(await page.getByTestId('proposal-bar').count(), 0);
+  await poll('undo enabled', async () => undo.isEnabled());
+  await undo.click();
+  await page.locator('.mantine-Notification-root').filter({ hasText: 'Save undone' }).waitFor({ timeout: 15_000 });
+  assert.equal((await links()).counts.linked, 0, 'the accepted exact matches are unlinked again');
+  // the undo survives a reload: the button now offers the save before (the one that unlinked everything)
+  await page.reload();
+  await table.waitFor();
+  await poll('counter after reload', async () => ((await page.getByTestId('link-counter').textContent()) ?? '').startsWith('0 of '));
+  await screenshot(page, 'links-after-undo');
+  assert.deepEqual(suite.pageErrors, []);
+});
+
+test('Link Companies: the Suggestions filter keeps an edited row until re-applied; a taken PSA company asks before linking it twice', { skip, timeout: 90_000 }, async () => {
+  const { api, page, stack } = suite;
+  await page.goto(`${stack.url}/integrations/halo/links`);
+  const table = page.getByRole('table', { name: 'Company links' });
+  await table.waitFor();
+
+  // --- Suggestions: every row shown has one, with its reason --------------------------------------
+  const sugg = page.locator('label.mantine-SegmentedControl-label', { hasText: /^Suggestions \(/ });
+  await poll('suggestions counted', async () => {
+    const m = /\(([\d,]+)\)/.exec((await sugg.textContent()) ?? '');
+    return m !== null && parseCount(m[1]!) > 0;
+  });
+  await sugg.click();
+  const rows = table.locator('tbody tr[data-index]');
+  await poll('suggestion rows', async () => (await rows.count()) > 0);
+  assert.equal(await table.locator('tbody tr[data-index] [data-testid="row-suggestion"]').count(), await rows.count(), 'each row shows its suggestion');
+  const showing = async () => parseCount(/^Showing ([\d,]+) of/.exec((await page.getByText(/^Showing [\d,]+ of/).textContent()) ?? '')![1]!);
+  const shown = await showing();
+  const first = rows.first();
+  const text = (await first.getByTestId('row-suggestion').textContent()) ?? '';
+  assert.match(text, /^(Possible match|Automap proposes|Suggestion): .+ — .+/);
+  const firstName = (await first.locator('td').first().locator('p').first().textContent())!.trim();
+  await first.getByRole('button', { name: /^Use / }).click();
+  await poll('the used row is unsaved but still shown', async () => (await first.getAttribute('data-changed')) === 'true');
+  assert.equal(await showing(), shown, 'the edited row did not jump out');
+  await first.getByText(firstName, { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Re-apply filter' }).click();
+  await poll('row left after re-applying', async () => (await showing()) === shown - 1 && (await table.getByText(firstName, { exact: true }).count()) === 0);
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+
+  // --- a taken PSA company: marked in the dropdown, confirmation, saved as shared ------------------
+  const before = await links();
+  const psa = (await api<{ companies: { id: string; name: string }[] }>('GET', '/api/integrations/halo/companies')).body.companies;
+  const counts = new Map<string, number>();
+  for (const c of psa) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  const free = psa.filter((c) => counts.get(c.name) === 1 && !before.rows.some((r) => r.psaId === c.id));
+  const names = new Map<string, number>();
+  for (const r of before.rows) names.set(r.itglueName, (names.get(r.itglueName) ?? 0) + 1);
+  const unlinked = before.rows.filter((r) => r.psaId === null && names.get(r.itglueName) === 1 && !before.rows.some((o) => o !== r && o.itglueName.includes(r.itglueName)));
+  const [holder, second] = unlinked;
+  const target = free.find((c) => !psa.some((o) => o.id !== c.id && o.name.includes(c.name)))!;
+  assert.equal((await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: holder!.itglueId, psaId: target.id }] })).status, 200);
+  await page.reload();
+  await segment('All').click();
+  const search = page.getByRole('searchbox', { name: 'Search companies' });
+  await search.fill(second!.itglueName);
+  const select = table.getByRole('combobox', { name: `PSA company for ${second!.itglueName}`, exact: true });
+  await select.waitFor();
+  await select.click();
+  await select.fill(target.name);
+  const option = page.getByRole('option', { name: `${target.name} linked to ${holder!.itglueName}` });
+  await option.waitFor();
+  await screenshot(page, 'links-taken-option');
+  await option.click();
+  const dialog = page.getByRole('dialog', { name: `Link ${target.name} again?` });
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '', new RegExp(`already linked to ${holder!.itglueName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await poll('nothing chosen after cancel', async () => (await select.inputValue()) === '');
+  await select.click();
+  await select.fill(target.name);
+  await option.click();
+  await dialog.getByRole('button', { name: 'Link to both' }).click();
+  await poll('the row shows the company', async () => (await select.inputValue()) === target.name);
+  await table.getByText(`also linked to ${holder!.itglueName}`).waitFor();
+  await page.getByRole('button', { name: 'Save changes (1)' }).click();
+  await page.locator('.mantine-Notification-root').filter({ hasText: 'Links saved' }).waitFor({ timeout: 15_000 });
+  const saved = (await links()).rows.find((r) => r.itglueId === second!.itglueId)!;
+  assert.deepEqual([saved.psaId, saved.shared], [target.id, true]);
+  assert.deepEqual(suite.pageErrors, []);
 });

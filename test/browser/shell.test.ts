@@ -11,10 +11,10 @@ test('first-run setup → shell → logout → login', { skip }, async () => {
   const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
   await setupAdminInPage(page, suite.stack);
 
-  // The app shell: navigation with the four sections, and the signed-in user.
+  // The app shell: navigation with its sections (Link Companies for admins), and the signed-in user.
   const nav = page.getByRole('navigation');
-  for (const name of ['Integrations', 'Companies', 'Opportunities', 'Users']) {
-    await nav.getByRole('link', { name }).waitFor();
+  for (const name of ['Integrations', 'Link Companies', 'Companies', 'Opportunities', 'Users']) {
+    await nav.getByRole('link', { name, exact: true }).waitFor();
   }
   await page.getByText(ADMIN.name).first().waitFor();
   const file = await screenshot(page, 'shell');
@@ -28,6 +28,6 @@ test('first-run setup → shell → logout → login', { skip }, async () => {
   await page.getByText(/wrong email or password/i).waitFor();
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: /sign in/i }).click();
-  await nav.getByRole('link', { name: 'Companies' }).waitFor();
+  await nav.getByRole('link', { name: 'Companies', exact: true }).waitFor();
   await page.close();
 });

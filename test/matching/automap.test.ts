@@ -219,7 +219,7 @@ test('suggestions: at most 3 per IT Glue company, never the proposed one, ordere
 });
 
 test('empty and odd input', () => {
-  assert.deepEqual(automap(input([], [])), { proposals: [], suggestions: [], counts: { proposed: 0, alreadyLinked: 0, ambiguous: 0, unmatched: 0 }, ambiguous: [] });
+  assert.deepEqual(automap(input([], [])), { proposals: [], suggestions: [], counts: { proposed: 0, alreadyLinked: 0, ambiguous: 0, unmatched: 0 }, ambiguous: [], review: [], reviewCompanies: 0 });
   const r = automap(input([co('i1', ''), co('i2', '   '), co('i1', 'Duplicate id')], [co('p1', ''), co('p2', 'Inc')]));
   assert.deepEqual(r.proposals, []);
   assert.equal(r.counts.unmatched, 2);
@@ -229,4 +229,48 @@ test('an inactive PSA company is not proposed on a spacing (compact) match', () 
   const r = automap(input([co('i1', 'North Star Dental')], [co('p1', 'Northstar Dental', { inactive: true })]));
   assert.deepEqual(r.proposals, []);
   assert.ok(r.suggestions.some((s) => s.psaId === 'p1' && s.reasons.includes('PSA company is inactive')));
+});
+
+test('spelling variants (Centre / Center, Mt / Mount) are near-exact, with the reason; identical spellings stay exact', () => {
+  const r = automap(input(
+    [co('i1', 'Crestview Medical Centre'), co('i2', 'Mt. Hollis Ski Shop'), co('i3', 'Harbour Light Centre')],
+    [co('p1', 'Crestview Medical Center'), co('p2', 'Mount Hollis Ski Shop'), co('p3', 'HARBOUR LIGHT CENTRE')],
+  ));
+  const tier = Object.fromEntries(r.proposals.map((p) => [p.itglueId, p.tier]));
+  assert.deepEqual(tier, { i1: 'near-exact', i2: 'near-exact', i3: 'exact' });
+  const why = r.proposals.find((p) => p.itglueId === 'i1')!.reasons.join(' | ');
+  assert.match(why, /spelling variants.*'centre'/);
+});
+
+test('review tier: an extra location word or a branch suffix on either side is a possible match, never a proposal', () => {
+  const r = automap(input(
+    [co('i1', 'Bellmont Dental'), co('i2', 'Quarry Hill Accounting LLC'), co('i3', 'Pryor Realty Group - Austin'), co('i4', 'Granger Insurance'), co('i5', 'Harlan Law')],
+    [co('p1', 'Bellmont Dental Main Office'), co('p2', 'Quarry Hill Accounting LLC (Main Office)'), co('p3', 'Pryor Realty Group'), co('p4', 'Granger Insurance (Denver)'), co('p5', 'Harlan Lawn Care')],
+  ));
+  assert.deepEqual(r.proposals, []);
+  assert.deepEqual(r.review.map((x) => `${x.itglueId}->${x.psaId}`), ['i1->p1', 'i2->p2', 'i3->p3', 'i4->p4']);
+  assert.equal(r.reviewCompanies, 4);
+  for (const x of r.review) assert.equal(x.tier, 'review');
+  assert.match(r.review[0].reasons[0], /apart from 'Main Office' in the PSA name/);
+  assert.match(r.review[2].reasons[0], /apart from 'Austin' in the IT Glue name/);
+  assert.match(r.review[3].reasons[0], /apart from '\(Denver\)'/);
+  // counts are unchanged: review companies are still unmatched
+  assert.deepEqual(r.counts, { proposed: 0, alreadyLinked: 0, ambiguous: 0, unmatched: 5 });
+});
+
+test('review tier: two branches of one name are not each other\'s possible match; a taken or linked PSA company is not offered', () => {
+  const r2 = automap({
+    primary: [co('i1', 'Trowbridge Pharmacy Downtown'), co('i2', 'Whitby Clinic'), co('i3', 'Whitby Clinic - North'), co('i4', 'Sefton Electric'), co('i9', 'Sefton Old Name')],
+    psa: [co('p1', 'Trowbridge Pharmacy Uptown'), co('p2', 'Whitby Clinic'), co('p4', 'Sefton Electric (Main Office)')],
+    existingLinks: [{ itglueId: 'i9', psaId: 'p4' }],
+    rejected: [],
+    aliases: [],
+  });
+  assert.deepEqual(r2.proposals.map((p) => `${p.itglueId}->${p.psaId}`), ['i2->p2']);
+  assert.deepEqual(r2.review, [], 'p2 is proposed for i2, p4 is linked, the pharmacies are two branches');
+});
+
+test('review tier: a rejected pair is not offered again', () => {
+  const r = automap(input([co('i1', 'Bellmont Dental')], [co('p1', 'Bellmont Dental Main Office')], { rejected: [{ itglueId: 'i1', psaId: 'p1' }] }));
+  assert.deepEqual(r.review, []);
 });

@@ -10,7 +10,6 @@ import { SetupPage } from './pages/SetupPage.js';
 import { IntegrationsPage } from './pages/IntegrationsPage.js';
 import { CompaniesPage } from './pages/CompaniesPage.js';
 import { CompanyDetailPage } from './pages/CompanyDetailPage.js';
-import { LinkCompaniesPage } from './pages/LinkCompaniesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { OpportunitiesPage } from './pages/OpportunitiesPage.js';
 import { AuditPage } from './pages/AuditPage.js';
@@ -111,7 +110,7 @@ function route(pathname: string) {
   if (PUBLIC_PATHS.has(pathname) || pathname === '/') return null;
   if (pathname === '/integrations') return <IntegrationsPage kind={null} />;
   const links = matchPath('/integrations/:kind/links', pathname);
-  if (links !== null) return <LinkCompaniesPage kind={links.kind} key={links.kind} />;
+  if (links !== null) return <IntegrationsPage kind={links.kind} view="links" />;
   const integration = matchPath('/integrations/:kind', pathname);
   if (integration !== null) return <IntegrationsPage kind={integration.kind} />;
   if (pathname === '/companies') return <CompaniesPage />;

@@ -196,6 +196,8 @@ export const api = {
   links: (kind: string) => request<LinksResponse>('GET', `/api/integrations/${enc(kind)}/links`),
   automap: (kind: string) => request<AutomapResponse>('POST', `/api/integrations/${enc(kind)}/links/automap`),
   saveLinks: (kind: string, links: LinkChange[]) => request<LinksResponse>('PUT', `/api/integrations/${enc(kind)}/links`, { links }),
+  undoLinks: (kind: string, saveId?: string) =>
+    request<LinksResponse>('POST', `/api/integrations/${enc(kind)}/links/undo`, saveId !== undefined ? { saveId } : {}),
   rejectProposal: (kind: string, body: Pick<Proposal, 'itglueId' | 'psaId'>) =>
     request<void>('PUT', `/api/integrations/${enc(kind)}/links/rejections`, body),
 

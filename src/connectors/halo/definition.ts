@@ -32,6 +32,7 @@ export const halo = defineIntegration<HaloStoredSettings>({
   kind: 'halo',
   role: 'supplemental',
   displayName: 'HaloPSA',
+  shortName: 'Halo',
   description: 'PSA: clients, ticket types and tickets; opportunities go back as tickets.',
   fields: [
     { name: 'resourceServerUrl', label: 'Resource Server URL', type: 'url', required: true, help: 'e.g. https://yourcompany.halopsa.com/api' },

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { automap, type MatchCompany } from '../../matching/index.js';
-import { supplementalDefinitions } from '../../integrations/registry.js';
+import { definitionOf, supplementalDefinitions } from '../../integrations/registry.js';
 import { automapResponse, externalId, linksResponse, psaCompaniesResponse } from '../../shared/wire.js';
+import { SHARED_RULE } from '../../store/repos/links.js';
 import { AppError, errors } from '../errors.js';
 
 /** Links are kept per PSA: the supplemental kinds of the registry. */
@@ -15,12 +16,21 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
   async function rows(ws: string, kind: string) {
     const companies = await integrations.activeCompanies(ws);
     const byOrg = await repos.links.withNames(ws, kind);
+    const shortNames = await repos.links.shortNames(ws);
     const out = companies.map((c) => {
       const l = byOrg.get(c.id);
-      return { itglueId: c.id, itglueName: c.name, psaId: l?.psa_id ?? null, psaName: l === undefined ? null : (l.psa_name ?? `#${l.psa_id}`), source: l?.source ?? null };
+      return {
+        itglueId: c.id, itglueName: c.name, shortName: shortNames.get(c.id) ?? null,
+        psaId: l?.psa_id ?? null, psaName: l === undefined ? null : (l.psa_name ?? `#${l.psa_id}`), source: l?.source ?? null,
+        shared: l?.rule === SHARED_RULE,
+      };
     });
     const linked = out.filter((r) => r.psaId !== null).length;
-    return { rows: out, counts: { linked, unlinked: out.length - linked } };
+    const last = await repos.links.lastSave(ws, kind);
+    return {
+      rows: out, counts: { linked, unlinked: out.length - linked },
+      lastSave: last === null ? null : { id: last.id, savedAt: last.savedAt, changes: last.changes },
+    };
   }
 
   app.get('/api/integrations/:kind/companies', {
@@ -66,17 +76,28 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
       aliases: feedback.filter((f) => f.verdict === 'confirmed' && f.itglue_name !== null).map((f) => ({ itglueId: f.itglue_id, name: f.itglue_name!, psaId: f.psa_id })),
       ownDomains,
     });
-    return { proposals: result.proposals, suggestions: result.suggestions, counts: result.counts };
+    return {
+      proposals: result.proposals, suggestions: result.suggestions, counts: result.counts, ambiguous: result.ambiguous,
+      review: result.review, reviewCounts: { companies: result.reviewCompanies, pairs: result.review.length },
+    };
   });
 
   app.put('/api/integrations/:kind/links', {
     config: { access: 'admin' },
     schema: {
       tags: ['links'],
-      description: 'Set or clear links. Only the rows sent change; psaId null unlinks.',
+      description:
+        'Set or clear links. Only the rows sent change; psaId null unlinks. A PSA company already linked to another company ' +
+        '(or sent for several rows) is refused with 409 psa_company_already_linked, naming the other companies, unless the row ' +
+        'says allowShared: true; such links are saved as shared. Every save can be undone (POST …/links/undo).',
       params: z.object({ kind: psaKind }),
-      body: z.object({ links: z.array(z.object({ itglueId: companyId, psaId: companyId.nullable(), source: z.enum(['manual', 'automap']).optional() })).max(20000) }),
-      response: { 200: linksResponse, ...errors(400) },
+      body: z.object({
+        links: z.array(z.object({
+          itglueId: companyId, psaId: companyId.nullable(), source: z.enum(['manual', 'automap']).optional(),
+          allowShared: z.boolean().optional().describe('Link this PSA company even though other companies are linked to it'),
+        })).max(20000),
+      }),
+      response: { 200: linksResponse, ...errors(400, 409) },
     },
   }, async (request) => {
     const ws = request.user!.workspaceId;
@@ -89,15 +110,84 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
       if (l.psaId !== null && !psaIds.has(l.psaId)) issues.push({ path: `body.links.${i}.psaId`, message: `unknown ${kind} company ${l.psaId}` });
     });
     if (issues.length > 0) throw new AppError(400, 'invalid_request', `Unknown ids: ${issues.map((i) => i.message).join('; ')}`, { issues });
-    await repos.links.save(ws, kind, request.body.links.map((l) => ({ itglueId: l.itglueId, psaId: l.psaId, source: l.source ?? 'manual', itglueName: orgs.get(l.itglueId) ?? null })), request.user!.id);
+    const seen = new Set<string>();
+    for (const [i, l] of request.body.links.entries()) {
+      if (seen.has(l.itglueId)) issues.push({ path: `body.links.${i}.itglueId`, message: `company ${l.itglueId} is sent twice` });
+      seen.add(l.itglueId);
+    }
+    if (issues.length > 0) throw new AppError(400, 'invalid_request', issues.map((i) => i.message).join('; '), { issues });
+
+    // Who holds each PSA company once this request is applied.
+    const current = await repos.links.list(ws, kind);
+    const holders = new Map<string, Set<string>>();
+    const hold = (psaId: string, itglueId: string) => {
+      let h = holders.get(psaId);
+      if (!h) holders.set(psaId, (h = new Set()));
+      h.add(itglueId);
+    };
+    for (const l of current) if (!seen.has(l.itglue_id)) hold(l.psa_id, l.itglue_id);
+    for (const l of request.body.links) if (l.psaId !== null) hold(l.psaId, l.itglueId);
+    const currentOf = new Map(current.map((l) => [l.itglue_id, l.psa_id]));
+    const conflicts: { itglueId: string; psaId: string; psaName: string; linkedTo: { itglueId: string; itglueName: string }[] }[] = [];
+    const psaNames = new Map<string, string>();
+    for (const l of request.body.links) {
+      if (l.psaId === null || l.allowShared === true || currentOf.get(l.itglueId) === l.psaId) continue;
+      const others = [...(holders.get(l.psaId) ?? [])].filter((x) => x !== l.itglueId);
+      if (others.length === 0) continue;
+      if (psaNames.size === 0) for (const c of await repos.psa.companies(ws, kind)) psaNames.set(c.id, c.name);
+      conflicts.push({
+        itglueId: l.itglueId, psaId: l.psaId, psaName: psaNames.get(l.psaId) ?? `#${l.psaId}`,
+        linkedTo: others.map((x) => ({ itglueId: x, itglueName: orgs.get(x) ?? `#${x}` })).sort((a, b) => a.itglueName.localeCompare(b.itglueName)),
+      });
+    }
+    if (conflicts.length > 0) {
+      const psaLabel = definitionOf(kind)?.displayName ?? kind;
+      const first = conflicts.slice(0, 3).map((c) => `${c.psaName} is already linked to ${c.linkedTo.map((o) => o.itglueName).join(', ')}`);
+      throw new AppError(
+        409, 'psa_company_already_linked',
+        `${psaLabel} company ${first.join('; ')}${conflicts.length > 3 ? ` (and ${conflicts.length - 3} more)` : ''}. ` +
+          'Send allowShared: true on a row to link one company to several.',
+        { conflicts },
+      );
+    }
+
+    await repos.links.save(ws, kind, request.body.links.map((l) => {
+      const shared = l.psaId !== null && (holders.get(l.psaId)?.size ?? 0) > 1;
+      return { itglueId: l.itglueId, psaId: l.psaId, source: l.source ?? 'manual', itglueName: orgs.get(l.itglueId) ?? null, shared };
+    }), request.user!.id);
     const set = request.body.links.filter((l) => l.psaId !== null);
     await repos.audit.record(ws, {
       actor: { id: request.user!.id, email: request.user!.email }, action: 'links.saved', target: `links:${kind}`,
       details: {
         kind, linked: set.length, unlinked: request.body.links.length - set.length,
         // The first 100 changes: enough to see what happened without storing a whole Automap run twice.
-        changes: request.body.links.slice(0, 100).map((l) => ({ itglueId: l.itglueId, itglueName: orgs.get(l.itglueId) ?? null, psaId: l.psaId, source: l.source ?? 'manual' })),
+        changes: request.body.links.slice(0, 100).map((l) => ({ itglueId: l.itglueId, itglueName: orgs.get(l.itglueId) ?? null, psaId: l.psaId, source: l.source ?? 'manual', ...(l.allowShared ? { allowShared: true } : {}) })),
       },
+    });
+    return rows(ws, kind);
+  });
+
+  app.post('/api/integrations/:kind/links/undo', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['links'],
+      description:
+        'Undo the newest save of links not undone yet: the rows it changed go back to what they were, and the pairs it newly ' +
+        'confirmed are forgotten. Send the save id from GET …/links (lastSave.id) to make sure it is that save; 409 stale_undo ' +
+        'otherwise, 404 nothing_to_undo when there is no save left.',
+      params: z.object({ kind: psaKind }),
+      body: z.object({ saveId: z.string().uuid().optional() }).nullish(),
+      response: { 200: linksResponse, ...errors(400, 404, 409) },
+    },
+  }, async (request) => {
+    const ws = request.user!.workspaceId;
+    const kind = request.params.kind;
+    const res = await repos.links.undoLast(ws, kind, request.body?.saveId);
+    if (res === null) throw new AppError(404, 'nothing_to_undo', 'There is no saved change of links to undo.');
+    if (res === 'stale') throw new AppError(409, 'stale_undo', 'The links were saved again since: reload to see the newest save before undoing it.');
+    await repos.audit.record(ws, {
+      actor: { id: request.user!.id, email: request.user!.email }, action: 'links.undone', target: `links:${kind}`,
+      details: { kind, saveId: res.save.id, savedAt: res.save.savedAt, restored: res.restored.slice(0, 100).map((r) => ({ itglueId: r.itglueId, psaId: r.psaId })) },
     });
     return rows(ws, kind);
   });

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLogout, IconPlugConnected, IconRecycle, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconBulb, IconHistory, IconLink, IconLogout, IconPlugConnected, IconRecycle, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api.js';
 import { setSigningOut, useUser } from '../auth.js';
@@ -10,9 +10,13 @@ import { canLeave, navigate, onLinkClick, useLocation } from '../router.js';
 import { NotificationsBell } from './NotificationsBell.js';
 import { SyncWatcher } from './SyncWatcher.js';
 
-// Members see only what they can use: settings, users and the audit log are for administrators.
+// Members see only what they can use: settings, links, users and the audit log are for administrators.
+/** Link Companies lives under the PSA integration (`/integrations/<kind>/links`); `psa` picks the configured one. */
+const LINKS_PATH = /^\/integrations\/[^/]+\/links$/;
+
 const NAV = [
   { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, adminOnly: true },
+  { to: '/integrations/psa/links', label: 'Link Companies', icon: IconLink, adminOnly: true },
   { to: '/companies', label: 'Companies', icon: IconBuildingSkyscraper },
   { to: '/opportunities', label: 'Opportunities', icon: IconBulb },
   { to: '/lifecycle', label: 'Lifecycle', icon: IconRecycle },
@@ -91,7 +95,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         {NAV.filter((item) => item.adminOnly !== true || user.role === 'admin').map((item) => {
-          const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+          const active =
+            item.to === '/integrations/psa/links'
+              ? LINKS_PATH.test(pathname)
+              : (pathname === item.to || pathname.startsWith(`${item.to}/`)) && !(item.to === '/integrations' && LINKS_PATH.test(pathname));
           return (
             <NavLink
               key={item.to}
