@@ -5,6 +5,7 @@
 // (an edited row stays until the filter is re-applied), and linking a taken PSA company (confirmation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { expectNoAxeViolations } from './axe.js';
 import { browserSkipReason, browserSuite, parseCount, poll, screenshot } from './harness.js';
 
 interface Row { itglueId: string; itglueName: string; psaId: string | null; psaName: string | null; source: 'manual' | 'automap' | null; shared: boolean }
@@ -95,6 +96,7 @@ test('Link Companies: Automap, change a row, save, reload, then the company’s 
   assert.ok(g! > r! && g! > b!, `proposed exact row is green (${bg})`);
   await exactRow.getByTestId('tier-badge').filter({ hasText: 'Exact' }).waitFor();
   await screenshot(page, 'links-automap');
+  await expectNoAxeViolations(page, 'Link Companies with Automap proposals');
   // The Proposed filter shows exactly the proposals, each with its tier badge.
   await segment('Proposed').click();
   await poll('only proposed rows', async () => {
@@ -265,6 +267,7 @@ test('Link Companies: the Suggestions filter keeps an edited row until re-applie
   const shown = await showing();
   const first = rows.first();
   const text = (await first.getByTestId('row-suggestion').textContent()) ?? '';
+  await expectNoAxeViolations(page, 'Link Companies, suggestions (possible matches) shown');
   assert.match(text, /^(Possible match|Automap proposes|Suggestion): .+ — .+/);
   const firstName = (await first.locator('td').first().locator('p').first().textContent())!.trim();
   await first.getByRole('button', { name: /^Use / }).click();
