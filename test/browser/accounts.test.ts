@@ -147,7 +147,7 @@ test('My account: change your own password, create and revoke an API token; a me
   const nav = page.getByRole('navigation');
   await nav.getByRole('link', { name: 'Companies' }).waitFor();
   const links = (await nav.getByRole('link').allTextContents()).map((t) => t.trim());
-  assert.deepEqual(links, ['Companies', 'Opportunities', 'My account']);
+  assert.deepEqual(links, ['Companies', 'Opportunities', 'Lifecycle', 'My account']);
 
   await nav.getByRole('link', { name: 'My account' }).click();
   await page.getByRole('heading', { name: 'My account' }).waitFor();
