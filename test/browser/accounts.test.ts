@@ -98,7 +98,7 @@ test('account lifecycle: create, change role, disable, reset password, delete; t
   await row.filter({ hasText: 'Active' }).waitFor();
   const again = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const againPage = await signInPage(again, stack.url, bob.email, 'second-password-2');
-  await againPage.getByRole('navigation').getByRole('link', { name: 'Companies' }).waitFor();
+  await againPage.getByRole('navigation').getByRole('link', { name: 'Companies', exact: true }).waitFor();
   await again.close();
   assert.equal(await status(stack.url, bob.email, bob.password), 401);
   await page.reload();
@@ -145,7 +145,7 @@ test('My account: change your own password, create and revoke an API token; a me
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await signInPage(context, stack.url, mia.email, mia.password);
   const nav = page.getByRole('navigation');
-  await nav.getByRole('link', { name: 'Companies' }).waitFor();
+  await nav.getByRole('link', { name: 'Companies', exact: true }).waitFor();
   const links = (await nav.getByRole('link').allTextContents()).map((t) => t.trim());
   assert.deepEqual(links, ['Companies', 'Opportunities', 'Lifecycle', 'My account']);
 
