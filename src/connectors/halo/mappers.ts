@@ -4,6 +4,7 @@
  * (the mapper returns null and the stream counts it).
  */
 import type { PsaCompany, PsaSite, PsaTicket, PsaTicketType } from '../contract.js';
+import { asRecord, bool, text } from '../coerce.js';
 
 /** Halo ids are int32 but arrive as numbers, doubles (`12.0`) or numeric strings. 0 / -1 / '' mean "none". */
 export function haloId(value: unknown): string | null {
@@ -111,29 +112,6 @@ export function haloLastUpdate(raw: Record<string, unknown>): string | null {
   return null;
 }
 
-function text(value: unknown): string | null {
-  if (typeof value === 'string') {
-    const t = value.trim();
-    return t === '' ? null : t;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
-
-function bool(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value !== 0;
-  if (typeof value === 'string') {
-    const t = value.trim().toLowerCase();
-    if (t === 'true' || t === '1') return true;
-    if (t === 'false' || t === '0') return false;
-  }
-  return null;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 function nestedName(value: unknown): string | null {
   const rec = asRecord(value);

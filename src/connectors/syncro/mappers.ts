@@ -4,6 +4,7 @@
  * are stored as UTC.
  */
 import type { PsaCompany, PsaTicket, PsaTicketType } from '../contract.js';
+import { asRecord, bool, text } from '../coerce.js';
 
 /** Integer ids (numbers or numeric strings) → strings; anything else → null. */
 export function syncroId(value: unknown): string | null {
@@ -27,29 +28,6 @@ export function syncroDate(value: unknown): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
-function text(value: unknown): string | null {
-  if (typeof value === 'string') {
-    const t = value.trim();
-    return t === '' ? null : t;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
-
-function bool(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value !== 0;
-  if (typeof value === 'string') {
-    const t = value.trim().toLowerCase();
-    if (t === 'true' || t === '1') return true;
-    if (t === 'false' || t === '0') return false;
-  }
-  return null;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 /** Mailbox providers whose domain says nothing about the customer (never used for matching). */
 const FREEMAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.com', 'msn.com']);
