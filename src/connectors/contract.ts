@@ -4,7 +4,20 @@
  * Ids are strings; dates are ISO-8601 UTC strings (or YYYY-MM-DD for date-only fields) or null.
  */
 import type { CheckErrorCode, CheckResult } from '../shared/wire.js';
-import type { HttpClient } from './http/client.js';
+import type { HttpClient, HttpEvent, SleepFn } from './http/client.js';
+import type { RateLimiter } from './http/rate-limiter.js';
+
+/** What a connector takes besides its settings: the shared limiter, HTTP events, the clock, the HTTP layer's sleep. */
+export interface ConnectorRuntime {
+  /** A shared limiter (sync and export of one integration); overrides the settings' rate limit. */
+  limiter?: RateLimiter;
+  /** HTTP events (URLs without secrets). */
+  onEvent?: (e: HttpEvent) => void;
+  /** Wall clock in epoch ms (token expiry, ticket window, dates written). */
+  now?: () => number;
+  /** Injectable sleep for the HTTP layer's waits (tests). */
+  sleep?: SleepFn;
+}
 
 /** What Test Settings answers: the wire shape of POST /api/integrations/KIND/test. */
 export type { CheckErrorCode, CheckResult };

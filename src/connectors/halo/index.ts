@@ -6,7 +6,7 @@
  * 295 per 300 s with the defaults (300 / 300 000 ms, headroom 5); `limit: 0` = unlimited. Every API
  * attempt (including retries) takes one slot; token requests go to the auth server and take none.
  */
-import type { CheckResult, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
+import type { CheckResult, ConnectorRuntime, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
 import { createHttpClient, type HttpClient, type HttpEvent, type SleepFn } from '../http/client.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker, haloTicketRef } from './actions.js';
@@ -18,16 +18,7 @@ import { opportunityTypeRule } from './mappers.js';
 import { createHaloStreams } from './streams.js';
 import { createTicketTypeRulesStream } from './type-rules.js';
 
-export interface HaloConnectorOptions extends HaloSettingsInput {
-  /** A shared limiter (sync and export of one integration); overrides `rateLimit`. */
-  limiter?: RateLimiter;
-  /** HTTP events (URLs without secrets). */
-  onEvent?: (e: HttpEvent) => void;
-  /** Wall clock in epoch ms (token expiry, ticket window, dates written). */
-  now?: () => number;
-  /** Injectable sleep for the HTTP layer's waits (tests). */
-  sleep?: SleepFn;
-}
+export type HaloConnectorOptions = HaloSettingsInput & ConnectorRuntime;
 
 export interface HaloConnector extends PsaConnector {
   kind: 'halo';

@@ -6,7 +6,7 @@
  * Test and export. Three API clients share it: the sync's (patient), the Test's (one retry, short waits) and the
  * export's (two retries, no wait above 20 s: a person is waiting).
  */
-import type { CheckResult, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
+import type { CheckResult, ConnectorRuntime, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
 import type { HttpClient, HttpEvent, SleepFn } from '../http/client.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker, syncroTicketRef } from './actions.js';
@@ -15,12 +15,7 @@ import { createSyncroApi, type SyncroApi } from './client.js';
 import { syncroSettingsSchema, type SyncroSettings, type SyncroSettingsInput } from './spec.js';
 import { createSyncroStreams } from './streams.js';
 
-export interface SyncroConnectorOptions extends SyncroSettingsInput {
-  limiter?: RateLimiter;
-  onEvent?: (e: HttpEvent) => void;
-  now?: () => number;
-  sleep?: SleepFn;
-}
+export type SyncroConnectorOptions = SyncroSettingsInput & ConnectorRuntime;
 
 export interface SyncroConnector extends PsaConnector {
   kind: 'syncro';
