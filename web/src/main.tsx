@@ -3,7 +3,7 @@ import '@mantine/notifications/styles.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, NativeSelect, PasswordInput, Select, TextInput, createTheme } from '@mantine/core';
+import { MantineProvider, NativeSelect, Notification, PasswordInput, Select, TextInput, createTheme } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
 import { ApiError } from './api.js';
@@ -26,6 +26,8 @@ const theme = createTheme({
     }),
     NativeSelect: NativeSelect.extend({ defaultProps: { withAsterisk: false } }),
     Select: Select.extend({ defaultProps: { withAsterisk: false } }),
+    // Toasts' close button is an icon only: give it a name (axe button-name).
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
   },
 });
 
