@@ -14,29 +14,19 @@
  * processes). Exits 1 when a run fails or a 429 was served.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import pg from 'pg';
 import { openDatabase } from '../src/store/db.js';
 import { createVault } from '../src/store/secrets.js';
 import { childDatabaseUrl, runSyncChild, seedIntegration } from '../test/helpers/processes.js';
 import { numberArg } from './lib/args.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
+import { machineBusyMs } from './lib/machine.js';
 
 const TICKETS = numberArg('tickets', 10_000);
 const CLIENTS = numberArg('clients', 100);
 const LIMIT = numberArg('limit', 60);
 const WINDOW_MS = numberArg('window-ms', 10_000);
 const TARGET_RATIO = 1.1;
-
-function machineBusyMs(): number | null {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = f;
-    return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (url === undefined || url === '') {

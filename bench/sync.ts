@@ -40,6 +40,7 @@ import { numberArg, stringArg } from './lib/args.js';
 import type { FloorInput, FloorResult } from './floor.js';
 import { createBenchApp, type BenchApp } from './lib/app.js';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.js';
+import { machineBusyMs } from './lib/machine.js';
 
 // ------------------------------------------------------------------------------------------------
 // options
@@ -84,17 +85,6 @@ const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / siz
 const log = (msg: string): void => {
   process.stderr.write(`${msg}\n`);
 };
-
-/** Busy CPU time of the whole machine so far in ms (Linux /proc/stat; null elsewhere). */
-function machineBusyMs(): number | null {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = f;
-    return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
 
 /** Resets the kernel's peak-RSS mark of this process (Linux ≥ 4.0: `5` into /proc/self/clear_refs); false when not possible. */
 function resetPeakRss(): boolean {

@@ -144,7 +144,7 @@ export interface IntegrationDefinition<S extends StoredSettings = StoredSettings
   kind: string;
   role: IntegrationRole;
   displayName: string;
-  /** How people call the product in labels ("Halo Company (Link)"); the display name when absent. */
+  /** How people call the product in labels (the "<short name> Company (Link)" column); the display name when absent. */
   shortName?: string;
   /** One line under the card title. */
   description: string;

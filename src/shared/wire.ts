@@ -101,7 +101,7 @@ export const integrationKindInfo = z.object({
   kind: z.string(),
   role: integrationRole,
   displayName: z.string(),
-  /** How people call the product in labels ("Halo Company (Link)"); the display name unless the definition says otherwise. */
+  /** How people call the product in labels (the "<short name> Company (Link)" column); the display name unless the definition says otherwise. */
   shortName: z.string().optional(),
   description: z.string(),
   fields: z.array(settingsField),

@@ -98,7 +98,7 @@ export function LinkCompaniesPage({ kind }: { kind: string }) {
   return <LinkEditor kind={kind} />;
 }
 
-/** "Halo Company (Link)": the PSA's short name from the kinds API. */
+/** "<short name> Company (Link)": the PSA's short name from the kinds API. */
 export function psaColumnTitle(shortName: string): string {
   return `${shortName} Company (Link)`;
 }
