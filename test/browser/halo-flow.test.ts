@@ -60,8 +60,10 @@ test('Halo: fill sandbox values, test, save; per-stream progress; completion not
   await screenshot(page, 'halo-test-ok');
 
   const unreadBefore = await unreadCount();
-  // Slow the sandbox a little so the running sync can be seen, then let it go.
+  // Slow the sandbox a little so the running sync can be seen, and hold the first tickets page for
+  // a while so the mid-way state (other streams done, tickets still filling) lasts even on a busy CI machine.
   sb.halo.control.setLatency(250);
+  sb.halo.control.addFault({ type: 'slow', delayMs: 8_000, pathPrefix: '/Tickets', method: 'GET', count: 1 });
   await card.getByRole('button', { name: 'Save Settings' }).click();
   await page.getByText('HaloPSA settings saved').waitFor();
   const progress = card.getByLabel('Initial sync progress');
