@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { CurrentSchemaPostgresDialect } from './pg-introspector.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-one-active-run.js';
 import * as m003 from './migrations/003-accounts-hardening.js';
@@ -87,7 +88,7 @@ export async function openDatabase(url: string, opts: { schema?: string; migrate
     // (pg-pool listens on idle clients only; Kysely holds a client during a query without listening.)
     pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
     pool.on('error', () => { /* already reported by the client's listener */ });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
     const file = sqliteFile(url);
