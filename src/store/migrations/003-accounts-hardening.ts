@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createKeyedTable, integerNotNull, textNotNull, textNullable } from './columns.js';
 
 /**
  * Accounts hardening (portable: SQLite and PostgreSQL).
@@ -18,11 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
 
   await db.schema.dropTable('login_attempts').execute();
-  await db.schema.createTable('login_attempts')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('failures', 'integer', (c) => c.notNull())
-    .addColumn('last_failure_at', 'text', (c) => c.notNull())
-    .addColumn('blocked_until', 'text')
+  await createKeyedTable(db, 'login_attempts', 'key')
+    .$call(integerNotNull('failures')).$call(textNotNull('last_failure_at')).$call(textNullable('blocked_until'))
     .execute();
   await db.schema.createIndex('login_attempts_last').on('login_attempts').column('last_failure_at').execute();
 

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createTableWithKey, textNotNull, textNullable } from './columns.js';
 
 /**
  * Sync alerts: per integration, the current failure streak (and whether admins were told about it), the pause
@@ -7,18 +8,11 @@ import { type Kysely, sql } from 'kysely';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('sync_alerts')
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
+  await createTableWithKey(db, 'sync_alerts', ['workspace_id', 'kind'])
+    .$call(textNotNull('workspace_id', 'kind'))
     .addColumn('failure_streak', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('failing_since', 'text')
-    .addColumn('last_error_json', 'text')
-    .addColumn('alerted_at', 'text')
-    .addColumn('paused_at', 'text')
-    .addColumn('pause_json', 'text')
-    .addColumn('initial_done_at', 'text')
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('sync_alerts_pk', ['workspace_id', 'kind'])
+    .$call(textNullable('failing_since', 'last_error_json', 'alerted_at', 'paused_at', 'pause_json', 'initial_done_at'))
+    .$call(textNotNull('updated_at'))
     .execute();
 
   // Integrations synced before this migration already had their initial-sync notice.

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createKeyedTable, createTableWithKey, integerNotNull, syncStamp, textNotNull, textNullable } from './columns.js';
 
 /**
  * Opportunities and their export (portable: SQLite and PostgreSQL).
@@ -24,42 +25,27 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('opportunities_by_created').on('opportunities').columns(['workspace_id', 'created_at']).execute();
   await db.schema.createIndex('opportunities_by_company').on('opportunities').columns(['workspace_id', 'company_id']).execute();
 
-  await db.schema.createTable('opportunity_exports')
-    .addColumn('opportunity_id', 'text', (c) => c.primaryKey())
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
+  await createKeyedTable(db, 'opportunity_exports', 'opportunity_id')
+    .$call(textNotNull('workspace_id', 'kind'))
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
-    .addColumn('psa_company_id', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
+    .$call(textNotNull('psa_company_id', 'state'))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('psa_ticket_id', 'text')
-    .addColumn('error_json', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .$call(textNullable('psa_ticket_id', 'error_json'))
+    .$call(textNotNull('created_at', 'updated_at'))
     .execute();
 
-  await db.schema.createTable('audit_events')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('actor_id', 'text')
-    .addColumn('actor_email', 'text')
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('target', 'text', (c) => c.notNull())
-    .addColumn('details_json', 'text', (c) => c.notNull())
+  await createKeyedTable(db, 'audit_events')
+    .$call(textNotNull('workspace_id', 'at'))
+    .$call(textNullable('actor_id', 'actor_email'))
+    .$call(textNotNull('action', 'target', 'details_json'))
     .execute();
   await db.schema.createIndex('audit_events_by_time').on('audit_events').columns(['workspace_id', 'at', 'id']).execute();
 
-  await db.schema.createTable('psa_ticket_type_rules')
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('id', 'text', (c) => c.notNull()) // the PSA company's id
-    .addColumn('allow_all', 'integer', (c) => c.notNull())
-    .addColumn('type_ids_json', 'text', (c) => c.notNull())
-    .addColumn('source', 'text', (c) => c.notNull()) // 'sync' | 'live'
-    .addColumn('last_seen_run', 'text')
-    .addColumn('synced_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('psa_ticket_type_rules_pk', ['workspace_id', 'kind', 'id'])
+  await createTableWithKey(db, 'psa_ticket_type_rules', ['workspace_id', 'kind', 'id'])
+    .$call(textNotNull('workspace_id', 'kind', 'id')) // id: the PSA company's id
+    .$call(integerNotNull('allow_all'))
+    .$call(textNotNull('type_ids_json', 'source')) // source: 'sync' | 'live'
+    .$call(syncStamp)
     .execute();
 
   await db.schema.alterTable('psa_ticket_types').addColumn('category', 'text').execute();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createKeyedTable, integerNotNull, textNotNull, textNullable } from './columns.js';
 
 /**
  * Link Companies history (portable: SQLite and PostgreSQL).
@@ -9,17 +10,13 @@ import type { Kysely } from 'kysely';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('link_saves')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('changes', 'integer', (c) => c.notNull())
-    .addColumn('previous_json', 'text', (c) => c.notNull())
-    .addColumn('confirmed_json', 'text', (c) => c.notNull())
-    .addColumn('undone_at', 'text')
+  await createKeyedTable(db, 'link_saves')
+    .$call(textNotNull('workspace_id', 'kind'))
+    .$call(textNullable('created_by'))
+    .$call(textNotNull('created_at'))
+    .$call(integerNotNull('seq', 'changes'))
+    .$call(textNotNull('previous_json', 'confirmed_json'))
+    .$call(textNullable('undone_at'))
     .execute();
   await db.schema.createIndex('link_saves_by_kind').on('link_saves').columns(['workspace_id', 'kind', 'seq']).execute();
 }

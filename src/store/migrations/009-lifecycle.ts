@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createTableWithKey, textNotNull, textNullable } from './columns.js';
 
 /**
  * Lifecycle: the configuration dates and operating system the lifecycle rules need (filled by the next sync), and the
@@ -11,12 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('itg_configurations').addColumn('operating_system_name', 'text').execute();
   await db.schema.createIndex('itg_configurations_name').on('itg_configurations').columns(['workspace_id', 'name', 'id']).execute();
 
-  await db.schema.createTable('lifecycle_policies')
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('company_id', 'text', (c) => c.notNull())
-    .addColumn('policies_json', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('updated_by', 'text')
-    .addPrimaryKeyConstraint('lifecycle_policies_pk', ['workspace_id', 'company_id'])
+  await createTableWithKey(db, 'lifecycle_policies', ['workspace_id', 'company_id'])
+    .$call(textNotNull('workspace_id', 'company_id', 'policies_json', 'updated_at'))
+    .$call(textNullable('updated_by'))
     .execute();
 }

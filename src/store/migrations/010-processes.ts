@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createKeyedTable, createTableWithKey, textNotNull } from './columns.js';
 
 /**
  * Separate serve and worker processes (portable: SQLite and PostgreSQL).
@@ -10,27 +11,20 @@ import type { Kysely } from 'kysely';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('rate_limit_slots')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account', 'text', (c) => c.notNull())
-    .addColumn('priority', 'text', (c) => c.notNull())
+  await createKeyedTable(db, 'rate_limit_slots')
+    .$call(textNotNull('account', 'priority'))
     .addColumn('granted_ms', 'bigint', (c) => c.notNull())
     .addColumn('released_ms', 'bigint')
     .execute();
   await db.schema.createIndex('rate_limit_slots_by_account').on('rate_limit_slots').columns(['account', 'granted_ms']).execute();
 
-  await db.schema.createTable('schedule_claims')
-    .addColumn('name', 'text', (c) => c.notNull())
+  await createTableWithKey(db, 'schedule_claims', ['name', 'slot'])
+    .$call(textNotNull('name'))
     .addColumn('slot', 'bigint', (c) => c.notNull())
-    .addColumn('claimed_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('schedule_claims_pk', ['name', 'slot'])
+    .$call(textNotNull('claimed_at'))
     .execute();
 
-  await db.schema.createTable('instance_meta')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
+  await createKeyedTable(db, 'instance_meta', 'key').$call(textNotNull('value', 'updated_at')).execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { OWNER_COLUMNS, credentialOwner, type CredentialOwner } from './sessions.js';
+import { findCredentialWithOwner, type CredentialOwner } from './sessions.js';
 
 export interface TokenView {
   id: string;
@@ -29,12 +29,9 @@ export function createTokensRepo(db: Kysely<Database>) {
       }).execute();
     },
 
-    async findWithOwner(tokenHash: string): Promise<TokenWithOwner | null> {
-      const r = await db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
-        .select(['t.id as tokenId', 't.expires_at', 't.last_used_at', ...OWNER_COLUMNS])
-        .where('t.token_hash', '=', tokenHash).executeTakeFirst();
-      if (r === undefined) return null;
-      return { tokenId: r.tokenId, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, ...credentialOwner(r) };
+    findWithOwner(tokenHash: string): Promise<TokenWithOwner | null> {
+      return findCredentialWithOwner(db, 'api_tokens', 'token_hash', tokenHash, ['id', 'expires_at', 'last_used_at'],
+        (t) => ({ tokenId: t.id, expiresAt: t.expires_at, lastUsedAt: t.last_used_at }));
     },
 
     /** Records a use; skipped when the stored date is less than a minute old. */
