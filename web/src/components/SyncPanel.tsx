@@ -247,7 +247,7 @@ export function SyncHistory({ kind }: { kind: string }) {
       >
         {({ syncRuns: runs }) => (
           <>
-            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} stackOnPhone />
+            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} minWidth={640} labelledBy={titleId} stackOnPhone />
             {runs.length > 10 && (
               <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
                 {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}

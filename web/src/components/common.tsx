@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, EmptyState, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, EmptyState, Group, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconInbox, IconLock } from '@tabler/icons-react';
 import { errorMessage, isValidationError } from '../api.js';
 import { describeIssues, type FieldLabels } from '../form-errors.js';
@@ -103,5 +103,29 @@ export function TableSkeleton({ rows = 6, label = 'Loading' }: { rows?: number; 
         <Skeleton key={i} height={28} />
       ))}
     </Stack>
+  );
+}
+
+/** A segmented control named by the visible label above it (`id` is the label's). */
+export function LabelledSegments<V extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  data,
+}: {
+  id: string;
+  label: string;
+  value: V;
+  onChange: (value: V) => void;
+  data: { value: V; label: string }[];
+}) {
+  return (
+    <div>
+      <Text size="sm" fw={600} id={id}>
+        {label}
+      </Text>
+      <SegmentedControl aria-labelledby={id} value={value} onChange={(v) => onChange(v as V)} data={data} />
+    </div>
   );
 }
