@@ -18,7 +18,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   Tooltip,
   VisuallyHidden,
   type ComboboxData,
@@ -43,7 +42,7 @@ import { useIsAdmin } from '../auth.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { navigate, useBlocker } from '../router.js';
 import { companyNoun, primaryName, settingsPath, useIntegrationKinds, useKinds } from '../integration-kinds.js';
-import { AdminOnlyNote, Empty, ErrorAlert, TableSkeleton } from '../components/common.js';
+import { AdminOnlyNote, Empty, ErrorAlert, Heading, TableSkeleton } from '../components/common.js';
 
 type Filter = 'all' | 'unlinked' | 'linked' | 'proposed' | 'suggestions' | 'ambiguous';
 
@@ -415,12 +414,7 @@ function LinkEditor({ kind }: { kind: string }) {
   const title = `Link Companies to ${primary}`;
   const header = (
     <Stack gap={4} mb="md">
-      <Title order={2} size="h3">
-        {title}
-      </Title>
-      <Text c="dimmed" size="sm">
-        Connect each active {primary} company to its {psaLabel} company. Nothing changes until you save.
-      </Text>
+      <Heading order={2} size="h3" title={title} subtitle={`Connect each active ${primary} company to its ${psaLabel} company. Nothing changes until you save.`} />
     </Stack>
   );
 
