@@ -74,7 +74,7 @@ export function DataTable<T extends { id: string }, K extends string = string>({
   );
 }
 
-/** What a list of cursor-paged (infinite) query's rows needs of the query. */
+/** What PagedTable needs of a cursor-paged (infinite) query. */
 export interface PagedQuery {
   isPending: boolean;
   isSuccess: boolean;
