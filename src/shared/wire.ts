@@ -6,16 +6,25 @@
  */
 import { z } from 'zod';
 
+/** One page of a cursor-paged list: the items under `key`, and the cursor of the next page (null on the last). */
+function cursorPage<K extends string, T extends z.ZodType>(key: K, item: T) {
+  return z.object({ ...({ [key]: z.array(item) } as Record<K, z.ZodArray<T>>), nextCursor: z.string().nullable() });
+}
+
+/** One schema under each of several keys, in the order named: `...fields(z.string().nullable(), 'openedAt', 'closedAt')`. */
+function fields<S extends z.ZodType, K extends string>(schema: S, ...keys: K[]): Record<K, S> {
+  return Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
+/** What went wrong: a machine-readable code and a sentence. */
+const problem = z.object({ code: z.string(), message: z.string() });
+
 export const errorEnvelope = z
   .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
+    error: problem.extend({ details: z.record(z.string(), z.unknown()).optional() }),
   })
   .describe('Error envelope');
 export type ErrorEnvelope = z.infer<typeof errorEnvelope>;
@@ -127,18 +136,14 @@ export const syncStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'p
 export type SyncStatus = z.infer<typeof syncStatus>;
 
 export const syncRun = z.object({
-  id: z.string(),
-  integration: z.string(),
+  ...fields(z.string(), 'id', 'integration'),
   mode: syncMode,
   status: syncStatus,
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  ...fields(z.string().nullable(), 'startedAt', 'finishedAt'),
   progress: z.record(z.string(), streamProgress),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: problem.nullable(),
   // Extras beyond the contract.
-  requestCount: z.number(),
-  retries: z.number(),
-  rateLimited: z.number(),
+  ...fields(z.number(), 'requestCount', 'retries', 'rateLimited'),
   estimatedSecondsLeft: z.number().nullable(),
   notes: z.array(z.string()),
 });
@@ -151,7 +156,7 @@ export type SyncRunResponse = z.infer<typeof syncRunResponse>;
 export const syncRunsResponse = z.object({ syncRuns: z.array(syncRun) });
 export type SyncRunsResponse = z.infer<typeof syncRunsResponse>;
 /** A sync problem and what to do about it ("The vendor rejected the client secret: update it under Integrations."). */
-export const syncProblem = z.object({ code: z.string(), message: z.string(), action: z.string() });
+export const syncProblem = problem.extend({ action: z.string() });
 export type SyncProblem = z.infer<typeof syncProblem>;
 
 /** Failure streak and pause of one integration's syncs (extra beyond the contract). */
@@ -219,18 +224,17 @@ export type DemoHints = z.infer<typeof demoHints>;
 // ---------------------------------------------------------------------------------------------
 // Companies, tickets, links
 
+/** What most records start with: their id and the name people know them by. */
+const named = z.object({ id: z.string(), name: z.string() });
+
 export const psaRef = z.object({
-  kind: z.string(),
-  id: z.string(),
-  name: z.string(),
+  ...fields(z.string(), 'kind', 'id', 'name'),
   /** The company's page in the PSA's web app, when its settings make it known. */
   url: z.string().optional(),
 });
 export type PsaRef = z.infer<typeof psaRef>;
 
-export const companySummary = z.object({
-  id: z.string(),
-  name: z.string(),
+export const companySummary = named.extend({
   status: z.string().nullable(),
   type: z.string().nullable(),
   psa: psaRef.nullable(),
@@ -244,38 +248,24 @@ export type CompanySummary = z.infer<typeof companySummary>;
 export const companiesResponse = z.object({ companies: z.array(companySummary) });
 export type CompaniesResponse = z.infer<typeof companiesResponse>;
 
-export const configuration = z.object({
-  id: z.string(),
-  name: z.string(),
-  hostname: z.string().nullable(),
-  typeName: z.string().nullable(),
-  serialNumber: z.string().nullable(),
-  assetTag: z.string().nullable(),
-  manufacturerName: z.string().nullable(),
-  modelName: z.string().nullable(),
-  warrantyExpiresAt: z.string().nullable(),
+export const configuration = named.extend({
+  ...fields(z.string().nullable(), 'hostname', 'typeName', 'serialNumber', 'assetTag', 'manufacturerName', 'modelName', 'warrantyExpiresAt'),
   archived: z.boolean(),
   /** The configuration's page in the primary integration's web app, when known. */
   webUrl: z.string().optional(),
 });
 export type Configuration = z.infer<typeof configuration>;
 
-export const domain = z.object({ id: z.string(), name: z.string(), registrarName: z.string().nullable(), expiresOn: z.string().nullable() });
+export const domain = named.extend({ registrarName: z.string().nullable(), expiresOn: z.string().nullable() });
 export type Domain = z.infer<typeof domain>;
 
 export const companyDetail = z.object({ company: companySummary, configurations: z.array(configuration), domains: z.array(domain) });
 export type CompanyDetail = z.infer<typeof companyDetail>;
 
 export const ticket = z.object({
-  id: z.string(),
-  psaId: z.string(),
-  summary: z.string(),
-  status: z.string(),
+  ...fields(z.string(), 'id', 'psaId', 'summary', 'status'),
   closed: z.boolean(),
-  type: z.string().nullable(),
-  openedAt: z.string().nullable(),
-  closedAt: z.string().nullable(),
-  updatedAt: z.string().nullable(),
+  ...fields(z.string().nullable(), 'type', 'openedAt', 'closedAt', 'updatedAt'),
   /** The ticket's page in the PSA's web app, when its settings make it known. */
   url: z.string().optional(),
 });
@@ -285,10 +275,10 @@ export type Ticket = z.infer<typeof ticket>;
 export const ticketStatusFilter = z.enum(['open', 'closed', 'all']);
 export type TicketStatusFilter = z.infer<typeof ticketStatusFilter>;
 
-export const ticketPage = z.object({ tickets: z.array(ticket), nextCursor: z.string().nullable() });
+export const ticketPage = cursorPage('tickets', ticket);
 export type TicketPage = z.infer<typeof ticketPage>;
 
-export const psaCompany = z.object({ id: z.string(), name: z.string(), inactive: z.boolean() });
+export const psaCompany = named.extend({ inactive: z.boolean() });
 export type PsaCompany = z.infer<typeof psaCompany>;
 
 /** GET /api/integrations/KIND/companies */
@@ -299,12 +289,10 @@ export const linkSource = z.enum(['manual', 'automap']);
 export type LinkSource = z.infer<typeof linkSource>;
 
 export const linkRow = z.object({
-  itglueId: z.string(),
-  itglueName: z.string(),
+  ...fields(z.string(), 'itglueId', 'itglueName'),
   /** The organization's short name, when it has one (tells equal names apart). */
   shortName: z.string().nullable(),
-  psaId: z.string().nullable(),
-  psaName: z.string().nullable(),
+  ...fields(z.string().nullable(), 'psaId', 'psaName'),
   source: linkSource.nullable(),
   /** The PSA company was deliberately linked to more than one company (saved with `allowShared`). */
   shared: z.boolean(),
@@ -358,8 +346,7 @@ export const notificationKind = z.string().describe('initial_sync | sync_failed 
 export const notification = z.object({
   id: z.string(),
   kind: notificationKind,
-  message: z.string(),
-  createdAt: z.string(),
+  ...fields(z.string(), 'message', 'createdAt'),
   read: z.boolean(),
   /** Web UI path of the page that fixes the problem or shows the result (e.g. `/integrations/<kind>`); extra beyond the contract. */
   link: z.string().nullable(),
@@ -380,13 +367,15 @@ export type SetupStatus = z.infer<typeof setupStatus>;
 // ---------------------------------------------------------------------------------------------
 // Opportunities
 
+/** A user named in a record (who created it, who did it). */
+const userRef = z.object({ id: z.string(), email: z.string() });
+
 export const opportunityStatus = z.enum(['draft', 'exported', 'failed']);
 export type OpportunityStatus = z.infer<typeof opportunityStatus>;
 
 /** The PSA ticket an opportunity was exported as. */
 export const opportunityTicket = z.object({
-  kind: z.string(),
-  ticketId: z.string(),
+  ...fields(z.string(), 'kind', 'ticketId'),
   /** The number people see in the PSA. */
   ticketNumber: z.string().optional(),
   /** Opens the ticket in the PSA's web app. */
@@ -395,9 +384,7 @@ export const opportunityTicket = z.object({
 export type OpportunityTicket = z.infer<typeof opportunityTicket>;
 
 export const opportunity = z.object({
-  id: z.string(),
-  companyId: z.string(),
-  title: z.string(),
+  ...fields(z.string(), 'id', 'companyId', 'title'),
   description: z.string().nullable(),
   value: z.number().nullable(),
   ticketTypeId: z.string().nullable(),
@@ -407,13 +394,12 @@ export const opportunity = z.object({
   probability: z.number().nullable(),
   status: opportunityStatus,
   psa: opportunityTicket.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: problem.nullable(),
   createdAt: z.string(),
   exportedAt: z.string().nullable(),
   // Extras beyond the contract.
-  companyName: z.string().nullable(),
-  ticketTypeName: z.string().nullable(),
-  createdBy: z.object({ id: z.string(), email: z.string() }).nullable(),
+  ...fields(z.string().nullable(), 'companyName', 'ticketTypeName'),
+  createdBy: userRef.nullable(),
   updatedAt: z.string(),
 });
 export type Opportunity = z.infer<typeof opportunity>;
@@ -453,7 +439,7 @@ export const opportunitiesResponse = z.object({
 });
 export type OpportunitiesResponse = z.infer<typeof opportunitiesResponse>;
 
-export const opportunityType = z.object({ id: z.string(), name: z.string() });
+export const opportunityType = named;
 export type OpportunityType = z.infer<typeof opportunityType>;
 
 /** GET /api/companies/:id/opportunity-types (and POST …/refresh) */
@@ -483,9 +469,8 @@ export type BulkExportResponse = z.infer<typeof bulkExportResponse>;
 // Audit log
 
 export const auditEvent = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ id: z.string(), email: z.string() }).nullable(),
+  ...fields(z.string(), 'id', 'at'),
+  actor: userRef.nullable(),
   action: z.string().describe('integration.saved | integration.removed | links.saved | opportunity.exported | user.created | user.updated | user.deleted | …'),
   target: z.string(),
   details: z.record(z.string(), z.unknown()),
@@ -493,7 +478,7 @@ export const auditEvent = z.object({
 export type AuditEvent = z.infer<typeof auditEvent>;
 
 /** GET /api/audit */
-export const auditResponse = z.object({ events: z.array(auditEvent), nextCursor: z.string().nullable() });
+export const auditResponse = cursorPage('events', auditEvent);
 export type AuditResponse = z.infer<typeof auditResponse>;
 
 // ---------------------------------------------------------------------------------------------
@@ -504,23 +489,17 @@ export type LifecycleStatus = z.infer<typeof lifecycleStatus>;
 export const lifecycleBasis = z.enum(['warranty', 'age', 'first']);
 export type LifecycleBasis = z.infer<typeof lifecycleBasis>;
 
+/** A calendar date, or null. */
+const nullableDay = z.string().nullable().describe('YYYY-MM-DD');
+
 /** A configuration of an active company, with its end of life under the policy for its type. */
 export const lifecycleDevice = z.object({
-  id: z.string(),
-  companyId: z.string(),
-  companyName: z.string(),
-  name: z.string(),
-  type: z.string().nullable(),
-  manufacturer: z.string().nullable(),
-  model: z.string().nullable(),
-  serialNumber: z.string().nullable(),
-  operatingSystem: z.string().nullable(),
-  purchasedAt: z.string().nullable().describe('YYYY-MM-DD'),
-  installedAt: z.string().nullable().describe('YYYY-MM-DD'),
-  warrantyExpiresAt: z.string().nullable().describe('YYYY-MM-DD'),
+  ...fields(z.string(), 'id', 'companyId', 'companyName', 'name'),
+  ...fields(z.string().nullable(), 'type', 'manufacturer', 'model', 'serialNumber', 'operatingSystem'),
+  ...fields(nullableDay, 'purchasedAt', 'installedAt', 'warrantyExpiresAt'),
   archived: z.boolean(),
   status: lifecycleStatus,
-  endOfLife: z.string().nullable().describe('YYYY-MM-DD'),
+  endOfLife: nullableDay,
   reason: z.string(),
   replacementPrice: z.number().nullable(),
 });

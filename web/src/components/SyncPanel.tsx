@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Badge, Button, Group, List, Progress, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconRefresh, IconReload } from '@tabler/icons-react';
@@ -155,6 +155,12 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: string; configu
   });
 
   const current = run.data ?? null;
+  // The button of the mode being started spins.
+  const startButton = (mode: 'incremental' | 'full', label: string, icon: ReactNode, variant?: 'default') => (
+    <Button size="xs" variant={variant} leftSection={icon} loading={start.isPending && start.variables === mode} onClick={() => start.mutate(mode)}>
+      {label}
+    </Button>
+  );
 
   return (
     <Stack gap="md">
@@ -164,24 +170,9 @@ export function SyncPanel({ kind, configured, lastRun }: { kind: string; configu
         </Title>
         {configured && (
           <Group gap="xs">
-            <Button
-              size="xs"
-              leftSection={<IconRefresh size={14} aria-hidden />}
-              loading={start.isPending && start.variables === 'incremental'}
-              onClick={() => start.mutate('incremental')}
-            >
-              Sync now
-            </Button>
+            {startButton('incremental', 'Sync now', <IconRefresh size={14} aria-hidden />)}
             <Tooltip label="Re-read everything and remove records deleted at the source">
-              <Button
-                size="xs"
-                variant="default"
-                leftSection={<IconReload size={14} aria-hidden />}
-                loading={start.isPending && start.variables === 'full'}
-                onClick={() => start.mutate('full')}
-              >
-                Full sync
-              </Button>
+              {startButton('full', 'Full sync', <IconReload size={14} aria-hidden />, 'default')}
             </Tooltip>
           </Group>
         )}
@@ -247,7 +238,7 @@ export function SyncHistory({ kind }: { kind: string }) {
       >
         {({ syncRuns: runs }) => (
           <>
-            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} rowKey={(r) => r.id} minWidth={640} labelledBy={titleId} stackOnPhone />
+            <DataTable columns={columns} rows={showAll ? runs : runs.slice(0, 10)} minWidth={640} labelledBy={titleId} stackOnPhone />
             {runs.length > 10 && (
               <Button variant="subtle" size="xs" mt="xs" onClick={() => setShowAll((v) => !v)}>
                 {showAll ? 'Show fewer' : `Show all ${runs.length} runs`}

@@ -1,6 +1,7 @@
 // The signed-out pages (first-run setup, sign in): a centred card holding one form.
 import type { FormEvent, ReactNode } from 'react';
-import { Alert, Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Paper, Stack, Text } from '@mantine/core';
+import { Heading } from './common.js';
 
 export function AuthCard({
   id,
@@ -38,12 +39,7 @@ export function AuthCard({
                   {eyebrow}
                 </Text>
               )}
-              <Title order={1} size="h2" id={`${id}-title`}>
-                {title}
-              </Title>
-              <Text c="dimmed" size="sm">
-                {subtitle}
-              </Text>
+              <Heading order={1} size="h2" id={`${id}-title`} title={title} subtitle={subtitle} />
             </div>
             {error !== null && (
               <Alert color="red" role="alert">

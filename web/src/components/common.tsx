@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, EmptyState, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, EmptyState, Group, SegmentedControl, Skeleton, Stack, Text, Title, type TitleOrder, type TitleSize } from '@mantine/core';
 import { IconAlertCircle, IconInbox, IconLock } from '@tabler/icons-react';
 import { errorMessage, isValidationError } from '../api.js';
 import { describeIssues, type FieldLabels } from '../form-errors.js';
@@ -7,18 +7,27 @@ import { describeIssues, type FieldLabels } from '../form-errors.js';
 /** Badge styles that keep a badge's whole word in a narrow table cell (Mantine clips labels with an ellipsis). */
 export const UNCLIPPED = { root: { overflow: 'visible', minWidth: 'fit-content' }, label: { overflow: 'visible' } } as const;
 
+/** A heading and, when given, the dimmed line under it. */
+export function Heading({ order, size, id, title, subtitle }: { order: TitleOrder; size: TitleSize; id?: string; title: ReactNode; subtitle?: ReactNode }) {
+  return (
+    <>
+      <Title order={order} size={size} id={id}>
+        {title}
+      </Title>
+      {subtitle !== undefined && (
+        <Text c="dimmed" size="sm">
+          {subtitle}
+        </Text>
+      )}
+    </>
+  );
+}
+
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
     <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="sm">
       <Stack gap={4}>
-        <Title order={1} size="h2">
-          {title}
-        </Title>
-        {description !== undefined && (
-          <Text c="dimmed" size="sm">
-            {description}
-          </Text>
-        )}
+        <Heading order={1} size="h2" title={title} subtitle={description} />
       </Stack>
       {actions !== undefined && <Group gap="sm">{actions}</Group>}
     </Group>
@@ -103,5 +112,29 @@ export function TableSkeleton({ rows = 6, label = 'Loading' }: { rows?: number; 
         <Skeleton key={i} height={28} />
       ))}
     </Stack>
+  );
+}
+
+/** A segmented control named by the visible label above it (`id` is the label's). */
+export function LabelledSegments<V extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  data,
+}: {
+  id: string;
+  label: string;
+  value: V;
+  onChange: (value: V) => void;
+  data: { value: V; label: string }[];
+}) {
+  return (
+    <div>
+      <Text size="sm" fw={600} id={id}>
+        {label}
+      </Text>
+      <SegmentedControl aria-labelledby={id} value={value} onChange={(v) => onChange(v as V)} data={data} />
+    </div>
   );
 }

@@ -126,7 +126,7 @@ export function DevicesTable({ filter, showCompany, caption }: { filter: DeviceF
     >
       {() => (
         <>
-          <DataTable columns={columns} rows={devices} rowKey={(d) => d.id} minWidth={showCompany ? 1000 : 860} label={caption} />
+          <DataTable columns={columns} rows={devices} minWidth={showCompany ? 1000 : 860} label={caption} />
           <Group justify="space-between" mt="sm">
             <Text size="sm" c="dimmed" role="status">
               Showing {formatNumber(devices.length)} devices

@@ -1,10 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, fieldErrors, type Integration, type SettingsInput, type SyncRun } from '../api.js';
-import { ErrorAlert } from './common.js';
+import { ErrorAlert, Heading } from './common.js';
 import { TestResultAlert } from './TestResultAlert.js';
 import { INTEGRATIONS_KEY, syncRunKey, syncRunsKey } from '../hooks.js';
 import { useKinds } from '../integration-kinds.js';
@@ -30,12 +30,7 @@ export function IntegrationCard({
     <Card withBorder padding="lg" component="section" aria-labelledby={`${id}-title`}>
       <Group justify="space-between" align="flex-start" mb="md">
         <Stack gap={2}>
-          <Title order={2} size="h3" id={`${id}-title`}>
-            {title}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {subtitle}
-          </Text>
+          <Heading order={2} size="h3" id={`${id}-title`} title={title} subtitle={subtitle} />
         </Stack>
         <Group gap="xs">
           {extra}

@@ -1,14 +1,15 @@
 // My account: who you are, your password, and your API tokens (any role).
-import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Card, Code, CopyButton, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Alert, Badge, Button, Card, Code, CopyButton, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage, fieldErrors, type ApiToken } from '../api.js';
+import { api, errorMessage, type ApiToken } from '../api.js';
 import { useUser } from '../auth.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { Empty, ErrorAlert, PageHeader, QueryView } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
+import { FormCard, useCheckedForm } from '../components/form-card.js';
 
 const TOKENS_KEY = ['tokens'] as const;
 const PASSWORD_LABELS = { currentPassword: 'Current password', newPassword: 'New password' };
@@ -59,7 +60,6 @@ function ChangePasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
   const change = useMutation({
     mutationFn: () => api.changePassword({ currentPassword: current, newPassword: next }),
     onSuccess: () => {
@@ -69,39 +69,21 @@ function ChangePasswordForm() {
       setConfirm('');
     },
   });
-  const errors = { ...fieldErrors(change.error, PASSWORD_LABELS), ...local };
-  if (errors.currentPassword?.endsWith('is not your current password') === true) errors.currentPassword = 'This is not your current password';
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
+  const form = useCheckedForm(change, PASSWORD_LABELS, () => {
     const found: Record<string, string> = {};
     if (current === '') found.currentPassword = 'Enter your Current password';
     if (next.length < 8) found.newPassword = 'Enter a New password of at least 8 characters';
     else if (confirm !== next) found.confirm = 'The two new passwords differ: type the same one twice';
-    setLocal(found);
-    change.reset();
-    if (Object.keys(found).length === 0) change.mutate();
-  };
+    return found;
+  });
+  const { errors } = form;
+  if (errors.currentPassword?.endsWith('is not your current password') === true) errors.currentPassword = 'This is not your current password';
   return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="password-title">
-      <Title order={2} size="h3" mb="sm" id="password-title">
-        Change password
-      </Title>
-      <form onSubmit={onSubmit} noValidate aria-labelledby="password-title">
-        <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <PasswordInput label="Current password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={errors.currentPassword} autoComplete="current-password" />
-            <PasswordInput label="New password" value={next} onChange={(e) => setNext(e.currentTarget.value)} error={errors.newPassword} autoComplete="new-password" />
-            <PasswordInput label="Confirm new password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} autoComplete="new-password" />
-          </SimpleGrid>
-          {change.error !== null && <ErrorAlert error={change.error} title="Could not change the password" labels={PASSWORD_LABELS} />}
-          <Group>
-            <Button type="submit" loading={change.isPending}>
-              Change password
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard titleId="password-title" title="Change password" form={form} cols={3} errorTitle="Could not change the password" submit="Change password">
+      <PasswordInput label="Current password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={errors.currentPassword} autoComplete="current-password" />
+      <PasswordInput label="New password" value={next} onChange={(e) => setNext(e.currentTarget.value)} error={errors.newPassword} autoComplete="new-password" />
+      <PasswordInput label="Confirm new password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} autoComplete="new-password" />
+    </FormCard>
   );
 }
 
@@ -110,7 +92,6 @@ function Tokens() {
   const query = useQuery({ queryKey: TOKENS_KEY, queryFn: api.tokens });
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const create = useMutation({
     mutationFn: () => api.createToken({ name: name.trim(), expiresAt: expires === '' ? null : new Date(`${expires}T23:59:59Z`).toISOString() }),
@@ -129,15 +110,11 @@ function Tokens() {
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not revoke the token', message: errorMessage(e) }),
   });
-  const errors = { ...fieldErrors(create.error, TOKEN_LABELS), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
+  const { errors, onSubmit } = useCheckedForm(create, TOKEN_LABELS, () => {
     const found: Record<string, string> = {};
     if (name.trim() === '') found.name = 'Enter the Token name';
-    setLocal(found);
-    create.reset();
-    if (Object.keys(found).length === 0) create.mutate();
-  };
+    return found;
+  });
 
   const columns: Column<ApiToken>[] = [
     { header: 'Name', cell: (t) => t.name },
@@ -191,7 +168,7 @@ function Tokens() {
       )}
       <Stack mt="md">
         <QueryView query={query} loadingLabel="Loading tokens" loadingRows={2} errorTitle="Could not load your tokens" empty={{ when: (d) => d.tokens.length === 0, show: <Empty title="No API tokens" /> }}>
-          {({ tokens }) => <DataTable columns={columns} rows={tokens} rowKey={(t) => t.id} minWidth={600} labelledBy="tokens-title" stackOnPhone />}
+          {({ tokens }) => <DataTable columns={columns} rows={tokens} minWidth={600} labelledBy="tokens-title" stackOnPhone />}
         </QueryView>
       </Stack>
     </Card>

@@ -1,7 +1,7 @@
 // Audit log (admins): who changed integration settings, links and users, and which opportunity went to which PSA
 // ticket, newest first, filtered by action, a page at a time.
 import { useState } from 'react';
-import { Anchor, Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Select, Text } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, type AuditEvent } from '../api.js';
@@ -9,8 +9,8 @@ import { useIsAdmin } from '../auth.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { onLinkClick } from '../router.js';
 import { linksPath, settingsPath, useKinds, type IntegrationKinds } from '../integration-kinds.js';
-import { AdminOnlyNote, Empty, PageHeader, QueryView, UNCLIPPED } from '../components/common.js';
-import { DataTable, type Column } from '../components/data-table.js';
+import { AdminOnlyNote, Empty, PageHeader, UNCLIPPED } from '../components/common.js';
+import { PagedTable, type Column } from '../components/data-table.js';
 
 const ACTIONS: { value: string; label: string; color: string }[] = [
   { value: 'integration.saved', label: 'Settings saved', color: 'indigo' },
@@ -137,8 +137,10 @@ function AuditTable() {
   ];
 
   return (
-    <Stack gap="sm">
-      <Group align="flex-end" justify="space-between" wrap="wrap">
+    <PagedTable
+      query={query}
+      noun={['event', 'events']}
+      filters={
         <Select
           label="Action"
           placeholder="All actions"
@@ -148,35 +150,14 @@ function AuditTable() {
           onChange={setAction}
           w={{ base: '100%', sm: 260 }}
         />
-        {query.isSuccess && (
-          <Text size="sm" c="dimmed" role="status">
-            Showing {formatNumber(events.length)} {events.length === 1 ? 'event' : 'events'}
-            {query.hasNextPage ? ' (more available)' : ''}
-          </Text>
-        )}
-      </Group>
-      <QueryView
-        query={query}
-        loadingLabel="Loading the audit log"
-        errorTitle="Could not load the audit log"
-        empty={{
-          when: () => events.length === 0,
-          show: <Empty icon={<IconHistory size={28} aria-hidden />} title={action === null ? 'Nothing recorded yet' : 'No events of this kind'} description="Saving settings or links, changing users and exporting opportunities are recorded here." />,
-        }}
-      >
-        {() => (
-          <>
-            <DataTable columns={columns} rows={events} rowKey={(e) => e.id} minWidth={820} label="Audit log" />
-            {query.hasNextPage && (
-              <Group justify="center">
-                <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-                  Load more
-                </Button>
-              </Group>
-            )}
-          </>
-        )}
-      </QueryView>
-    </Stack>
+      }
+      loadingLabel="Loading the audit log"
+      errorTitle="Could not load the audit log"
+      empty={<Empty icon={<IconHistory size={28} aria-hidden />} title={action === null ? 'Nothing recorded yet' : 'No events of this kind'} description="Saving settings or links, changing users and exporting opportunities are recorded here." />}
+      columns={columns}
+      rows={events}
+      minWidth={820}
+      label="Audit log"
+    />
   );
 }

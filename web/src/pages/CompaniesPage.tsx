@@ -153,7 +153,7 @@ export function CompaniesPage() {
               <Empty title={`No companies match “${deferredSearch.trim()}”`} description="Try a shorter or different search." />
             ) : (
               <>
-                <DataTable columns={columns} rows={visible} rowKey={(c) => c.id} minWidth={720} label="Companies" sort={{ state: sort, onSort }} />
+                <DataTable columns={columns} rows={visible} minWidth={720} label="Companies" sort={{ state: sort, onSort }} />
                 {pages > 1 && (
                   <Group justify="center" mt="md">
                     <Pagination

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
-import { Anchor, Badge, Breadcrumbs, Button, Group, SegmentedControl, Skeleton, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Group, Skeleton, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { IconDeviceDesktop, IconExternalLink, IconLink, IconPlus, IconSearch, IconTicket, IconWorld } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, ApiError, type Configuration, type Domain, type Ticket, type TicketStatusFilter } from '../api.js';
@@ -8,8 +8,8 @@ import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { navigate, onLinkClick } from '../router.js';
 import { useIntegrations } from '../hooks.js';
 import { linksPath, primaryName, useKinds } from '../integration-kinds.js';
-import { Empty, ErrorAlert, PageHeader, QueryView, TableSkeleton, UNCLIPPED } from '../components/common.js';
-import { DataTable, type Column } from '../components/data-table.js';
+import { Empty, ErrorAlert, LabelledSegments, PageHeader, TableSkeleton, UNCLIPPED } from '../components/common.js';
+import { DataTable, PagedTable, type Column } from '../components/data-table.js';
 import type { SortState } from '../components/SortableTh.js';
 import { OpportunityDialog } from '../components/opportunity-dialog.js';
 import { CompanyLifecyclePanel, CompanyLifecycleTabButton } from '../components/company-lifecycle-tab.js';
@@ -235,7 +235,7 @@ function ConfigurationsTable({ configurations, source }: { configurations: Confi
       <DataTable
         columns={CONFIGURATION_COLUMNS}
         rows={sorted}
-        rowKey={(c) => c.id}
+       
         minWidth={900}
         label="Configurations"
         stackOnPhone
@@ -260,7 +260,7 @@ const DOMAIN_COLUMNS: Column<Domain>[] = [
 
 function DomainsTable({ domains, source }: { domains: Domain[]; source: string }) {
   if (domains.length === 0) return <Empty title="No domains" description={`${source} has no domains for this company.`} />;
-  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} rowKey={(d) => d.id} minWidth={560} label="Domains" stackOnPhone />;
+  return <DataTable columns={DOMAIN_COLUMNS} rows={domains} minWidth={560} label="Domains" stackOnPhone />;
 }
 
 type TicketSortKey = 'opened' | 'updated' | 'summary' | 'status';
@@ -305,6 +305,12 @@ function ExternalLink({ href, children, label, size = 'sm', fw }: { href: string
   );
 }
 
+const TICKET_STATUSES: { value: TicketStatusFilter; label: string }[] = [
+  { value: 'open', label: 'Open' },
+  { value: 'closed', label: 'Closed' },
+  { value: 'all', label: 'All' },
+];
+
 function TicketsTable({ companyId }: { companyId: string }) {
   const [status, setStatus] = useState<TicketStatusFilter>('all');
   const [search, setSearch] = useState('');
@@ -324,24 +330,12 @@ function TicketsTable({ companyId }: { companyId: string }) {
   if (notLinked) return <NotLinked />;
 
   return (
-    <Stack gap="sm">
-      <Group justify="space-between" align="flex-end" wrap="wrap">
+    <PagedTable
+      query={query}
+      noun={['ticket', 'tickets']}
+      filters={
         <Group align="flex-end" wrap="wrap">
-          <div>
-            <Text size="sm" fw={600} id="ticket-status-label">
-              Ticket status
-            </Text>
-            <SegmentedControl
-              aria-labelledby="ticket-status-label"
-              value={status}
-              onChange={(v) => setStatus(v as TicketStatusFilter)}
-              data={[
-                { value: 'open', label: 'Open' },
-                { value: 'closed', label: 'Closed' },
-                { value: 'all', label: 'All' },
-              ]}
-            />
-          </div>
+          <LabelledSegments id="ticket-status-label" label="Ticket status" value={status} onChange={setStatus} data={TICKET_STATUSES} />
           <TextInput
             label="Search tickets"
             placeholder="Words of the summary or a ticket number"
@@ -353,57 +347,30 @@ function TicketsTable({ companyId }: { companyId: string }) {
             maw="100%"
           />
         </Group>
-        {query.isSuccess && (
-          <Text size="sm" c="dimmed" role="status">
-            Showing {formatNumber(tickets.length)} {tickets.length === 1 ? 'ticket' : 'tickets'}
-            {query.hasNextPage ? ' (more available)' : ''}
-          </Text>
-        )}
-      </Group>
-      <QueryView
-        query={query}
-        loadingLabel="Loading tickets"
-        errorTitle="Could not load tickets"
-        empty={{
-          when: () => tickets.length === 0,
-          show: (
-            <Empty
-              icon={<IconTicket size={28} aria-hidden />}
-              title={
-                q !== ''
-                  ? `No tickets match “${q}”`
-                  : status === 'open'
-                    ? 'No open tickets'
-                    : status === 'closed'
-                      ? 'No closed tickets'
-                      : 'No tickets'
-              }
-              description={q !== '' ? 'Try other words or a ticket number.' : 'Tickets arrive with the PSA sync when “Pull Tickets” is enabled.'}
-            />
-          ),
-        }}
-      >
-        {() => (
-          <>
-            <DataTable
-              columns={TICKET_COLUMNS}
-              rows={tickets}
-              rowKey={(t) => t.id}
-              minWidth={860}
-              label="PSA tickets"
-              sort={{ state: sort, onSort: setSort }}
-              stackOnPhone
-            />
-            {query.hasNextPage && (
-              <Group justify="center">
-                <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-                  Load more
-                </Button>
-              </Group>
-            )}
-          </>
-        )}
-      </QueryView>
-    </Stack>
+      }
+      loadingLabel="Loading tickets"
+      errorTitle="Could not load tickets"
+      empty={
+        <Empty
+          icon={<IconTicket size={28} aria-hidden />}
+          title={
+            q !== ''
+              ? `No tickets match “${q}”`
+              : status === 'open'
+                ? 'No open tickets'
+                : status === 'closed'
+                  ? 'No closed tickets'
+                  : 'No tickets'
+          }
+          description={q !== '' ? 'Try other words or a ticket number.' : 'Tickets arrive with the PSA sync when “Pull Tickets” is enabled.'}
+        />
+      }
+      columns={TICKET_COLUMNS}
+      rows={tickets}
+      minWidth={860}
+      label="PSA tickets"
+      sort={{ state: sort, onSort: setSort }}
+      stackOnPhone
+    />
   );
 }

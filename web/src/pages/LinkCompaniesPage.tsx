@@ -18,7 +18,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   Tooltip,
   VisuallyHidden,
   type ComboboxData,
@@ -43,7 +42,7 @@ import { useIsAdmin } from '../auth.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { navigate, useBlocker } from '../router.js';
 import { companyNoun, primaryName, settingsPath, useIntegrationKinds, useKinds } from '../integration-kinds.js';
-import { AdminOnlyNote, Empty, ErrorAlert, TableSkeleton } from '../components/common.js';
+import { AdminOnlyNote, Empty, ErrorAlert, Heading, TableSkeleton } from '../components/common.js';
 
 type Filter = 'all' | 'unlinked' | 'linked' | 'proposed' | 'suggestions' | 'ambiguous';
 
@@ -81,6 +80,18 @@ function setScrolling(state: ScrollState, scrolling: boolean): void {
   if (state.scrolling === scrolling) return;
   state.scrolling = scrolling;
   for (const l of state.listeners) l();
+}
+/**
+ * What every row of the table shares, in one object the page memoizes: a memoized row re-renders when its own
+ * props or one of these change.
+ */
+interface RowContext {
+  holders: ReadonlyMap<string, LinkRow[]>;
+  baseOptions: Option[];
+  psaById: ReadonlyMap<string, PsaCompany>;
+  onChoose: (itglueId: string, psaId: string | null) => void;
+  psaLabel: string;
+  stacked: boolean;
 }
 const OPTION_LIMIT = 100;
 const LEAVE_MESSAGE = 'You have unsaved link changes. Leave without saving them?';
@@ -293,6 +304,10 @@ function LinkEditor({ kind }: { kind: string }) {
     },
     [holders, apply],
   );
+  const rowContext = useMemo<RowContext>(
+    () => ({ holders, baseOptions, psaById, onChoose: choose, psaLabel, stacked }),
+    [holders, baseOptions, psaById, choose, psaLabel, stacked],
+  );
 
   const discard = () => {
     setEdits(new Map());
@@ -415,12 +430,7 @@ function LinkEditor({ kind }: { kind: string }) {
   const title = `Link Companies to ${primary}`;
   const header = (
     <Stack gap={4} mb="md">
-      <Title order={2} size="h3">
-        {title}
-      </Title>
-      <Text c="dimmed" size="sm">
-        Connect each active {primary} company to its {psaLabel} company. Nothing changes until you save.
-      </Text>
+      <Heading order={2} size="h3" title={title} subtitle={`Connect each active ${primary} company to its ${psaLabel} company. Nothing changes until you save.`} />
     </Stack>
   );
 
@@ -573,14 +583,9 @@ function LinkEditor({ kind }: { kind: string }) {
             hints={hints}
             ambiguous={ambiguous}
             duplicateNames={duplicateNames}
-            holders={holders}
-            baseOptions={baseOptions}
-            psaById={psaById}
-            onChoose={choose}
-            psaLabel={psaLabel}
+            context={rowContext}
             psaHeader={psaColumnTitle(psaShort)}
             primaryLabel={primary}
-            stacked={stacked}
           />
         )}
         <Text size="xs" c="dimmed">
@@ -679,14 +684,9 @@ function VirtualLinkTable({
   hints,
   ambiguous,
   duplicateNames,
-  holders,
-  baseOptions,
-  psaById,
-  onChoose,
-  psaLabel,
+  context,
   psaHeader,
   primaryLabel,
-  stacked,
 }: {
   rows: LinkRow[];
   edits: ReadonlyMap<string, Edit>;
@@ -694,15 +694,11 @@ function VirtualLinkTable({
   hints: ReadonlyMap<string, Hint[]>;
   ambiguous: ReadonlySet<string>;
   duplicateNames: ReadonlySet<string>;
-  holders: ReadonlyMap<string, LinkRow[]>;
-  baseOptions: Option[];
-  psaById: ReadonlyMap<string, PsaCompany>;
-  onChoose: (itglueId: string, psaId: string | null) => void;
-  psaLabel: string;
+  context: RowContext;
   psaHeader: string;
   primaryLabel: string;
-  stacked: boolean;
 }) {
+  const { stacked } = context;
   const wrapRef = useRef<HTMLDivElement>(null);
   const [scrollState] = useState<ScrollState>(() => ({ scrolling: false, listeners: new Set() }));
   const [margin, setMargin] = useState(0);
@@ -766,13 +762,8 @@ function VirtualLinkTable({
                 hints={hints.get(r.itglueId)}
                 ambiguous={ambiguous.has(r.itglueId)}
                 duplicate={duplicateNames.has(r.itglueName.trim().toLowerCase())}
-                holders={holders}
-                baseOptions={baseOptions}
-                psaById={psaById}
-                onChoose={onChoose}
-                psaLabel={psaLabel}
+                context={context}
                 scrollState={scrollState}
-                stacked={stacked}
               />
             );
           })}
@@ -800,13 +791,8 @@ const LinkTableRow = memo(function LinkTableRow({
   hints,
   ambiguous,
   duplicate,
-  holders,
-  baseOptions,
-  psaById,
-  onChoose,
-  psaLabel,
+  context,
   scrollState,
-  stacked,
 }: {
   index: number;
   measureRef: (el: Element | null) => void;
@@ -820,14 +806,10 @@ const LinkTableRow = memo(function LinkTableRow({
   hints: Hint[] | undefined;
   ambiguous: boolean;
   duplicate: boolean;
-  holders: ReadonlyMap<string, LinkRow[]>;
-  baseOptions: Option[];
-  psaById: ReadonlyMap<string, PsaCompany>;
-  onChoose: (itglueId: string, psaId: string | null) => void;
-  psaLabel: string;
+  context: RowContext;
   scrollState: ScrollState;
-  stacked: boolean;
 }) {
+  const { holders, baseOptions, psaById, onChoose, psaLabel, stacked } = context;
   // A row that scrolls into view mid-scroll shows a light stand-in until scrolling stops; once real, it stays real.
   const [real, setReal] = useState(() => !scrollState.scrolling);
   useEffect(() => {

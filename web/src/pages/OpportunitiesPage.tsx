@@ -3,24 +3,7 @@
 // progress and a result per row, and a retry for the failed ones), edit and delete drafts (with undo).
 import { useDeferredValue, useMemo, useState } from 'react';
 import {
-  ActionIcon,
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Progress,
-  SegmentedControl,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-  UnstyledButton,
-  VisuallyHidden,
+  ActionIcon, Alert, Anchor, Badge, Button, Checkbox, Group, Paper, Progress, Select, SimpleGrid, Stack, Text, TextInput, Tooltip, UnstyledButton, VisuallyHidden,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -30,13 +13,19 @@ import { api, errorMessage, opportunityQuery, type Opportunity, type Opportunity
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
 import { onLinkClick } from '../router.js';
 import { useKinds } from '../integration-kinds.js';
-import { Empty, PageHeader, QueryView, UNCLIPPED } from '../components/common.js';
+import { Empty, LabelledSegments, PageHeader, QueryView, UNCLIPPED } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { OPPORTUNITIES_KEY, OpportunityDialog, ticketLabel, useExportOpportunity } from '../components/opportunity-dialog.js';
 
 type StatusFilter = 'all' | OpportunityStatus;
 
 const STATUS_LABEL: Record<OpportunityStatus, string> = { draft: 'Draft', exported: 'Exported', failed: 'Export failed' };
+const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'draft', label: 'Draft' },
+  { value: 'exported', label: 'Exported' },
+  { value: 'failed', label: 'Failed' },
+];
 const STATUS_COLOR: Record<OpportunityStatus, string> = { draft: 'gray', exported: 'green', failed: 'red' };
 
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -364,22 +353,7 @@ export function OpportunitiesPage() {
             limit={100}
             w={{ base: '100%', sm: 260 }}
           />
-          <div>
-            <Text size="sm" fw={600} id="opp-status-label">
-              Status
-            </Text>
-            <SegmentedControl
-              aria-labelledby="opp-status-label"
-              value={status}
-              onChange={(v) => setStatus(v as StatusFilter)}
-              data={[
-                { value: 'all', label: 'All' },
-                { value: 'draft', label: 'Draft' },
-                { value: 'exported', label: 'Exported' },
-                { value: 'failed', label: 'Failed' },
-              ]}
-            />
-          </div>
+          <LabelledSegments id="opp-status-label" label="Status" value={status} onChange={setStatus} data={STATUS_FILTERS} />
         </Group>
       )}
 
@@ -486,7 +460,7 @@ export function OpportunitiesPage() {
                   ))}
                 </Stack>
               ) : (
-                <DataTable columns={columns} rows={rows} rowKey={(o) => o.id} minWidth={940} label="Opportunities" />
+                <DataTable columns={columns} rows={rows} minWidth={940} label="Opportunities" />
               )}
               {all.length >= 5000 && (
                 <Alert color="yellow" mt="sm">

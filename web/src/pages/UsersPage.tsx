@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import {
-  ActionIcon, Badge, Button, Card, Group, Menu, Modal, NativeSelect, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title, VisuallyHidden,
+  ActionIcon, Badge, Button, Card, Group, Menu, Modal, NativeSelect, PasswordInput, Stack, Text, TextInput, Title, VisuallyHidden,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -11,6 +11,7 @@ import { useIsAdmin, useUser } from '../auth.js';
 import { formatDateTime } from '../format.js';
 import { AdminOnlyNote, Empty, ErrorAlert, PageHeader, QueryView } from '../components/common.js';
 import { DataTable, type Column } from '../components/data-table.js';
+import { FormCard, useCheckedForm } from '../components/form-card.js';
 import { useTextFields } from '../form-fields.js';
 
 const USERS_KEY = ['users'] as const;
@@ -131,7 +132,7 @@ function UserList() {
               ))}
             </Stack>
           ) : (
-            <DataTable columns={columns} rows={users} rowKey={(u) => u.id} minWidth={760} labelledBy="user-list-title" />
+            <DataTable columns={columns} rows={users} minWidth={760} labelledBy="user-list-title" />
           )
         }
       </QueryView>
@@ -275,7 +276,6 @@ function AddUserForm() {
   const queryClient = useQueryClient();
   const { values, bind, reset } = useTextFields({ email: '', name: '', password: '' });
   const [role, setRole] = useState<Role>('member');
-  const [local, setLocal] = useState<Record<string, string>>({});
 
   const create = useMutation({
     mutationFn: () =>
@@ -287,39 +287,21 @@ function AddUserForm() {
       void queryClient.invalidateQueries({ queryKey: USERS_KEY });
     },
   });
-  const errors = { ...fieldErrors(create.error, USER_LABELS), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
+  const form = useCheckedForm(create, USER_LABELS, () => {
     const found: Record<string, string> = {};
     if (values.email.trim() === '') found.email = 'Enter the Email';
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) found.email = 'Enter a valid email address, e.g. name@example.com';
     if (values.password.length < 8) found.password = 'Enter a password of at least 8 characters';
-    setLocal(found);
-    create.reset();
-    if (Object.keys(found).length === 0) create.mutate();
-  };
+    return found;
+  });
+  const { errors } = form;
 
   return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="add-user-title">
-      <Title order={2} size="h3" mb="sm" id="add-user-title">
-        Add user
-      </Title>
-      <form onSubmit={onSubmit} noValidate aria-labelledby="add-user-title">
-        <Stack gap="sm">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="Email" type="email" required {...bind('email')} error={errors.email} autoComplete="off" />
-            <TextInput label="Name" {...bind('name')} error={errors.name} autoComplete="off" />
-            <PasswordInput label="Password" required {...bind('password')} error={errors.password} autoComplete="new-password" />
-            <NativeSelect label="Role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data={ROLE_OPTIONS} error={errors.role} />
-          </SimpleGrid>
-          {create.error !== null && <ErrorAlert error={create.error} title="Could not add the user" labels={USER_LABELS} />}
-          <Group>
-            <Button type="submit" loading={create.isPending} leftSection={<IconUserPlus size={16} aria-hidden />}>
-              Add user
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard titleId="add-user-title" title="Add user" form={form} cols={2} errorTitle="Could not add the user" submit="Add user" submitIcon={<IconUserPlus size={16} aria-hidden />}>
+      <TextInput label="Email" type="email" required {...bind('email')} error={errors.email} autoComplete="off" />
+      <TextInput label="Name" {...bind('name')} error={errors.name} autoComplete="off" />
+      <PasswordInput label="Password" required {...bind('password')} error={errors.password} autoComplete="new-password" />
+      <NativeSelect label="Role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data={ROLE_OPTIONS} error={errors.role} />
+    </FormCard>
   );
 }
