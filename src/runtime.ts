@@ -146,24 +146,13 @@ export async function startServer(config: Config, opts: { demoHints?: DemoHints 
   const app = await buildApp({ config, store, vault, services, demoHints: opts.demoHints ?? null, loggerInstance: logger, webRoot: WEB_ROOT });
   await app.listen({ port: config.port, host: config.host });
 
-  const stopRetrying = new AbortController();
-  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg), opts.onFatal ?? exitFatal) : Promise.resolve();
+  const close = keepConnecting(waiting, { store, services, connect }, logger, opts.onFatal ?? exitFatal, () => app.close());
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  let closing: Promise<void> | null = null;
   return {
     app, store, services,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-    close() {
-      closing ??= (async () => {
-        stopRetrying.abort();
-        await retried;
-        await app.close();
-        await services.stop();
-        await store.close();
-      })();
-      return closing;
-    },
+    close,
   };
 }
 
@@ -185,20 +174,33 @@ export async function startWorker(config: Config, opts: { scheduler?: boolean; o
   const logger = createLogger(config);
   const { store, services, connect, firstConnect } = await startCore(config, logger, { works: true, scheduler: opts.scheduler !== false });
   const waiting = await firstConnect();
+  return { store, services, close: keepConnecting(waiting, { store, services, connect }, logger, opts.onFatal ?? exitFatal) };
+}
+
+/**
+ * After the first connect: when the database was unreachable (`waiting`), retries `connect` in the background.
+ * Returns the process's close (once, however often called): stop retrying and wait for it, run `stopFirst` (the
+ * HTTP server), stop the services, close the store.
+ */
+function keepConnecting(
+  waiting: boolean,
+  core: { store: Store; services: Services; connect: () => Promise<void> },
+  logger: pino.Logger,
+  onFatal: (message: string) => void,
+  stopFirst?: () => Promise<void>,
+): () => Promise<void> {
   const stopRetrying = new AbortController();
-  const retried = waiting ? retryConnect(connect, stopRetrying.signal, (msg, level) => logger[level](msg), opts.onFatal ?? exitFatal) : Promise.resolve();
+  const retried = waiting ? retryConnect(core.connect, stopRetrying.signal, (msg, level) => logger[level](msg), onFatal) : Promise.resolve();
   let closing: Promise<void> | null = null;
-  return {
-    store, services,
-    close() {
-      closing ??= (async () => {
-        stopRetrying.abort();
-        await retried;
-        await services.stop();
-        await store.close();
-      })();
-      return closing;
-    },
+  return () => {
+    closing ??= (async () => {
+      stopRetrying.abort();
+      await retried;
+      await stopFirst?.();
+      await core.services.stop();
+      await core.store.close();
+    })();
+    return closing;
   };
 }
 

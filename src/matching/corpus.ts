@@ -29,32 +29,9 @@ export interface NameNotes {
 
 /** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
 interface NameInfo {
-  tok: number[];
-  keyId: number;
-  compactId: number;
-  fpId: number;
-  variantIds: number[];
-  prefixId: number;
-  key: string;
-  compact: string;
-  fingerprint: string;
-  variants: string[];
-  numbers: string;
-  short: boolean;
-  norm: NameNotes;
-  baseKey: string | null;
-  qualifier: string | null;
-}
-
-export interface Rec {
-  idx: number;
-  id: string;
-  name: string;
   norm: NameNotes;
   /** Interned token ids of the normalized tokens. */
   tok: number[];
-  /** Character bit set of the key (see tokenMask). */
-  keyMask: number;
   /**
    * Interned ids (one id space, `Corpus.keyText`) of key, compact, fingerprint and alias keys; PSA
    * strings are interned, IT Glue ones only looked up (ABSENT when no PSA record has it); EMPTY_KEY
@@ -71,8 +48,6 @@ export interface Rec {
   /** Alias keys (dba / aka / formerly …), without the main key. */
   variants: string[];
   numbers: string;
-  flagged: boolean;
-  inactive: boolean;
   /** A single token of at most 4 characters: exact only. */
   short: boolean;
   /**
@@ -81,6 +56,17 @@ export interface Rec {
    */
   baseKey: string | null;
   qualifier: string | null;
+}
+
+/** One company of either side: its name's NameInfo, and what belongs to the record itself. */
+export interface Rec extends NameInfo {
+  idx: number;
+  id: string;
+  name: string;
+  /** Character bit set of the key (see tokenMask). */
+  keyMask: number;
+  flagged: boolean;
+  inactive: boolean;
   /** Registrable domains that count as a signal (free-mail, own and shared domains removed). */
   domains: string[];
   /** Phone that counts as a signal (shared numbers removed). */
@@ -149,6 +135,19 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
   return out;
 }
 
+/** Interning into `ids` (text -> id) and `text` (id -> text): a new string gets the next id. */
+function interner(ids: Map<string, number>, text: string[]): (s: string) => number {
+  return (s) => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = text.length;
+      ids.set(s, id);
+      text.push(s);
+    }
+    return id;
+  };
+}
+
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
   const tokenIds = new Map<string, number>();
   const tokenText: string[] = [];
@@ -163,24 +162,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
 
   const keyIds = new Map<string, number>();
   const keyText: string[] = [];
-  const internKey = (k: string): number => {
-    let id = keyIds.get(k);
-    if (id === undefined) {
-      id = keyText.length;
-      keyIds.set(k, id);
-      keyText.push(k);
-    }
-    return id;
-  };
-  const intern = (t: string): number => {
-    let id = tokenIds.get(t);
-    if (id === undefined) {
-      id = tokenText.length;
-      tokenIds.set(t, id);
-      tokenText.push(t);
-    }
-    return id;
-  };
+  const internKey = interner(keyIds, keyText);
+  const intern = interner(tokenIds, tokenText);
 
   // IT Glue keys are only looked up: a key no PSA record has can match nothing (id ABSENT).
   const lookupKey = (k: string): number => keyIds.get(k) ?? ABSENT;

@@ -639,16 +639,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
 }
 
 /** Normalizes a company name into matching keys (matching.md §3). Pure and deterministic. */
-export function normalizeName(raw: string): {
-  key: string;
-  compact: string;
-  fingerprint: string;
-  tokens: string[];
-  flags: string[];
-  aliases: string[];
-  legalForm: string | null;
-  removed: string[];
-} {
+export function normalizeName(raw: string): NormalizedName {
   const d = normalizeDetailed(raw);
   return {
     key: d.key,

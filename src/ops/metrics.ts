@@ -6,7 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpEvent } from '../connectors/http/client.js';
-import type { AcquireOptions, RateLimiter } from '../connectors/http/rate-limiter.js';
+import { wrapAcquisitions, type RateLimiter } from '../connectors/http/rate-limiter.js';
 import type { SyncedWriter } from '../store/repos/synced.js';
 
 /** What the metrics need of a finished run (a SyncRunView fits). */
@@ -48,12 +48,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
 
-  const runs = new Counter({
-    name: `${PREFIX}sync_runs_total`,
-    help: 'Finished sync runs by integration, mode and status (succeeded, failed, partial).',
-    labelNames: ['integration', 'mode', 'status'] as const,
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name: `${PREFIX}${name}`, help, labelNames, registers });
+
+  const runs = counter('sync_runs_total', 'Finished sync runs by integration, mode and status (succeeded, failed, partial).', ['integration', 'mode', 'status']);
   const duration = new Histogram({
     name: `${PREFIX}sync_run_duration_seconds`,
     help: 'Wall time of finished sync runs, from start to end.',
@@ -61,36 +59,23 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400],
     registers,
   });
-  const records = new Counter({
-    name: `${PREFIX}sync_records_written_total`,
-    help: 'Records written to the store by sync runs, by integration and stream.',
-    labelNames: ['integration', 'stream'] as const,
-    registers,
-  });
-  const requests = new Counter({
-    name: `${PREFIX}vendor_requests_total`,
-    help: 'HTTP requests to vendor APIs (every attempt) by integration and response status; "network_error" when no response came.',
-    labelNames: ['integration', 'status'] as const,
-    registers,
-  });
-  const retries = new Counter({
-    name: `${PREFIX}vendor_retries_total`,
-    help: 'Vendor requests retried after a failure (5xx, timeout, reset, expired token), by integration. 429s are counted apart.',
-    labelNames: ['integration'] as const,
-    registers,
-  });
-  const rateLimited = new Counter({
-    name: `${PREFIX}vendor_rate_limited_total`,
-    help: 'HTTP 429 answers from vendor APIs, by integration.',
-    labelNames: ['integration'] as const,
-    registers,
-  });
-  const waited = new Counter({
-    name: `${PREFIX}rate_limit_wait_seconds_total`,
-    help: 'Seconds vendor requests waited because of rate limits: for a slot of our own limiter (source="limiter") or as a 429 asked (source="retry_after").',
-    labelNames: ['integration', 'source'] as const,
-    registers,
-  });
+  const records = counter('sync_records_written_total', 'Records written to the store by sync runs, by integration and stream.', ['integration', 'stream']);
+  const requests = counter(
+    'vendor_requests_total',
+    'HTTP requests to vendor APIs (every attempt) by integration and response status; "network_error" when no response came.',
+    ['integration', 'status'],
+  );
+  const retries = counter(
+    'vendor_retries_total',
+    'Vendor requests retried after a failure (5xx, timeout, reset, expired token), by integration. 429s are counted apart.',
+    ['integration'],
+  );
+  const rateLimited = counter('vendor_rate_limited_total', 'HTTP 429 answers from vendor APIs, by integration.', ['integration']);
+  const waited = counter(
+    'rate_limit_wait_seconds_total',
+    'Seconds vendor requests waited because of rate limits: for a slot of our own limiter (source="limiter") or as a 429 asked (source="retry_after").',
+    ['integration', 'source'],
+  );
   const depth = opts.queueDepth;
   new Gauge({
     name: `${PREFIX}sync_queue_depth`,
@@ -140,33 +125,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
 
 /** The limiter, measuring how long each acquisition waited. */
 export function meterLimiter(limiter: RateLimiter, onWait: (ms: number) => void): RateLimiter {
-  const acquireSlot = limiter.acquireSlot;
-  return {
-    get limit() {
-      return limiter.limit;
-    },
-    get windowMs() {
-      return limiter.windowMs;
-    },
-    get pending() {
-      return limiter.pending;
-    },
-    async acquire(signal, opts) {
-      const t = performance.now();
-      await limiter.acquire(signal, opts);
-      onWait(performance.now() - t);
-    },
-    ...(acquireSlot !== undefined
-      ? {
-          async acquireSlot(signal?: AbortSignal, opts?: AcquireOptions) {
-            const t = performance.now();
-            const release = await acquireSlot.call(limiter, signal, opts);
-            onWait(performance.now() - t);
-            return release;
-          },
-        }
-      : {}),
-  };
+  return wrapAcquisitions(limiter, async (acquire, signal, opts) => {
+    const t = performance.now();
+    const acquired = await acquire(signal, opts);
+    onWait(performance.now() - t);
+    return acquired;
+  });
 }
 
 /** The writer, counting the records it wrote. */

@@ -60,12 +60,21 @@ export function rateLimitBudgetError(waitMs: number): ConnectorError {
   });
 }
 
-/** The same limiter, with these options on every acquisition (what a connector sees for one kind of caller). */
-export function withAcquireOptions(limiter: RateLimiter, defaults: AcquireOptions): RateLimiter {
+/** One acquisition (acquire or acquireSlot) of the limiter a wrapper wraps. */
+export type Acquisition<R> = (signal?: AbortSignal, opts?: AcquireOptions) => Promise<R>;
+
+/**
+ * The limiter, with each acquisition (acquire, and acquireSlot when it has one) made through `around`, which
+ * gets the limiter's own acquisition and the caller's arguments. Limit, window and pending are the limiter's.
+ */
+export function wrapAcquisitions(
+  limiter: RateLimiter,
+  around: <R>(acquire: Acquisition<R>, signal?: AbortSignal, opts?: AcquireOptions) => Promise<R>,
+): RateLimiter {
   const slot = limiter.acquireSlot;
   return {
-    acquire: (signal, opts) => limiter.acquire(signal, { ...defaults, ...opts }),
-    ...(slot === undefined ? {} : { acquireSlot: (signal?: AbortSignal, opts?: AcquireOptions) => slot.call(limiter, signal, { ...defaults, ...opts }) }),
+    acquire: (signal, opts) => around((s, o) => limiter.acquire(s, o), signal, opts),
+    ...(slot === undefined ? {} : { acquireSlot: (signal?: AbortSignal, opts?: AcquireOptions) => around((s, o) => slot.call(limiter, s, o), signal, opts) }),
     get limit() {
       return limiter.limit;
     },
@@ -76,6 +85,11 @@ export function withAcquireOptions(limiter: RateLimiter, defaults: AcquireOption
       return limiter.pending;
     },
   };
+}
+
+/** The same limiter, with these options on every acquisition (what a connector sees for one kind of caller). */
+export function withAcquireOptions(limiter: RateLimiter, defaults: AcquireOptions): RateLimiter {
+  return wrapAcquisitions(limiter, (acquire, signal, opts) => acquire(signal, { ...defaults, ...opts }));
 }
 
 interface Waiter {

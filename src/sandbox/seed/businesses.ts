@@ -6,6 +6,7 @@
  * business (the gold truth for matching); different keys are different businesses, even
  * when their names look alike ("neighbour-*" variants, duplicates, flagged records).
  */
+import words from './words.json' with { type: 'json' };
 
 export type SeedVariant =
   // same business, names differ (must match)
@@ -79,46 +80,8 @@ export function createRng(seed: number): () => number {
 // ---------------------------------------------------------------------------------------------
 // Word lists
 
-const SURNAMES = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor',
-  'Thomas', 'Moore', 'Martin', 'Jackson', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Robinson',
-  'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Hill', 'Green', 'Adams', 'Baker',
-  'Nelson', 'Carter', 'Mitchell', 'Roberts', 'Turner', 'Phillips', 'Campbell', 'Parker', 'Evans', 'Edwards',
-  'Collins', 'Stewart', 'Morris', 'Murphy', 'Cook', 'Rogers', 'Morgan', 'Cooper', 'Peterson', 'Reed',
-  'Bailey', 'Bell', 'Kelly', 'Howard', 'Ward', 'Cox', 'Richardson', 'Wood', 'Watson', 'Brooks',
-  'Bennett', 'Gray', 'Hughes', 'Price', 'Sanders', 'Myers', 'Long', 'Ross', 'Foster', 'Powell',
-  'Jenkins', 'Perry', 'Russell', 'Sullivan', 'Fisher', 'Henderson', 'Hamilton', 'Graham', 'Wallace', 'Cole',
-  'Jordan', 'Reynolds', 'Marshall', 'Owens', 'Harrison', 'Gibson', 'Ellis', 'Stone', 'Hayes', 'Murray',
-  'Ford', 'Webb', 'Crawford', 'Boyd', 'Mason', 'Hunt', 'Palmer', 'Holmes', 'Warren', 'Dixon',
-  'Burns', 'Gordon', 'Shaw', 'Fletcher', 'Lawson', 'Hartley', 'Kowalski', 'Nakamura', 'Okafor', 'Lindqvist',
-  'Haverford', 'Pemberton', 'Ashworth', 'Caldwell', 'Whitaker', 'Delgado', 'Moreno', 'Castillo', 'Brennan', 'Gallagher',
-  'Donovan', 'Kerrigan', 'Abernathy', 'Fairbanks', 'Thornton', 'Langley', 'Prescott', 'Radcliffe', 'Sinclair', 'Whitfield',
-  'Yarborough', 'Okonkwo', 'Patel', 'Chen', 'Nguyen', 'Kim', 'Singh', 'Haddad', 'Ivanova', 'Rossi',
-  'Schneider', 'Fischer', 'Weber', 'Becker', 'Hoffmann', 'Larsen', 'Jansen', 'De Vries', 'Dubois', 'Moreau',
-];
-
-const PLACES = [
-  'Riverside', 'Lakeview', 'Harbor', 'Summit', 'Cedar', 'Maple', 'Oakwood', 'Willow', 'Granite', 'Bayside',
-  'Hillcrest', 'Northgate', 'Eastwood', 'Westfield', 'Southport', 'Brookline', 'Fairview', 'Highland', 'Meadowbrook', 'Stonebridge',
-  'Silver Lake', 'Red Rock', 'Blue Ridge', 'Iron Creek', 'Copper Hill', 'Mill Valley', 'Kingsbridge', 'Ashford', 'Beacon', 'Canyon',
-  'Coastal', 'Frontier', 'Heritage', 'Horizon', 'Liberty', 'Pioneer', 'Prairie', 'Sterling', 'Timberline', 'Valley',
-  'Vista', 'Bridgewater', 'Cambridge', 'Dover', 'Kensington', 'Lancaster', 'Oxford', 'Richmond', 'Salem', 'Windsor',
-  'Aurora', 'Boulder', 'Cascade', 'Evergreen', 'Glacier', 'Juniper', 'Magnolia', 'Redwood', 'Sequoia', 'Sierra',
-  'Tahoe', 'Yukon', 'Alder', 'Birchwood', 'Cypress', 'Dogwood', 'Foxhollow', 'Hawthorn', 'Ironwood', 'Larkspur',
-  'Mesa', 'Orchard', 'Pinnacle', 'Quarry', 'Ridgeline', 'Sagebrush', 'Thistle', 'Upland', 'Wildflower', 'Zenith',
-  'Atlas', 'Apex', 'Capitol', 'Cobalt', 'Crescent', 'Emerald', 'Falcon', 'Golden Gate', 'Harvest', 'Keystone',
-];
-
-const INDUSTRIES = [
-  'Dental', 'Legal', 'Plumbing', 'Electric', 'Roofing', 'Accounting', 'Insurance', 'Realty', 'Construction', 'Logistics',
-  'Veterinary Clinic', 'Family Medicine', 'Orthodontics', 'Chiropractic', 'Pharmacy', 'Bakery', 'Brewing', 'Landscaping', 'Architects', 'Engineering',
-  'Consulting', 'Marketing', 'Printing', 'Auto Repair', 'Motors', 'Machining', 'Fabrication', 'Hardware', 'Furniture', 'Flooring',
-  'Cabinetry', 'Surveying', 'Title', 'Mortgage', 'Credit Union', 'Wealth Management', 'Financial', 'Tax Services', 'Physical Therapy', 'Eye Care',
-  'Pediatrics', 'Dermatology', 'Animal Hospital', 'Self Storage', 'Freight', 'Transport', 'Marine', 'Aviation', 'Farms', 'Vineyards',
-  'Dairy', 'Foods', 'Catering', 'Hospitality', 'Hotels', 'Travel', 'Staffing', 'Recruiting', 'Security', 'HVAC',
-  'Pest Control', 'Cleaning', 'Laundry', 'Tutoring', 'Academy', 'Montessori School', 'Optometry', 'Surgical Associates', 'Imaging', 'Labs',
-  'Media', 'Design', 'Interiors', 'Millwork', 'Welding', 'Paving', 'Excavation', 'Concrete', 'Glass', 'Signs',
-];
+/** Surnames, places and industries that make up most business names. */
+const { surnames: SURNAMES, places: PLACES, industries: INDUSTRIES } = words;
 
 const TAILS = ['Services', 'Solutions', 'Group', 'Partners', 'Associates', 'Company', 'Works', 'Systems'];
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditResponse } from '../../shared/wire.js';
 import { AppError, errors } from '../errors.js';
+import { routesTagged } from './helpers.js';
 
 function encodeCursor(at: string, id: string): string {
   return Buffer.from(JSON.stringify([at, id])).toString('base64url');
@@ -23,23 +24,21 @@ function details(json: string): Record<string, unknown> {
   }
 }
 
+const route = routesTagged('audit');
+
 /** The audit log (admins): who changed settings, links and users, and which opportunity went to which PSA ticket. */
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { audit } = app.deps.services.repos;
 
-  app.get('/api/audit', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['audit'],
-      description: 'Audit events, newest first, keyset-paged (`nextCursor`). Secrets never appear in `details`.',
-      querystring: z.object({
-        limit: z.coerce.number().int().min(1).max(500).default(50),
-        cursor: z.string().max(500).optional(),
-        action: z.string().min(1).max(60).regex(/^[a-z_.]+$/, 'must be an action name such as opportunity.exported').optional(),
-      }),
-      response: { 200: auditResponse, ...errors(400) },
-    },
-  }, async (request) => {
+  app.get('/api/audit', route('admin', {
+    description: 'Audit events, newest first, keyset-paged (`nextCursor`). Secrets never appear in `details`.',
+    querystring: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(500).optional(),
+      action: z.string().min(1).max(60).regex(/^[a-z_.]+$/, 'must be an action name such as opportunity.exported').optional(),
+    }),
+    response: { 200: auditResponse, ...errors(400) },
+  }), async (request) => {
     const { limit, cursor, action } = request.query;
     const rows = await audit.list(request.user!.workspaceId, {
       limit: limit + 1, ...(cursor !== undefined ? { before: decodeCursor(cursor) } : {}), ...(action !== undefined ? { action } : {}),

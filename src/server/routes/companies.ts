@@ -4,6 +4,7 @@ import { companiesResponse, companyDetail, externalId, ticketPage, ticketStatusF
 import type { LinkWithName } from '../../store/repos/links.js';
 import type { TicketSortKey } from '../../store/repos/psa.js';
 import { AppError, errors, notFound } from '../errors.js';
+import { routesTagged } from './helpers.js';
 
 /** `sort` of the tickets list: a column, `-` first for descending. */
 const TICKET_SORTS = ['-opened', 'opened', '-updated', 'updated', 'summary', '-summary', 'status', '-status'] as const;
@@ -34,6 +35,9 @@ function decodeCursor(c: string, sort: TicketSort): [string, string] {
   return [value as string, id as string];
 }
 
+const route = routesTagged('companies');
+const ticketRoute = routesTagged('tickets');
+
 export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
   const { integrations, repos } = app.deps.services;
 
@@ -48,10 +52,9 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     return { kind, psaOf };
   }
 
-  app.get('/api/companies', {
-    config: { access: 'user' },
-    schema: { tags: ['companies'], description: 'Active IT Glue companies (the MSP\'s own organization excluded).', response: { 200: companiesResponse } },
-  }, async (request) => {
+  app.get('/api/companies', route('user', {
+    description: 'Active IT Glue companies (the MSP\'s own organization excluded).', response: { 200: companiesResponse },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     const list = await integrations.activeCompanies(ws);
     const { kind, psaOf } = await psaLinks(ws);
@@ -66,14 +69,10 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   });
 
-  app.get('/api/companies/:id', {
-    config: { access: 'user' },
-    schema: {
-      tags: ['companies'],
-      params: z.object({ id: externalId }),
-      response: { 200: companyDetail, ...errors(404) },
-    },
-  }, async (request) => {
+  app.get('/api/companies/:id', route('user', {
+    params: z.object({ id: externalId }),
+    response: { 200: companyDetail, ...errors(404) },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     const org = await repos.companies.organization(ws, request.params.id);
     if (org === null) throw notFound('Company');
@@ -94,24 +93,20 @@ export const companyRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   });
 
-  app.get('/api/companies/:id/tickets', {
-    config: { access: 'user' },
-    schema: {
-      tags: ['tickets'],
-      description: 'PSA tickets of the linked PSA company, keyset-paged: newest opened first, or by `sort` (opened, updated, summary, status; '
-        + 'a leading - sorts descending). `q` keeps tickets whose summary contains it (any case) or whose number it is. '
-        + 'Each ticket has `url` (its page in the PSA) when the PSA settings make it known.',
-      params: z.object({ id: externalId }),
-      querystring: z.object({
-        status: ticketStatusFilter.default('all'),
-        limit: z.coerce.number().int().min(1).max(500).default(50),
-        cursor: z.string().max(500).optional(),
-        q: z.string().trim().max(200, 'must be 200 characters at most').optional(),
-        sort: z.enum(TICKET_SORTS, { error: `must be one of ${TICKET_SORTS.join(', ')}` }).default('-opened'),
-      }),
-      response: { 200: ticketPage, ...errors(400, 404) },
-    },
-  }, async (request) => {
+  app.get('/api/companies/:id/tickets', ticketRoute('user', {
+    description: 'PSA tickets of the linked PSA company, keyset-paged: newest opened first, or by `sort` (opened, updated, summary, status; '
+      + 'a leading - sorts descending). `q` keeps tickets whose summary contains it (any case) or whose number it is. '
+      + 'Each ticket has `url` (its page in the PSA) when the PSA settings make it known.',
+    params: z.object({ id: externalId }),
+    querystring: z.object({
+      status: ticketStatusFilter.default('all'),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(500).optional(),
+      q: z.string().trim().max(200, 'must be 200 characters at most').optional(),
+      sort: z.enum(TICKET_SORTS, { error: `must be one of ${TICKET_SORTS.join(', ')}` }).default('-opened'),
+    }),
+    response: { 200: ticketPage, ...errors(400, 404) },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     if (!(await repos.companies.exists(ws, request.params.id))) throw notFound('Company');
     const { kind, psaOf } = await psaLinks(ws);

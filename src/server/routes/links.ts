@@ -5,10 +5,13 @@ import { definitionOf, supplementalDefinitions } from '../../integrations/regist
 import { automapResponse, externalId, linksResponse, psaCompaniesResponse } from '../../shared/wire.js';
 import { SHARED_RULE } from '../../store/repos/links.js';
 import { AppError, errors } from '../errors.js';
+import { recordAudit, routesTagged } from './helpers.js';
 
 /** Links are kept per PSA: the supplemental kinds of the registry. */
 const psaKind = z.enum(supplementalDefinitions().map((d) => d.kind) as [string, ...string[]]);
 const companyId = externalId;
+const kindPath = z.object({ kind: psaKind });
+const route = routesTagged('links');
 
 export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
   const { integrations, repos } = app.deps.services;
@@ -33,29 +36,23 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   }
 
-  app.get('/api/integrations/:kind/companies', {
-    config: { access: 'user' },
-    schema: { tags: ['links'], params: z.object({ kind: psaKind }), response: { 200: psaCompaniesResponse, ...errors(400) } },
-  }, async (request) => {
+  app.get('/api/integrations/:kind/companies', route('user', {
+    params: kindPath, response: { 200: psaCompaniesResponse, ...errors(400) },
+  }), async (request) => {
     const list = await repos.psa.companies(request.user!.workspaceId, request.params.kind);
     return { companies: list.map((c) => ({ id: c.id, name: c.name, inactive: c.inactive === 1 })) };
   });
 
-  app.get('/api/integrations/:kind/links', {
-    config: { access: 'admin' },
-    schema: { tags: ['links'], params: z.object({ kind: psaKind }), response: { 200: linksResponse, ...errors(400) } },
-  }, async (request) => rows(request.user!.workspaceId, request.params.kind));
+  app.get('/api/integrations/:kind/links', route('admin', {
+    params: kindPath, response: { 200: linksResponse, ...errors(400) },
+  }), async (request) => rows(request.user!.workspaceId, request.params.kind));
 
-  app.post('/api/integrations/:kind/links/automap', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['links'],
-      description: 'Propose links (not saved). Existing links are never overwritten nor re-proposed; rejected proposals never return.',
-      params: z.object({ kind: psaKind }),
-      body: z.object({}).passthrough().nullish(),
-      response: { 200: automapResponse, ...errors(400) },
-    },
-  }, async (request) => {
+  app.post('/api/integrations/:kind/links/automap', route('admin', {
+    description: 'Propose links (not saved). Existing links are never overwritten nor re-proposed; rejected proposals never return.',
+    params: kindPath,
+    body: z.object({}).passthrough().nullish(),
+    response: { 200: automapResponse, ...errors(400) },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     const kind = request.params.kind;
     const companies = await integrations.activeCompanies(ws);
@@ -82,24 +79,20 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   });
 
-  app.put('/api/integrations/:kind/links', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['links'],
-      description:
-        'Set or clear links. Only the rows sent change; psaId null unlinks. A PSA company already linked to another company ' +
-        '(or sent for several rows) is refused with 409 psa_company_already_linked, naming the other companies, unless the row ' +
-        'says allowShared: true; such links are saved as shared. Every save can be undone (POST …/links/undo).',
-      params: z.object({ kind: psaKind }),
-      body: z.object({
-        links: z.array(z.object({
-          itglueId: companyId, psaId: companyId.nullable(), source: z.enum(['manual', 'automap']).optional(),
-          allowShared: z.boolean().optional().describe('Link this PSA company even though other companies are linked to it'),
-        })).max(20000),
-      }),
-      response: { 200: linksResponse, ...errors(400, 409) },
-    },
-  }, async (request) => {
+  app.put('/api/integrations/:kind/links', route('admin', {
+    description:
+      'Set or clear links. Only the rows sent change; psaId null unlinks. A PSA company already linked to another company ' +
+      '(or sent for several rows) is refused with 409 psa_company_already_linked, naming the other companies, unless the row ' +
+      'says allowShared: true; such links are saved as shared. Every save can be undone (POST …/links/undo).',
+    params: kindPath,
+    body: z.object({
+      links: z.array(z.object({
+        itglueId: companyId, psaId: companyId.nullable(), source: z.enum(['manual', 'automap']).optional(),
+        allowShared: z.boolean().optional().describe('Link this PSA company even though other companies are linked to it'),
+      })).max(20000),
+    }),
+    response: { 200: linksResponse, ...errors(400, 409) },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     const kind = request.params.kind;
     const orgs = await repos.companies.names(ws);
@@ -156,52 +149,40 @@ export const linkRoutes: FastifyPluginAsyncZod = async (app) => {
       return { itglueId: l.itglueId, psaId: l.psaId, source: l.source ?? 'manual', itglueName: orgs.get(l.itglueId) ?? null, shared };
     }), request.user!.id);
     const set = request.body.links.filter((l) => l.psaId !== null);
-    await repos.audit.record(ws, {
-      actor: { id: request.user!.id, email: request.user!.email }, action: 'links.saved', target: `links:${kind}`,
-      details: {
-        kind, linked: set.length, unlinked: request.body.links.length - set.length,
-        // The first 100 changes: enough to see what happened without storing a whole Automap run twice.
-        changes: request.body.links.slice(0, 100).map((l) => ({ itglueId: l.itglueId, itglueName: orgs.get(l.itglueId) ?? null, psaId: l.psaId, source: l.source ?? 'manual', ...(l.allowShared ? { allowShared: true } : {}) })),
-      },
+    await recordAudit(app, request, 'links.saved', `links:${kind}`, {
+      kind, linked: set.length, unlinked: request.body.links.length - set.length,
+      // The first 100 changes: enough to see what happened without storing a whole Automap run twice.
+      changes: request.body.links.slice(0, 100).map((l) => ({ itglueId: l.itglueId, itglueName: orgs.get(l.itglueId) ?? null, psaId: l.psaId, source: l.source ?? 'manual', ...(l.allowShared ? { allowShared: true } : {}) })),
     });
     return rows(ws, kind);
   });
 
-  app.post('/api/integrations/:kind/links/undo', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['links'],
-      description:
-        'Undo the newest save of links not undone yet: the rows it changed go back to what they were, and the pairs it newly ' +
-        'confirmed are forgotten. Send the save id from GET …/links (lastSave.id) to make sure it is that save; 409 stale_undo ' +
-        'otherwise, 404 nothing_to_undo when there is no save left.',
-      params: z.object({ kind: psaKind }),
-      body: z.object({ saveId: z.string().uuid().optional() }).nullish(),
-      response: { 200: linksResponse, ...errors(400, 404, 409) },
-    },
-  }, async (request) => {
+  app.post('/api/integrations/:kind/links/undo', route('admin', {
+    description:
+      'Undo the newest save of links not undone yet: the rows it changed go back to what they were, and the pairs it newly ' +
+      'confirmed are forgotten. Send the save id from GET …/links (lastSave.id) to make sure it is that save; 409 stale_undo ' +
+      'otherwise, 404 nothing_to_undo when there is no save left.',
+    params: kindPath,
+    body: z.object({ saveId: z.string().uuid().optional() }).nullish(),
+    response: { 200: linksResponse, ...errors(400, 404, 409) },
+  }), async (request) => {
     const ws = request.user!.workspaceId;
     const kind = request.params.kind;
     const res = await repos.links.undoLast(ws, kind, request.body?.saveId);
     if (res === null) throw new AppError(404, 'nothing_to_undo', 'There is no saved change of links to undo.');
     if (res === 'stale') throw new AppError(409, 'stale_undo', 'The links were saved again since: reload to see the newest save before undoing it.');
-    await repos.audit.record(ws, {
-      actor: { id: request.user!.id, email: request.user!.email }, action: 'links.undone', target: `links:${kind}`,
-      details: { kind, saveId: res.save.id, savedAt: res.save.savedAt, restored: res.restored.slice(0, 100).map((r) => ({ itglueId: r.itglueId, psaId: r.psaId })) },
+    await recordAudit(app, request, 'links.undone', `links:${kind}`, {
+      kind, saveId: res.save.id, savedAt: res.save.savedAt, restored: res.restored.slice(0, 100).map((r) => ({ itglueId: r.itglueId, psaId: r.psaId })),
     });
     return rows(ws, kind);
   });
 
-  app.put('/api/integrations/:kind/links/rejections', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['links'],
-      description: 'Remember an Automap proposal the admin rejected: it is never proposed again.',
-      params: z.object({ kind: psaKind }),
-      body: z.object({ itglueId: companyId, psaId: companyId }),
-      response: { 204: z.null(), ...errors(400) },
-    },
-  }, async (request, reply) => {
+  app.put('/api/integrations/:kind/links/rejections', route('admin', {
+    description: 'Remember an Automap proposal the admin rejected: it is never proposed again.',
+    params: kindPath,
+    body: z.object({ itglueId: companyId, psaId: companyId }),
+    response: { 204: z.null(), ...errors(400) },
+  }), async (request, reply) => {
     await repos.links.reject(request.user!.workspaceId, request.params.kind, request.body.itglueId, request.body.psaId, request.user!.id);
     return reply.status(204).send(null);
   });

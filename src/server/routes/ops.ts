@@ -7,8 +7,10 @@ import crypto from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { envelope } from '../errors.js';
+import { routesTagged } from './helpers.js';
 
 const CHECK_TIMEOUT_MS = 3000;
+const route = routesTagged('process');
 
 const check = z.object({ ok: z.boolean(), message: z.string().optional() });
 const readiness = z.object({
@@ -52,14 +54,10 @@ function sameToken(sent: string, expected: string): boolean {
 export const opsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { services, config } = app.deps;
 
-  app.get('/api/health/ready', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['process'],
-      description: 'Readiness: 200 when the database and the job queue answer; 503 naming the failing part otherwise.',
-      response: { 200: readiness, 503: readiness },
-    },
-  }, async (_request, reply) => {
+  app.get('/api/health/ready', route('public', {
+    description: 'Readiness: 200 when the database and the job queue answer; 503 naming the failing part otherwise.',
+    response: { 200: readiness, 503: readiness },
+  }), async (_request, reply) => {
     const [db, queue] = await Promise.all([probe(() => services.repos.health.ping()), probe(() => services.queue.check())]);
     const failing = [...(db.ok ? [] : ['database' as const]), ...(queue.ok ? [] : ['queue' as const])];
     for (const [part, r] of [['database', db], ['queue', queue]] as const) {
