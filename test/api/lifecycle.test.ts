@@ -8,7 +8,7 @@ import type { ItgConfiguration } from '../../src/connectors/contract.js';
 import { addDays, quarterStart, utcToday } from '../../src/lifecycle/policy.js';
 import type { LifecycleDevicesResponse, LifecycleForecastResponse, LifecyclePoliciesResponse, CompanyLifecyclePoliciesResponse } from '../../src/shared/wire.js';
 import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { ADMIN, apiAs, createMember, createTestApp, dialects, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
+import { ADMIN, apiAs, createMember, createTestApp, dialects, runStartedBy, setupAdmin, useTestApp, type ApiCall, type TestApp } from '../helpers/app.js';
 import { itglueSettingsFor } from '../helpers/sandboxes.js';
 
 const today = utcToday(new Date());
@@ -47,19 +47,14 @@ async function seed(t: TestApp): Promise<void> {
 
 for (const dialect of dialects()) {
   describe(`lifecycle API (${dialect})`, () => {
-    let t: TestApp;
-    let api: ApiCall;
+    const app = useTestApp({ dialect });
+    const { api } = app;
     let member: ApiCall;
-    let token: string;
 
     before(async () => {
-      t = await createTestApp({ dialect });
-      token = await setupAdmin(t);
-      api = apiAs(t, token);
-      member = apiAs(t, await createMember(t, token));
-      await seed(t);
+      member = apiAs(app.t, await createMember(app.t, app.token));
+      await seed(app.t);
     });
-    after(async () => t.close());
 
     const devices = async (query = '', as: ApiCall = api): Promise<LifecycleDevicesResponse> => {
       const res = await as('GET', `/api/lifecycle/devices${query}`);
@@ -136,7 +131,7 @@ for (const dialect of dialects()) {
       assert.match(lines[0]!, /^Name,Company,Type,Manufacturer,Model,Serial number,Operating system,Purchased,Installed,Warranty expires,Archived,Status,End of life,Reason,Replacement price/);
       assert.ok(lines.some((l) => l.startsWith(`"'=HYPERLINK(""http://evil"")"`)), 'a formula is quoted as text');
       assert.ok(lines.some((l) => l.startsWith(`ACME-LT01,Acme,Laptop,Dell,Latitude 5440,SN-OLD,Windows 11 Pro,,,${day(-1)},no,overdue,${day(-1)},`)));
-      const accept = await t.inject({ method: 'GET', url: '/api/lifecycle/devices?status=overdue&limit=2', headers: { authorization: `Bearer ${token}`, accept: 'text/csv' } });
+      const accept = await app.t.inject({ method: 'GET', url: '/api/lifecycle/devices?status=overdue&limit=2', headers: { authorization: `Bearer ${app.token}`, accept: 'text/csv' } });
       assert.equal(accept.statusCode, 200);
       assert.equal(accept.body.trim().split('\r\n').length, 3, 'the same page as JSON: a header and two rows');
     });
@@ -209,7 +204,7 @@ for (const dialect of dialects()) {
         assert.equal(err.error.code, 'invalid_request', what);
         assert.ok(err.error.details.issues.some((i) => i.path === path), `${what}: ${JSON.stringify(err.error.details.issues)}`);
       }
-      const huge = await t.inject({ method: 'PUT', url: '/api/lifecycle/policies', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      const huge = await app.t.inject({ method: 'PUT', url: '/api/lifecycle/policies', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
         payload: `{"policies":[{"type":"Laptop","basis":"first","maxAgeYears":4,"dueSoonDays":1e400,"replacementPrice":null,"excluded":false}]}` });
       assert.equal(huge.statusCode, 400, huge.body);
       assert.equal((await api('GET', '/api/lifecycle/policies')).body, before, 'nothing changed');
@@ -268,7 +263,7 @@ for (const dialect of dialects()) {
     });
 
     it('the OpenAPI document lists the lifecycle endpoints', async () => {
-      const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+      const doc = (await app.t.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
       for (const [path, method] of [['/api/lifecycle/devices', 'get'], ['/api/lifecycle/policies', 'put'], ['/api/lifecycle/forecast', 'get'], ['/api/companies/{id}/lifecycle-policies', 'put']] as const) {
         assert.ok(doc.paths[path]?.[method] !== undefined, `${method} ${path}`);
       }

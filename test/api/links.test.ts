@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
-import { apiAs, createTestApp, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
-import { haloSettingsFor, itglueSettingsFor } from '../helpers/sandboxes.js';
+import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { startHaloSandbox } from '../../src/sandbox/halo/index.js';
+import { runStartedBy, useTestApp } from '../helpers/app.js';
+import { haloSettingsFor, itglueSettingsFor, useSandbox } from '../helpers/sandboxes.js';
 
 interface Row { itglueId: string; itglueName: string; shortName: string | null; psaId: string | null; psaName: string | null; source: string | null; shared: boolean }
 interface Proposal { itglueId: string; psaId: string; score: number; tier: string; reasons: string[] }
@@ -18,24 +18,15 @@ interface Automap {
 interface Links { rows: Row[]; counts: { linked: number; unlinked: number }; lastSave: { id: string; savedAt: string; changes: number } | null }
 
 describe('Link Companies API, Automap and tickets per company', () => {
-  let t: TestApp;
-  let api: ApiCall;
-  let itglue: ItGlueSandbox;
-  let halo: HaloSandbox;
+  const app = useTestApp({ env: { TICKET_HISTORY_MONTHS: '240' } });
+  const { api } = app;
+  const itglue = useSandbox(() => startItGlueSandbox({ port: 0, apiKey: 'k' }));
+  const halo = useSandbox(() => startHaloSandbox({ port: 0, rateLimit: null }));
 
   before(async () => {
-    itglue = await startItGlueSandbox({ port: 0, apiKey: 'k' });
-    halo = await startHaloSandbox({ port: 0, rateLimit: null });
-    t = await createTestApp({ env: { TICKET_HISTORY_MONTHS: '240' } });
-    api = apiAs(t, await setupAdmin(t));
-    await runStartedBy(t, await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue, 'k')));
-    const run = await runStartedBy(t, await api('PUT', '/api/integrations/halo', haloSettingsFor(halo, { opportunityExport: false })));
+    await runStartedBy(app.t, await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue(), 'k')));
+    const run = await runStartedBy(app.t, await api('PUT', '/api/integrations/halo', haloSettingsFor(halo(), { opportunityExport: false })));
     assert.equal(run.status, 'succeeded');
-  });
-  after(async () => {
-    await t.close();
-    await itglue.close();
-    await halo.close();
   });
 
   const links = async () => (await api('GET', '/api/integrations/halo/links')).json() as Links;
@@ -43,7 +34,7 @@ describe('Link Companies API, Automap and tickets per company', () => {
 
   test('links: one row per active IT Glue company, all unlinked at first', async () => {
     const l = await links();
-    assert.deepEqual(l.rows.map((r) => r.itglueId).sort(), [...itglue.control.truth().activeOrganizationIds].sort());
+    assert.deepEqual(l.rows.map((r) => r.itglueId).sort(), [...itglue().control.truth().activeOrganizationIds].sort());
     assert.equal(l.counts.linked, 0);
     assert.equal(l.counts.unlinked, l.rows.length);
   });
@@ -54,8 +45,8 @@ describe('Link Companies API, Automap and tickets per company', () => {
     const psaIds = res.proposals.map((p) => p.psaId);
     assert.equal(new Set(psaIds).size, psaIds.length, 'no PSA company proposed twice');
     // Ground truth: the seed's business keys on both sides.
-    const orgKey = new Map(itglue.control.truth().organizations.map((o) => [o.id, o.businessKey]));
-    const clientKey = new Map(halo.control.data().clients.map((c) => [String(c.id), c.businessKey]));
+    const orgKey = new Map(itglue().control.truth().organizations.map((o) => [o.id, o.businessKey]));
+    const clientKey = new Map(halo().control.data().clients.map((c) => [String(c.id), c.businessKey]));
     const wrong = res.proposals.filter((p) => orgKey.get(p.itglueId) !== clientKey.get(p.psaId));
     assert.deepEqual(wrong, [], 'every proposal links the same business');
     for (const p of res.proposals) assert.ok(p.reasons.length > 0 && ['exact', 'near-exact'].includes(p.tier));
@@ -95,7 +86,7 @@ describe('Link Companies API, Automap and tickets per company', () => {
   });
 
   test('PUT links: unknown ids → 400 naming them; only the rows sent change; null unlinks', async () => {
-    const bad = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: '999999999', psaId: '1' }, { itglueId: itglue.control.truth().activeOrganizationIds[0], psaId: '8888888' }] });
+    const bad = await api('PUT', '/api/integrations/halo/links', { links: [{ itglueId: '999999999', psaId: '1' }, { itglueId: itglue().control.truth().activeOrganizationIds[0], psaId: '8888888' }] });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /999999999/);
     assert.match(bad.body, /8888888/);
@@ -113,8 +104,8 @@ describe('Link Companies API, Automap and tickets per company', () => {
     const linked = companies.filter((c) => c.psa !== null);
     assert.ok(linked.length > 0);
     const c = linked.reduce((a, b) => (b.openTickets > a.openTickets ? b : a));
-    const truth = halo.control.data({ tickets: true });
-    const clientTickets = (truth.ticketIds ?? []).map((id) => halo.control.getTicket(id)!).filter((tk) => String(tk.clientId) === c.psa!.id);
+    const truth = halo().control.data({ tickets: true });
+    const clientTickets = (truth.ticketIds ?? []).map((id) => halo().control.getTicket(id)!).filter((tk) => String(tk.clientId) === c.psa!.id);
     assert.equal(c.openTickets, clientTickets.filter((tk) => !tk.closed).length);
     const all: { psaId: string; openedAt: string | null }[] = [];
     let cursor: string | null = null;

@@ -3,13 +3,14 @@
  * with a sync (against the IT Glue sandbox, with a 500 and a 429 injected); 404 without METRICS_TOKEN, 401 with
  * a wrong one.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
-import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
 import { createRateLimiter } from '../../src/connectors/http/rate-limiter.js';
 import { createMetrics, meterLimiter } from '../../src/ops/metrics.js';
-import { bearer, createTestApp, setupAdmin, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, useTestApp } from '../helpers/app.js';
+import { useSandbox } from '../helpers/sandboxes.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -63,31 +64,20 @@ function value(s: Scrape, name: string, labels: Record<string, string> = {}, fie
 }
 
 describe('GET /metrics', () => {
-  let t: TestApp;
-  let token: string;
-  let sandbox: ItGlueSandbox;
+  const app = useTestApp({ env: { METRICS_TOKEN: TOKEN } });
   const apiKey = 'ITG.metrics.key';
-
-  before(async () => {
-    sandbox = await startItGlueSandbox({ port: 0, apiKey });
-    t = await createTestApp({ env: { METRICS_TOKEN: TOKEN } });
-    token = await setupAdmin(t);
-  });
-  after(async () => {
-    await t.close();
-    await sandbox.close();
-  });
+  const sandbox = useSandbox(() => startItGlueSandbox({ port: 0, apiKey }));
 
   const scrape = async () => {
-    const res = await t.inject({ method: 'GET', url: '/metrics', headers: bearer(TOKEN) });
+    const res = await app.t.inject({ method: 'GET', url: '/metrics', headers: bearer(TOKEN) });
     assert.equal(res.statusCode, 200, res.body);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
     return parse(res.body);
   };
 
   test('401 without the token or with a wrong one (an API token is no metrics token)', async () => {
-    for (const headers of [{}, bearer('wrong-token-0123456789abcdef'), bearer(token), { authorization: TOKEN }]) {
-      const res = await t.inject({ method: 'GET', url: '/metrics', headers });
+    for (const headers of [{}, bearer('wrong-token-0123456789abcdef'), bearer(app.token), { authorization: TOKEN }]) {
+      const res = await app.t.inject({ method: 'GET', url: '/metrics', headers });
       assert.equal(res.statusCode, 401, JSON.stringify(headers));
       assert.equal(res.headers['www-authenticate'], 'Bearer realm="metrics"');
       assert.equal((res.json() as { error: { code: string } }).error.code, 'unauthenticated');
@@ -110,13 +100,13 @@ describe('GET /metrics', () => {
 
   test('the counters move with a sync', async () => {
     const before = await scrape();
-    sandbox.control.addFault({ type: '500', count: 1, pathPrefix: '/organizations' });
-    sandbox.control.addFault({ type: '429', count: 1, retryAfter: 1, pathPrefix: '/configurations' });
-    sandbox.control.clearRequests();
-    const res = await t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(token), payload: { baseUrl: sandbox.url, apiKey, rateLimitPer5Min: 100000 } });
+    sandbox().control.addFault({ type: '500', count: 1, pathPrefix: '/organizations' });
+    sandbox().control.addFault({ type: '429', count: 1, retryAfter: 1, pathPrefix: '/configurations' });
+    sandbox().control.clearRequests();
+    const res = await app.t.inject({ method: 'PUT', url: '/api/integrations/itglue', headers: bearer(app.token), payload: { baseUrl: sandbox().url, apiKey, rateLimitPer5Min: 100000 } });
     assert.equal(res.statusCode, 200, res.body);
-    const run = await t.services.sync.waitFor((res.json() as { syncRun: { id: string } }).syncRun.id);
-    await t.services.queue.drain();
+    const run = await app.t.services.sync.waitFor((res.json() as { syncRun: { id: string } }).syncRun.id);
+    await app.t.services.queue.drain();
     assert.equal(run?.status, 'succeeded', JSON.stringify(run));
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string> = {}, field: 'value' | 'count' | 'sum' = 'value') => value(after, name, labels, field) - value(before, name, labels, field);
@@ -125,12 +115,12 @@ describe('GET /metrics', () => {
     assert.equal(delta('crosswalk_sync_runs_total', { ...itg, mode: 'initial', status: 'succeeded' }), 1);
     assert.equal(delta('crosswalk_sync_run_duration_seconds', { ...itg, mode: 'initial', status: 'succeeded' }, 'count'), 1);
     assert.ok(delta('crosswalk_sync_run_duration_seconds', { ...itg, mode: 'initial', status: 'succeeded' }, 'sum') >= 1, 'the run waited out a 1 s Retry-After');
-    const truth = sandbox.control.truth();
+    const truth = sandbox().control.truth();
     assert.equal(delta('crosswalk_sync_records_written_total', { ...itg, stream: 'organizations' }), truth.organizationCount);
     assert.equal(delta('crosswalk_sync_records_written_total', { ...itg, stream: 'configurations' }), truth.configurationCount);
     assert.equal(delta('crosswalk_sync_records_written_total', { ...itg, stream: 'domains' }), truth.domainCount);
     // Every request the sandbox saw, by the status it answered.
-    const seen = sandbox.control.requests();
+    const seen = sandbox().control.requests();
     assert.equal(delta('crosswalk_vendor_requests_total', itg), seen.length);
     assert.equal(delta('crosswalk_vendor_requests_total', { ...itg, status: '500' }), 1);
     assert.equal(delta('crosswalk_vendor_requests_total', { ...itg, status: '429' }), 1);
@@ -141,10 +131,10 @@ describe('GET /metrics', () => {
     assert.equal(value(after, 'crosswalk_sync_queue_depth', { state: 'running' }), 0);
 
     // A failed run counts as failed.
-    sandbox.control.addFault({ type: '500', count: -1, pathPrefix: '/organizations' });
-    const failed = await t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(token), payload: { mode: 'incremental' } });
-    const done = await t.services.sync.waitFor((failed.json() as { syncRun: { id: string } }).syncRun.id);
-    sandbox.control.clearFaults();
+    sandbox().control.addFault({ type: '500', count: -1, pathPrefix: '/organizations' });
+    const failed = await app.t.inject({ method: 'POST', url: '/api/integrations/itglue/sync', headers: bearer(app.token), payload: { mode: 'incremental' } });
+    const done = await app.t.services.sync.waitFor((failed.json() as { syncRun: { id: string } }).syncRun.id);
+    sandbox().control.clearFaults();
     assert.equal(done?.status, 'failed');
     const last = await scrape();
     assert.equal(value(last, 'crosswalk_sync_runs_total', { ...itg, mode: 'incremental', status: 'failed' }), 1);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createRepos } from '../../src/store/repos/index.js';
 import { createVault, KEY_CHECK_META, SecretKeyMismatchError, verifySecretKey, type ResolvedKey } from '../../src/store/secrets.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/app.js';
+import { dialects, openTestStore, type DialectName, type TestStore } from '../helpers/app.js';
 import { childDatabaseUrl } from '../helpers/processes.js';
 
 const KEY_A = crypto.randomBytes(32);
@@ -45,6 +45,17 @@ async function databaseUnderKeyA(ts: TestStore): Promise<void> {
   }).execute();
 }
 
+/** Runs `fn` on a new test database of `dialect` whose secrets are under KEY_A; removes the database afterwards. */
+async function withDatabaseUnderKeyA(dialect: DialectName, fn: (ts: TestStore) => Promise<void> | void): Promise<void> {
+  const ts = await openTestStore(dialect);
+  try {
+    await databaseUnderKeyA(ts);
+    await fn(ts);
+  } finally {
+    await ts.cleanup();
+  }
+}
+
 describe('crosswalk worker on SQLite', () => {
   it('refuses with one clear line', () => {
     const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'cw-worker-'));
@@ -60,38 +71,26 @@ describe('crosswalk worker on SQLite', () => {
 
 for (const dialect of dialects()) {
   describe(`the secret key is checked at start (${dialect})`, () => {
-    it('a process with another CROSSWALK_SECRET_KEY refuses to start with one line (exit 1)', async () => {
-      const ts = await openTestStore(dialect);
-      try {
-        await databaseUnderKeyA(ts);
+    it('a process with another CROSSWALK_SECRET_KEY refuses to start with one line (exit 1)', () =>
+      withDatabaseUnderKeyA(dialect, (ts) => {
         const env = { DATA_DIR: ts.dataDir, DATABASE_URL: childDatabaseUrl(ts), CROSSWALK_SECRET_KEY: KEY_B.toString('hex') };
         for (const command of dialect === 'postgres' ? ['serve', 'worker'] : ['serve']) {
           const r = cli([command], env);
           assert.equal(r.status, 1, `${command}: ${r.stdout} ${r.stderr}`);
           assert.match(oneLine(r.stderr), /^Crosswalk failed to start: the database holds secrets encrypted with another key than CROSSWALK_SECRET_KEY/);
         }
-      } finally {
-        await ts.cleanup();
-      }
-    });
+      }));
 
-    it('a process without any key refuses instead of generating one beside secrets under another', async () => {
-      const ts = await openTestStore(dialect);
-      try {
-        await databaseUnderKeyA(ts);
+    it('a process without any key refuses instead of generating one beside secrets under another', () =>
+      withDatabaseUnderKeyA(dialect, (ts) => {
         const r = cli(['serve'], { DATA_DIR: ts.dataDir, DATABASE_URL: childDatabaseUrl(ts) });
         assert.equal(r.status, 1);
         assert.match(oneLine(r.stderr), /CROSSWALK_SECRET_KEY is not set .* start this process with the CROSSWALK_SECRET_KEY the other Crosswalk processes use/);
         assert.equal(fs.existsSync(path.join(ts.dataDir, 'secret.key')), false, 'no key file was generated');
-      } finally {
-        await ts.cleanup();
-      }
-    });
+      }));
 
-    it('a database from before the check: one stored secret decides; the right key stores the check', async () => {
-      const ts = await openTestStore(dialect);
-      try {
-        await databaseUnderKeyA(ts);
+    it('a database from before the check: one stored secret decides; the right key stores the check', () =>
+      withDatabaseUnderKeyA(dialect, async (ts) => {
         const repos = createRepos(ts.store.db);
         await ts.store.db.deleteFrom('instance_meta').execute();
         await assert.rejects(verifySecretKey(createVault(KEY_B), fromEnv(KEY_B), repos.instance), SecretKeyMismatchError);
@@ -99,40 +98,35 @@ for (const dialect of dialects()) {
         await verifySecretKey(createVault(KEY_A), fromEnv(KEY_A), repos.instance);
         assert.equal(createVault(KEY_A).decrypt((await repos.instance.getMeta(KEY_CHECK_META))!).length > 0, true);
         await assert.rejects(verifySecretKey(createVault(KEY_B), fromEnv(KEY_B), repos.instance), SecretKeyMismatchError);
-      } finally {
-        await ts.cleanup();
-      }
-    });
+      }));
   });
 }
 
 if (dialects().includes('postgres')) {
   describe('crosswalk worker on PostgreSQL', () => {
-    it('starts with the shared key, serves no HTTP, and stops on SIGTERM', async () => {
-      const ts = await openTestStore('postgres');
-      const jobs = `jobs_${crypto.randomBytes(5).toString('hex')}`;
-      try {
-        await databaseUnderKeyA(ts);
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'worker'], {
-          env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', DATA_DIR: ts.dataDir, DATABASE_URL: childDatabaseUrl(ts), CROSSWALK_SECRET_KEY: KEY_A.toString('hex'), JOB_QUEUE_SCHEMA: jobs, SYNC_INTERVAL_MINUTES: '0' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-        for (let i = 0; i < 600 && !out.includes('worker running'); i++) await new Promise((r) => setTimeout(r, 100));
-        assert.match(out, /Crosswalk worker running/);
-        assert.doesNotMatch(out, /listening/);
-        child.kill('SIGTERM');
-        assert.equal(await exited, 0);
-      } finally {
-        const c = new pg.Client({ connectionString: ts.databaseUrl });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${jobs} CASCADE`);
-        await c.end();
-        await ts.cleanup();
-      }
-    });
+    it('starts with the shared key, serves no HTTP, and stops on SIGTERM', () =>
+      withDatabaseUnderKeyA('postgres', async (ts) => {
+        const jobs = `jobs_${crypto.randomBytes(5).toString('hex')}`;
+        try {
+          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'worker'], {
+            env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', DATA_DIR: ts.dataDir, DATABASE_URL: childDatabaseUrl(ts), CROSSWALK_SECRET_KEY: KEY_A.toString('hex'), JOB_QUEUE_SCHEMA: jobs, SYNC_INTERVAL_MINUTES: '0' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+          const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+          for (let i = 0; i < 600 && !out.includes('worker running'); i++) await new Promise((r) => setTimeout(r, 100));
+          assert.match(out, /Crosswalk worker running/);
+          assert.doesNotMatch(out, /listening/);
+          child.kill('SIGTERM');
+          assert.equal(await exited, 0);
+        } finally {
+          const c = new pg.Client({ connectionString: ts.databaseUrl });
+          await c.connect();
+          await c.query(`DROP SCHEMA IF EXISTS ${jobs} CASCADE`);
+          await c.end();
+        }
+      }));
   });
 }

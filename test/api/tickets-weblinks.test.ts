@@ -1,54 +1,45 @@
 // Tickets of a company: search (`q`) and sort (`sort`) with cursor paging that stays correct; links into the vendors'
 // web apps (`url` of tickets and of the PSA company, `webUrl` of the company and its configurations) where the
 // settings make them known. On SQLite and PostgreSQL.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
-import { apiAs, createTestApp, dialects, runStartedBy, setupAdmin, type ApiCall, type TestApp } from '../helpers/app.js';
-import { haloSettingsFor, itglueSettingsFor } from '../helpers/sandboxes.js';
+import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { startHaloSandbox } from '../../src/sandbox/halo/index.js';
+import { dialects, runStartedBy, useTestApp } from '../helpers/app.js';
+import { haloSettingsFor, itglueSettingsFor, useSandbox } from '../helpers/sandboxes.js';
 
 interface Ticket { psaId: string; summary: string; status: string; openedAt: string | null; updatedAt: string | null; url?: string }
 interface Page { tickets: Ticket[]; nextCursor: string | null }
 
 for (const dialect of dialects()) {
   describe(`tickets: search, sort, links out (${dialect})`, () => {
-    let t: TestApp;
-    let api: ApiCall;
-    let itglue: ItGlueSandbox;
-    let halo: HaloSandbox;
+    const app = useTestApp({ dialect, env: { TICKET_HISTORY_MONTHS: '240' } });
+    const { api } = app;
+    const itglue = useSandbox(() => startItGlueSandbox({ port: 0, apiKey: 'k' }));
+    const halo = useSandbox(() => startHaloSandbox({ port: 0, rateLimit: null, ticketCount: 400 }));
     let companyId: string;
     let clientId: string;
 
     before(async () => {
-      itglue = await startItGlueSandbox({ port: 0, apiKey: 'k' });
-      halo = await startHaloSandbox({ port: 0, rateLimit: null, ticketCount: 400 });
       // One client gets 40 more tickets: mixed case, a literal %, ties on the opening date (the id breaks them).
-      const clients = new Map(halo.control.data({ tickets: false }).clients.filter((c) => c.businessKey !== null && !c.inactive).map((c) => [c.businessKey!, c.id]));
-      const truth = itglue.control.truth();
+      const clients = new Map(halo().control.data({ tickets: false }).clients.filter((c) => c.businessKey !== null && !c.inactive).map((c) => [c.businessKey!, c.id]));
+      const truth = itglue().control.truth();
       const active = new Set(truth.activeOrganizationIds);
       const pairs = truth.organizations.filter((o) => active.has(o.id) && o.businessKey !== null && clients.has(o.businessKey));
       companyId = pairs[0]!.id;
       const client = clients.get(pairs[0]!.businessKey!)!;
       clientId = String(client);
       const words = ['Printer jam', 'VPN drops', 'New laptop', 'printer toner', 'Backup 100% failed', 'Email quota'];
-      halo.control.addTickets({
+      halo().control.addTickets({
         tickets: Array.from({ length: 40 }, (_, i) => ({
           clientId: client, summary: `${words[i % words.length]} ${i}`, closed: i % 3 === 0,
           dateOccurred: `2026-0${1 + (i % 9)}-1${i % 5}T10:00:00`, lastUpdate: `2026-10-${10 + (i % 17)}T08:00:00`,
         })),
       });
-      t = await createTestApp({ dialect, env: { TICKET_HISTORY_MONTHS: '240' } });
-      api = apiAs(t, await setupAdmin(t));
-      await runStartedBy(t, await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue, 'k')));
-      await runStartedBy(t, await api('PUT', '/api/integrations/halo', haloSettingsFor(halo, { opportunityExport: false })));
+      await runStartedBy(app.t, await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue(), 'k')));
+      await runStartedBy(app.t, await api('PUT', '/api/integrations/halo', haloSettingsFor(halo(), { opportunityExport: false })));
       const put = await api('PUT', '/api/integrations/halo/links', { links: pairs.map((o) => ({ itglueId: o.id, psaId: String(clients.get(o.businessKey!)!), source: 'manual' })) });
       assert.equal(put.statusCode, 200, put.body);
-    });
-    after(async () => {
-      await t?.close();
-      await itglue?.close();
-      await halo?.close();
     });
 
     async function all(query: string, limit = 7): Promise<Ticket[]> {
@@ -115,7 +106,7 @@ for (const dialect of dialects()) {
     });
 
     test('Test Settings says the initial sync keeps a window of the tickets it counts; demo hints are {} outside the demo', async () => {
-      const res = await api('POST', '/api/integrations/halo/test', haloSettingsFor(halo, { opportunityExport: false }));
+      const res = await api('POST', '/api/integrations/halo/test', haloSettingsFor(halo(), { opportunityExport: false }));
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json();
       assert.equal(body.ok, true);
@@ -145,7 +136,7 @@ for (const dialect of dialects()) {
     });
 
     test('links out: PSA ticket and company pages from the Resource Server URL; IT Glue pages once its web address is set', async () => {
-      const base = halo.resourceUrl.replace(/\/api$/, '');
+      const base = halo().resourceUrl.replace(/\/api$/, '');
       const page = (await api('GET', `/api/companies/${companyId}/tickets?limit=3`)).json() as Page;
       for (const tk of page.tickets) assert.equal(tk.url, `${base}/ticket?id=${tk.psaId}`);
       let detail = (await api('GET', `/api/companies/${companyId}`)).json();
@@ -154,7 +145,7 @@ for (const dialect of dialects()) {
       assert.equal(detail.company.webUrl, undefined);
       assert.ok(detail.configurations.every((c: { webUrl?: string }) => c.webUrl === undefined));
 
-      const put = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue, 'k', { webUrl: 'https://acme.itglue.com/' }));
+      const put = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue(), 'k', { webUrl: 'https://acme.itglue.com/' }));
       assert.equal(put.statusCode, 200, put.body);
       detail = (await api('GET', `/api/companies/${companyId}`)).json();
       assert.equal(detail.company.webUrl, `https://acme.itglue.com/${companyId}`);
@@ -175,7 +166,7 @@ for (const dialect of dialects()) {
       assert.equal(mine.webUrl, `https://acme.itglue.com/${companyId}`);
       assert.equal(mine.psa?.url, `${base}/customers?clientid=${clientId}`);
       // A web address that is not a URL is refused in words, and nothing is lost.
-      const bad = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue, 'k', { webUrl: 'acme dot itglue' }));
+      const bad = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(itglue(), 'k', { webUrl: 'acme dot itglue' }));
       assert.equal(bad.statusCode, 400, bad.body);
       assert.match(bad.json().error.details.issues[0].message, /IT Glue web address/);
       assert.equal((await api('GET', `/api/companies/${companyId}`)).json().company.webUrl, `https://acme.itglue.com/${companyId}`);

@@ -12,14 +12,10 @@ import {
 import { ADMIN } from '../helpers/app.js';
 
 const skip = browserSkipReason();
-const suite = browserSuite({ sandboxes: { halo: { ticketCount: 300 } } });
+const suite = browserSuite({ sandboxes: { halo: { ticketCount: 300 } }, signedOut: true });
 
 test('axe finds no WCAG A/AA violation on any page', { skip, timeout: 180_000 }, async () => {
-  const { browser, stack, sb } = suite;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const { browser, context, page, pageErrors, stack, sb } = suite;
   const checked: string[] = [];
   // Every page is checked before the test fails, so one run lists every violation.
   const failures: string[] = [];
@@ -116,7 +112,6 @@ test('axe finds no WCAG A/AA violation on any page', { skip, timeout: 180_000 },
   await check('Companies (member)', memberPage);
   await memberContext.close();
 
-  await context.close();
   console.log(`axe violations per page: ${checked.join('; ')}`);
   assert.equal(failures.length, 0, `axe found WCAG A/AA violations on ${failures.length} page(s):\n${failures.join('\n')}`);
   assert.deepEqual(pageErrors, []);

@@ -189,7 +189,7 @@ export interface BrowserSuite {
   browser: Browser;
   /** the admin's API client, with `admin` (or `configure`, `signedIn`) */
   api: ApiCall;
-  /** a signed-in context and page, with `signedIn` */
+  /** a context and a page in it, with `signedIn` (signed in) or `signedOut` */
   context: BrowserContext;
   page: Page;
   /** uncaught errors of `page` */
@@ -206,6 +206,8 @@ export interface BrowserSuiteOptions {
   configure?: readonly ('itglue' | 'halo')[];
   /** a context signed in as the admin, and a page in it (implies `admin`) */
   signedIn?: boolean;
+  /** a context that is not signed in, and a page in it (the test sets up or signs in itself) */
+  signedOut?: boolean;
 }
 
 /**
@@ -225,9 +227,9 @@ export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
       await (kind === 'itglue' ? configureItGlueViaApi : configureHaloViaApi)(suite.stack, suite.api, suite.sb);
     }
     suite.browser = await launchBrowser();
-    if (opts.signedIn === true) {
+    if (opts.signedIn === true || opts.signedOut === true) {
       suite.context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await signIn(suite.context, suite.stack);
+      if (opts.signedIn === true) await signIn(suite.context, suite.stack);
       suite.page = await suite.context.newPage();
       suite.page.on('pageerror', (e) => suite.pageErrors.push(String(e)));
     }

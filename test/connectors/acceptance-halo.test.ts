@@ -2,7 +2,7 @@
 import type { HaloConnector } from '../../src/connectors/halo/index.js';
 import { startHaloSandbox, type HaloSandbox } from '../../src/sandbox/halo/index.js';
 import { haloConnectorFor } from '../helpers/sandboxes.js';
-import { describeConnectorAcceptance, type ExpectedRecord } from './acceptance.js';
+import { describeConnectorAcceptance, expectedByStream } from './acceptance.js';
 
 /** The list path (lower-cased) of each stream (halo.md §2). */
 const STREAM_PATHS: Record<string, string> = {
@@ -15,25 +15,17 @@ const STREAM_PATHS: Record<string, string> = {
 /** halo.md §3: /Tickets (and /Opportunities, /Projects) serve at most 100 per page, the other lists 1000. */
 const PAGE_SIZE_CAPS: Record<string, number> = { tickets: 100 };
 
-function expected(sb: HaloSandbox, stream: string): ExpectedRecord[] {
-  const data = sb.control.data();
-  switch (stream) {
-    case 'clients':
-      return data.clients.map((c) => ({ id: String(c.id), name: c.name, inactive: c.inactive }));
-    case 'sites':
-      return data.clients.flatMap((c) => c.siteIds.map((id) => ({ id: String(id), companyId: String(c.id) })));
-    case 'ticketTypes':
-      return data.ticketTypes.map((t) => ({ id: String(t.id), name: t.name, isOpportunity: t.isOpportunity, inactive: t.inactive }));
-    case 'tickets':
-      return (data.ticketIds ?? []).map((id) => {
-        const t = sb.control.getTicket(id);
-        if (t === undefined) throw new Error(`ticket ${id} listed but not found`);
-        return { id: String(id), companyId: String(t.clientId), summary: t.summary, closed: t.closed };
-      });
-    default:
-      throw new Error(`no sandbox truth for stream ${stream}`);
-  }
-}
+const expected = expectedByStream((sb: HaloSandbox) => sb.control.data(), {
+  clients: (data) => data.clients.map((c) => ({ id: String(c.id), name: c.name, inactive: c.inactive })),
+  sites: (data) => data.clients.flatMap((c) => c.siteIds.map((id) => ({ id: String(id), companyId: String(c.id) }))),
+  ticketTypes: (data) => data.ticketTypes.map((t) => ({ id: String(t.id), name: t.name, isOpportunity: t.isOpportunity, inactive: t.inactive })),
+  tickets: (data, sb) =>
+    (data.ticketIds ?? []).map((id) => {
+      const t = sb.control.getTicket(id);
+      if (t === undefined) throw new Error(`ticket ${id} listed but not found`);
+      return { id: String(id), companyId: String(t.clientId), summary: t.summary, closed: t.closed };
+    }),
+});
 
 describeConnectorAcceptance<HaloSandbox, HaloConnector>({
   name: 'HaloPSA',

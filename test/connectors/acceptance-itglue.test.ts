@@ -2,7 +2,7 @@
 import { createItGlueConnector, MAX_PAGE_SIZE } from '../../src/connectors/itglue/index.js';
 import type { PrimaryConnector } from '../../src/connectors/contract.js';
 import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
-import { describeConnectorAcceptance, type ExpectedRecord } from './acceptance.js';
+import { describeConnectorAcceptance, expectedByStream } from './acceptance.js';
 
 const KEY = 'ITG.acceptance.key-0123456789';
 
@@ -15,23 +15,13 @@ const STREAM_PATHS: Record<string, string> = {
   domains: '/domains',
 };
 
-function expected(sb: ItGlueSandbox, stream: string): ExpectedRecord[] {
-  const d = sb.data;
-  switch (stream) {
-    case 'organizationStatuses':
-      return d.statuses.map((s) => ({ id: String(s.id), name: s.name }));
-    case 'organizationTypes':
-      return d.types.map((t) => ({ id: String(t.id), name: t.name }));
-    case 'organizations':
-      return d.organizations.map((o) => ({ id: String(o.id), name: o.name, primary: o.primary, statusName: o.statusName }));
-    case 'configurations':
-      return d.configurations.map((c) => ({ id: String(c.id), organizationId: String(c.organizationId), name: c.name, archived: c.archived }));
-    case 'domains':
-      return d.domains.map((x) => ({ id: String(x.id), organizationId: String(x.organizationId), name: x.name }));
-    default:
-      throw new Error(`no sandbox truth for stream ${stream}`);
-  }
-}
+const expected = expectedByStream((sb: ItGlueSandbox) => sb.data, {
+  organizationStatuses: (d) => d.statuses.map((s) => ({ id: String(s.id), name: s.name })),
+  organizationTypes: (d) => d.types.map((t) => ({ id: String(t.id), name: t.name })),
+  organizations: (d) => d.organizations.map((o) => ({ id: String(o.id), name: o.name, primary: o.primary, statusName: o.statusName })),
+  configurations: (d) => d.configurations.map((c) => ({ id: String(c.id), organizationId: String(c.organizationId), name: c.name, archived: c.archived })),
+  domains: (d) => d.domains.map((x) => ({ id: String(x.id), organizationId: String(x.organizationId), name: x.name })),
+});
 
 describeConnectorAcceptance<ItGlueSandbox, PrimaryConnector>({
   name: 'IT Glue',

@@ -2,7 +2,7 @@
 import type { SyncroConnector } from '../../src/connectors/syncro/index.js';
 import { startSyncroSandbox, type SyncroSandbox } from '../../src/sandbox/syncro/index.js';
 import { syncroConnectorFor } from '../helpers/sandboxes.js';
-import { describeConnectorAcceptance, type ExpectedRecord } from './acceptance.js';
+import { describeConnectorAcceptance, expectedByStream } from './acceptance.js';
 
 const STREAM_PATHS: Record<string, string> = { customers: '/api/v1/customers', ticketTypes: '/api/v1/tickets/settings', tickets: '/api/v1/tickets' };
 /** syncro.md §2: 25 per page officially; where `per_page` is honoured, a cap near 100. */
@@ -10,22 +10,15 @@ const PAGE_CAP = 100;
 /** What a list request without `per_page` gets: Syncro's own page size. */
 const OWN_PAGE_SIZE = 25;
 
-function expected(sb: SyncroSandbox, stream: string): ExpectedRecord[] {
-  const data = sb.control.data();
-  switch (stream) {
-    case 'customers':
-      return data.customers.map((c) => ({ id: String(c.id), name: c.name, inactive: c.disabled }));
-    case 'ticketTypes':
-      return data.issueTypes.map((name) => ({ id: name, name, isOpportunity: name === 'Opportunity' }));
-    case 'tickets':
-      return data.ticketIds.map((id) => {
-        const t = sb.control.getTicket(id)!;
-        return { id: String(id), companyId: String(t.customerId), summary: t.subject, closed: t.status === 'Resolved', typeId: t.problemType, status: t.status };
-      });
-    default:
-      throw new Error(`no sandbox truth for stream ${stream}`);
-  }
-}
+const expected = expectedByStream((sb: SyncroSandbox) => sb.control.data(), {
+  customers: (data) => data.customers.map((c) => ({ id: String(c.id), name: c.name, inactive: c.disabled })),
+  ticketTypes: (data) => data.issueTypes.map((name) => ({ id: name, name, isOpportunity: name === 'Opportunity' })),
+  tickets: (data, sb) =>
+    data.ticketIds.map((id) => {
+      const t = sb.control.getTicket(id)!;
+      return { id: String(id), companyId: String(t.customerId), summary: t.subject, closed: t.status === 'Resolved', typeId: t.problemType, status: t.status };
+    }),
+});
 
 describeConnectorAcceptance<SyncroSandbox, SyncroConnector>({
   name: 'Syncro',

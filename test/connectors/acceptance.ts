@@ -54,6 +54,21 @@ export interface ConnectorAcceptanceAdapter<S extends { close(): Promise<void> }
   requestLog(sandbox: S): LoggedListRequest[];
 }
 
+/**
+ * An adapter's `expected` from one function per stream, each given the sandbox's data (`data(sandbox)`) and the
+ * sandbox; a stream without one has no sandbox truth, and asking for it throws.
+ */
+export function expectedByStream<S, D>(
+  data: (sandbox: S) => D,
+  streams: Record<string, (data: D, sandbox: S) => ExpectedRecord[]>,
+): (sandbox: S, stream: string) => ExpectedRecord[] {
+  return (sandbox, stream) => {
+    const truth = Object.hasOwn(streams, stream) ? streams[stream] : undefined;
+    if (truth === undefined) throw new Error(`no sandbox truth for stream ${stream}`);
+    return truth(data(sandbox), sandbox);
+  };
+}
+
 /** How many records of each stream have their fields compared: the first, the last and some between. */
 const FIELD_SAMPLE = 25;
 

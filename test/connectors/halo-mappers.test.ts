@@ -13,38 +13,45 @@ import {
   mapTicketType,
   unwrapList,
 } from '../../src/connectors/halo/mappers.js';
+import { expectCases } from '../helpers/cases.js';
 
 describe('halo mappers: values', () => {
   it('ids: Number() then String, doubles as ids, empty ids 0 / -1 → null', () => {
-    assert.equal(haloId(12), '12');
-    assert.equal(haloId(12.0), '12');
-    assert.equal(haloId('12.0'), '12');
-    assert.equal(haloId(' 7 '), '7');
-    assert.equal(haloId(0), null);
-    assert.equal(haloId(-1), null);
-    assert.equal(haloId(''), null);
-    assert.equal(haloId(null), null);
-    assert.equal(haloId(undefined), null);
-    assert.equal(haloId(true), null);
+    expectCases(haloId, [
+      [12, '12'],
+      [12.0, '12'],
+      ['12.0', '12'],
+      [' 7 ', '7'],
+      [0, null],
+      [-1, null],
+      ['', null],
+      [null, null],
+      [undefined, null],
+      [true, null],
+    ]);
   });
 
   it('sentinel dates (any year before 1980) → null', () => {
-    assert.equal(haloDate('1900-01-01T00:00:00'), null);
-    assert.equal(haloDate('1899-12-30T00:00:00'), null);
-    assert.equal(haloDate('0001-01-01T00:00:00'), null);
-    assert.equal(haloDate('1979-12-31T23:59:59Z'), null);
-    assert.equal(haloDate(''), null);
-    assert.equal(haloDate('not a date'), null);
-    assert.equal(haloDate(null), null);
+    expectCases(haloDate, [
+      ['1900-01-01T00:00:00', null],
+      ['1899-12-30T00:00:00', null],
+      ['0001-01-01T00:00:00', null],
+      ['1979-12-31T23:59:59Z', null],
+      ['', null],
+      ['not a date', null],
+      [null, null],
+    ]);
   });
 
   it('naive datetimes are read as UTC; 7-digit fractions and Z forms parse', () => {
-    assert.equal(haloDate('2022-09-26T16:15:38.897'), '2022-09-26T16:15:38.897Z');
-    assert.equal(haloDate('2022-09-26T16:15:38'), '2022-09-26T16:15:38.000Z');
-    assert.equal(haloDate('2024-06-20T14:45:15.9746271Z'), '2024-06-20T14:45:15.974Z');
-    assert.equal(haloDate('2024-06-20T14:45:15.9746271'), '2024-06-20T14:45:15.974Z');
-    assert.equal(haloDate('2024-06-20T16:45:15+02:00'), '2024-06-20T14:45:15.000Z');
-    assert.equal(haloDate('2024-06-20'), '2024-06-20T00:00:00.000Z');
+    expectCases(haloDate, [
+      ['2022-09-26T16:15:38.897', '2022-09-26T16:15:38.897Z'],
+      ['2022-09-26T16:15:38', '2022-09-26T16:15:38.000Z'],
+      ['2024-06-20T14:45:15.9746271Z', '2024-06-20T14:45:15.974Z'],
+      ['2024-06-20T14:45:15.9746271', '2024-06-20T14:45:15.974Z'],
+      ['2024-06-20T16:45:15+02:00', '2024-06-20T14:45:15.000Z'],
+      ['2024-06-20', '2024-06-20T00:00:00.000Z'],
+    ]);
   });
 
   it('dates: the fast path for the usual shape answers exactly what Date.parse of the normalised text answers', () => {

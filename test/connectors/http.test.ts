@@ -15,6 +15,7 @@ import {
   redactUrl,
   type HttpEvent,
 } from '../../src/connectors/http/index.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 import { freePort, recordingSleep, sendJson, startServer } from '../helpers/http.js';
 
 const SECRET = 'ITG.secretkey0123456789.abcdef';
@@ -131,39 +132,6 @@ describe('policy table', () => {
 });
 
 describe('rate limiter', () => {
-  function fakeClock() {
-    let t = 0;
-    const timers: { at: number; fn: () => void; id: number }[] = [];
-    let ids = 0;
-    return {
-      now: () => t,
-      setTimer: (fn: () => void, ms: number) => {
-        const id = ++ids;
-        timers.push({ at: t + ms, fn, id });
-        return id;
-      },
-      clearTimer: (h: unknown) => {
-        const i = timers.findIndex((x) => x.id === h);
-        if (i >= 0) timers.splice(i, 1);
-      },
-      async advance(ms: number) {
-        const target = t + ms;
-        for (;;) {
-          await new Promise((r) => setImmediate(r));
-          timers.sort((a, b) => a.at - b.at);
-          const next = timers[0];
-          if (next === undefined || next.at > target) break;
-          timers.shift();
-          t = next.at;
-          next.fn();
-        }
-        t = target;
-        await new Promise((r) => setImmediate(r));
-      },
-      timerCount: () => timers.length,
-    };
-  }
-
   it('never exceeds the limit in any rolling window and serves FIFO', async () => {
     const clock = fakeClock();
     const limiter = createRateLimiter({ limit: 3, windowMs: 1000, now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer });

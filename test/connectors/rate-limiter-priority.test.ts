@@ -3,39 +3,10 @@ import assert from 'node:assert/strict';
 import { ConnectorError } from '../../src/connectors/http/errors.js';
 import { createRateLimiter, withAcquireOptions } from '../../src/connectors/http/rate-limiter.js';
 import { createSharedRateLimiter, type SharedSlotStore } from '../../src/connectors/http/shared-rate-limiter.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 
-/** A fake clock whose timers run only when the test advances it. */
-function fakeClock() {
-  let t = 0;
-  let ids = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  return {
-    now: () => t,
-    setTimer: (fn: () => void, ms: number) => {
-      const id = ++ids;
-      timers.push({ at: t + ms, fn, id });
-      return id;
-    },
-    clearTimer: (h: unknown) => {
-      const i = timers.findIndex((x) => x.id === h);
-      if (i >= 0) timers.splice(i, 1);
-    },
-    async advance(ms: number) {
-      const target = t + ms;
-      for (;;) {
-        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (next === undefined || next.at > target) break;
-        timers.shift();
-        t = next.at;
-        next.fn();
-      }
-      t = target;
-      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    },
-  };
-}
+/** The fake clocks here let five event-loop turns pass before each timer they run, and after the last. */
+const SETTLE = { settleTicks: 5 };
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
@@ -45,7 +16,7 @@ const isBudgetError = (e: unknown): boolean => e instanceof ConnectorError && e.
 
 describe('rate limiter priorities (in-process)', () => {
   it('background acquisitions leave the reserve to interactive ones', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const l = createRateLimiter({ limit: 5, windowMs: 1000, reserve: 2, ...clock });
     for (let i = 0; i < 3; i++) await l.acquire(undefined, { priority: 'background' });
     let fourth = false;
@@ -61,7 +32,7 @@ describe('rate limiter priorities (in-process)', () => {
   });
 
   it('an interactive caller is served before background callers that waited longer', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const l = createRateLimiter({ limit: 2, windowMs: 1000, reserve: 1, ...clock });
     await l.acquire(undefined, { priority: 'interactive' });
     await l.acquire(undefined, { priority: 'interactive' });
@@ -78,7 +49,7 @@ describe('rate limiter priorities (in-process)', () => {
   });
 
   it('a caller with a wait budget fails at once with rate_limited when the window is spent, without waiting', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const l = createRateLimiter({ limit: 3, windowMs: 300_000, reserve: 1, ...clock });
     const test = withAcquireOptions(l, { priority: 'interactive', maxWaitMs: 2000 });
     for (let i = 0; i < 3; i++) await test.acquire();
@@ -92,7 +63,7 @@ describe('rate limiter priorities (in-process)', () => {
   });
 
   it('a caller with a wait budget takes a slot that frees within it, and gives up at its deadline while every slot is in flight', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const l = createRateLimiter({ limit: 1, windowMs: 1000, ...clock });
     await l.acquire();
     await clock.advance(500);
@@ -152,7 +123,7 @@ function memoryStore(now: () => number): SharedSlotStore & { asked: number } {
 
 describe('shared rate limiter', () => {
   it('Test Settings fails fast with rate_limited when the shared window is spent; background leaves the reserve', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const store = memoryStore(clock.now);
     const opts = { store, account: 'a', limit: 4, windowMs: 300_000, reserve: 1, ...clock };
     const processA = createSharedRateLimiter(opts);
@@ -173,7 +144,7 @@ describe('shared rate limiter', () => {
   });
 
   it('two limiters on one store never exceed the limit in any window', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const store = memoryStore(clock.now);
     const opts = { store, account: 'a', limit: 5, windowMs: 1000, reserve: 1, pollMs: 50, ...clock };
     const limiters = [createSharedRateLimiter(opts), createSharedRateLimiter(opts)];
@@ -198,7 +169,7 @@ describe('shared rate limiter', () => {
   });
 
   it('a person arriving while a background caller asks the store is served at once, not after that caller\'s sleep', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(SETTLE);
     const inner = memoryStore(clock.now);
     let gate: (() => void) | null = null;
     const store: SharedSlotStore = {

@@ -9,29 +9,34 @@ import {
 } from '../../src/connectors/syncro/index.js';
 import { startSyncroSandbox, SYNCRO_SANDBOX_DEFAULTS, type SyncroSandbox } from '../../src/sandbox/syncro/index.js';
 import { syncroConnectorFor, useSandbox } from '../helpers/sandboxes.js';
+import { expectCases } from '../helpers/cases.js';
 import { collect, drain } from '../helpers/streams.js';
 
 const rules = ticketRules(['Resolved']);
 
 describe('Syncro mappers', () => {
   test('ids: integers and numeric strings become strings; anything else is dropped', () => {
-    assert.equal(syncroId(1021), '1021');
-    assert.equal(syncroId(' 88120 '), '88120');
-    assert.equal(syncroId(0), null);
-    assert.equal(syncroId(1.5), null);
-    assert.equal(syncroId('abc'), null);
+    expectCases(syncroId, [
+      [1021, '1021'],
+      [' 88120 ', '88120'],
+      [0, null],
+      [1.5, null],
+      ['abc', null],
+    ]);
     assert.equal(mapCustomer({ business_name: 'No id' }), null);
   });
 
   test('timestamps with a zone offset or Z are stored as UTC; a naive one is read as UTC; junk is null', () => {
-    assert.equal(syncroDate('2024-06-01T14:30:00.000-05:00'), '2024-06-01T19:30:00.000Z');
-    assert.equal(syncroDate('2024-01-15T10:00:00.000-06:00'), '2024-01-15T16:00:00.000Z');
-    assert.equal(syncroDate('2024-06-20T09:45:15Z'), '2024-06-20T09:45:15.000Z');
-    assert.equal(syncroDate('2024-06-20T09:45:15+02:00'), '2024-06-20T07:45:15.000Z');
-    assert.equal(syncroDate('2024-06-20 09:45:15'), '2024-06-20T09:45:15.000Z');
-    assert.equal(syncroDate('2019-02-25'), '2019-02-25T00:00:00.000Z');
-    assert.equal(syncroDate('not a date'), null);
-    assert.equal(syncroDate(null), null);
+    expectCases(syncroDate, [
+      ['2024-06-01T14:30:00.000-05:00', '2024-06-01T19:30:00.000Z'],
+      ['2024-01-15T10:00:00.000-06:00', '2024-01-15T16:00:00.000Z'],
+      ['2024-06-20T09:45:15Z', '2024-06-20T09:45:15.000Z'],
+      ['2024-06-20T09:45:15+02:00', '2024-06-20T07:45:15.000Z'],
+      ['2024-06-20 09:45:15', '2024-06-20T09:45:15.000Z'],
+      ['2019-02-25', '2019-02-25T00:00:00.000Z'],
+      ['not a date', null],
+      [null, null],
+    ]);
   });
 
   test('customers: business name, else first and last name; email domain (not a mailbox provider’s); disabled = inactive', () => {

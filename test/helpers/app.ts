@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -142,6 +143,32 @@ export type ApiCall = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url:
 /** The API as the holder of `token` calls it (through inject). */
 export function apiAs(t: TestApp, token: string): ApiCall {
   return (method, url, payload) => t.inject({ method, url, headers: bearer(token), payload: payload as never });
+}
+
+/** The app of a suite's tests (see useTestApp): `t` and `token` are set once the suite's `before` hook has run. */
+export interface SuiteApp {
+  t: TestApp;
+  /** the first admin's API token */
+  token: string;
+  /** the API as that admin; usable from the start (it calls the suite's app when called) */
+  api: ApiCall;
+}
+
+/**
+ * The enclosing suite's app, with its first admin: created (with `opts`) and set up in a `before` hook, closed in an
+ * `after` hook. Hooks run in the order they are registered: register this before the hooks that use the app; its
+ * `after` then closes the app before theirs run.
+ */
+export function useTestApp(opts: Parameters<typeof createTestApp>[0] = {}): SuiteApp {
+  const suite = { api: (method, url, payload) => apiAs(suite.t, suite.token)(method, url, payload) } as SuiteApp;
+  before(async () => {
+    suite.t = await createTestApp(opts);
+    suite.token = await setupAdmin(suite.t);
+  });
+  after(async () => {
+    await suite.t?.close();
+  });
+  return suite;
 }
 
 /** Waits for the end of the sync run a response started (a first save or a sync request answers `{syncRun: {id}}`). */

@@ -1,11 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LEGAL_FORMS, normalizeName } from '../../src/matching/index.js';
+import { expectCases } from '../helpers/cases.js';
 
 const key = (s: string) => normalizeName(s).key;
 
+type Normalized = ReturnType<typeof normalizeName>;
+
+/** Each pair of names has one key. */
+function expectSameKey(pairs: [string, string][]): void {
+  for (const [a, b] of pairs) assert.equal(key(a), key(b), `${a} ~ ${b}`);
+}
+
+/** For each `[raw, key, value]`: normalizeName(raw) has that key, and that value in `field`. */
+function expectKeyAnd<F extends 'aliases' | 'legalForm'>(field: F, cases: [string, string, Normalized[F]][]): void {
+  for (const [raw, k, want] of cases) {
+    const n = normalizeName(raw);
+    assert.equal(n.key, k, raw);
+    assert.deepEqual(n[field], want, raw);
+  }
+}
+
 test('normalize: steps 1–2 fold accents, case, apostrophes and dots', () => {
-  const cases: [string, string][] = [
+  expectCases(key, [
     ['Café Lumière', 'cafe lumiere'],
     ['ACME INC', 'acme'],
     ['Acme, Inc.', 'acme'],
@@ -18,30 +35,28 @@ test('normalize: steps 1–2 fold accents, case, apostrophes and dots', () => {
     ['Smith &amp; Sons', 'smith sons'],
     ['Tri-County Electric', 'tri county electric'],
     ['Ｆｕｌｌｗｉｄｔｈ Dental', 'fullwidth dental'],
-  ];
-  for (const [raw, want] of cases) assert.equal(key(raw), want, raw);
+  ]);
 });
 
 test('normalize: step 3 flags are set aside', () => {
-  const cases: [string, string, string][] = [
-    ['Contoso (Old)', 'contoso', 'old'],
-    ['Contoso [old]', 'contoso', 'old'],
-    ['Contoso - DO NOT USE', 'contoso', 'do not use'],
-    ['Contoso (do not use)', 'contoso', 'do not use'],
-    ['Inactive - Contoso', 'contoso', 'inactive'],
-    ['Contoso INACTIVE', 'contoso', 'inactive'],
-    ['Contoso (Archived)', 'contoso', 'archived'],
-    ['TEST - Contoso', 'contoso', 'test'],
-    ['Contoso Test', 'contoso', 'test'],
-    ['zz Contoso', 'contoso', 'zz'],
-    ['Contoso (closed)', 'contoso', 'closed'],
-    ['Contoso [duplicate]', 'contoso', 'duplicate'],
-    ['Contoso (former client)', 'contoso', 'former client'],
-  ];
-  for (const [raw, k, flag] of cases) {
-    const n = normalizeName(raw);
-    assert.equal(n.key, k, raw);
-    assert.ok(n.flags.includes(flag), `${raw}: ${JSON.stringify(n.flags)}`);
+  // each flag, as the names spell it: the flag is set aside and the key of every one is 'contoso'
+  const spellings: Record<string, string[]> = {
+    old: ['Contoso (Old)', 'Contoso [old]'],
+    'do not use': ['Contoso - DO NOT USE', 'Contoso (do not use)'],
+    inactive: ['Inactive - Contoso', 'Contoso INACTIVE'],
+    archived: ['Contoso (Archived)'],
+    test: ['TEST - Contoso', 'Contoso Test'],
+    zz: ['zz Contoso'],
+    closed: ['Contoso (closed)'],
+    duplicate: ['Contoso [duplicate]'],
+    'former client': ['Contoso (former client)'],
+  };
+  for (const [flag, names] of Object.entries(spellings)) {
+    for (const raw of names) {
+      const n = normalizeName(raw);
+      assert.equal(n.key, 'contoso', raw);
+      assert.ok(n.flags.includes(flag), `${raw}: ${JSON.stringify(n.flags)}`);
+    }
   }
   // not flags
   for (const raw of ['Old Town Dental', 'Contest Dental', 'Precision Test Labs', 'Closed Loop Recycling', 'Oldcastle Materials']) {
@@ -53,61 +68,66 @@ test('normalize: step 3 flags are set aside', () => {
 });
 
 test('normalize: step 3 dba / t/a / aka / formerly add an alias', () => {
-  const cases: [string, string, string][] = [
-    ['Widget Co (DBA Widgetry)', 'widget', 'widgetry'],
-    ['Harmon Enterprises LLC dba Harmon Heating', 'harmon enterprises', 'harmon heating'],
-    ['R.T. Mendez Inc. d/b/a Mendez Auto Glass', 'rt mendez', 'mendez auto glass'],
-    ['Blue Heron Ventures LLC t/a Heron Coffee', 'blue heron ventures', 'heron coffee'],
-    ['Greystone Medical aka Greystone Clinic', 'greystone medical', 'greystone clinic'],
-    ['Pinnacle Fitness (formerly Iron Temple Gym)', 'pinnacle fitness', 'iron temple gym'],
-    ['Elm Street Partners, LLC (d.b.a. Elm Street Diner)', 'elm street partners', 'elm street diner'],
-  ];
-  for (const [raw, k, alias] of cases) {
-    const n = normalizeName(raw);
-    assert.equal(n.key, k, raw);
-    assert.deepEqual(n.aliases, [alias], raw);
-  }
+  expectKeyAnd('aliases', [
+    ['Widget Co (DBA Widgetry)', 'widget', ['widgetry']],
+    ['Harmon Enterprises LLC dba Harmon Heating', 'harmon enterprises', ['harmon heating']],
+    ['R.T. Mendez Inc. d/b/a Mendez Auto Glass', 'rt mendez', ['mendez auto glass']],
+    ['Blue Heron Ventures LLC t/a Heron Coffee', 'blue heron ventures', ['heron coffee']],
+    ['Greystone Medical aka Greystone Clinic', 'greystone medical', ['greystone clinic']],
+    ['Pinnacle Fitness (formerly Iron Temple Gym)', 'pinnacle fitness', ['iron temple gym']],
+    ['Elm Street Partners, LLC (d.b.a. Elm Street Diner)', 'elm street partners', ['elm street diner']],
+  ]);
   // a name that starts with "DBA" is a name, not an alias marker
   assert.equal(key('DBA Consulting'), 'dba consulting');
 });
 
 test('normalize: step 4 "& co" units and &/+/and connectors', () => {
-  assert.equal(key('Johnson & Co'), 'johnson');
-  assert.equal(key('Johnson and Company'), 'johnson');
-  assert.equal(key('Johnson & Co. Ltd'), 'johnson');
-  assert.equal(key('Fairweather et Cie'), 'fairweather');
-  assert.equal(key('Smith & Sons'), key('Smith and Sons'));
-  assert.equal(key('Bishop + Crane'), key('Bishop & Crane'));
-  assert.equal(key('Fenwick&Lowe'), 'fenwick lowe');
-  assert.equal(key('And'), 'and'); // never to empty
+  expectCases(key, [
+    ['Johnson & Co', 'johnson'],
+    ['Johnson and Company', 'johnson'],
+    ['Johnson & Co. Ltd', 'johnson'],
+    ['Fairweather et Cie', 'fairweather'],
+    ['Fenwick&Lowe', 'fenwick lowe'],
+    ['And', 'and'], // never to empty
+  ]);
+  expectSameKey([
+    ['Smith & Sons', 'Smith and Sons'],
+    ['Bishop + Crane', 'Bishop & Crane'],
+  ]);
 });
 
 test('normalize: step 5 single-letter runs are joined', () => {
-  assert.equal(key('A.B.C. Plumbing'), 'abc plumbing');
-  assert.equal(key('A B C Plumbing'), 'abc plumbing');
-  assert.equal(key('ABC Plumbing'), 'abc plumbing');
-  assert.equal(key('A & M Auto'), 'am auto');
-  assert.equal(key('J.R. Watkins'), 'jr watkins');
-  assert.equal(key('Acme Site A'), 'acme site a'); // a single letter alone stays
+  expectCases(key, [
+    ['A.B.C. Plumbing', 'abc plumbing'],
+    ['A B C Plumbing', 'abc plumbing'],
+    ['ABC Plumbing', 'abc plumbing'],
+    ['A & M Auto', 'am auto'],
+    ['J.R. Watkins', 'jr watkins'],
+    ['Acme Site A', 'acme site a'], // a single letter alone stays
+  ]);
 });
 
 test('normalize: step 6 synonyms; saint/st only leading, street words only after', () => {
-  assert.equal(key('Saint Marys Clinic'), key("St. Mary's Clinic"));
-  assert.equal(key('Main St Pharmacy'), 'main street pharmacy');
-  assert.equal(key('Main Street Pharmacy'), 'main street pharmacy');
-  assert.equal(key('Mount Hood'), key('Mt. Hood'));
-  assert.equal(key('Harper Brothers'), key('Harper Bros.'));
-  assert.equal(key('Atlas International'), key("Atlas Int'l"));
-  assert.equal(key('Keller Technologies'), key('Keller Tech'));
-  assert.equal(key('Keller Technology'), key('Keller Tech'));
-  assert.equal(key('Coastal Manufacturing'), key('Coastal Mfg'));
-  assert.equal(key('Westfield Centre'), key('Westfield Center'));
-  assert.equal(key('Doyle Associates'), key('Doyle Assoc'));
-  assert.equal(key('Smith Company'), key('Smith Co'));
+  expectCases(key, [
+    ['Main St Pharmacy', 'main street pharmacy'],
+    ['Main Street Pharmacy', 'main street pharmacy'],
+  ]);
+  expectSameKey([
+    ['Saint Marys Clinic', "St. Mary's Clinic"],
+    ['Mount Hood', 'Mt. Hood'],
+    ['Harper Brothers', 'Harper Bros.'],
+    ['Atlas International', "Atlas Int'l"],
+    ['Keller Technologies', 'Keller Tech'],
+    ['Keller Technology', 'Keller Tech'],
+    ['Coastal Manufacturing', 'Coastal Mfg'],
+    ['Westfield Centre', 'Westfield Center'],
+    ['Doyle Associates', 'Doyle Assoc'],
+    ['Smith Company', 'Smith Co'],
+  ]);
 });
 
 test('normalize: step 7 trailing legal forms, longest first, repeatedly, never to empty', () => {
-  const cases: [string, string, string | null][] = [
+  expectKeyAnd('legalForm', [
     ['Contoso Ltd', 'contoso', 'ltd'],
     ['Contoso Limited', 'contoso', 'ltd'],
     ['Fabrikam Pty Ltd', 'fabrikam', 'pty ltd'],
@@ -126,12 +146,7 @@ test('normalize: step 7 trailing legal forms, longest first, repeatedly, never t
     ['Village Bakery, The', 'village bakery', null],
     ['Ferrari S.p.A.', 'ferrari', 'spa'],
     ['Serenity Day Spa', 'serenity day spa', null],
-  ];
-  for (const [raw, k, form] of cases) {
-    const n = normalizeName(raw);
-    assert.equal(n.key, k, raw);
-    assert.equal(n.legalForm, form, raw);
-  }
+  ]);
   // word-like short forms only from the last position
   assert.equal(key('AB Volvo Parts'), 'ab volvo parts');
   assert.equal(key('As You Like It Salon'), 'as you like it salon');
@@ -193,15 +208,19 @@ test('normalize: German transliteration adds an alias key', () => {
 });
 
 test('normalize: professional designations, "of", Spanish "y", spelling variants', () => {
-  assert.equal(key('Pruitt Accounting and Tax, CPAs'), key('Pruitt Accounting & Tax'));
-  assert.equal(key('Sarah Kim DDS'), 'sarah kim');
-  assert.equal(key('Cornerstone Bank, N.A.'), 'cornerstone bank');
-  assert.equal(key('Ace Hardware of Springfield'), key('Ace Hardware Springfield'));
-  assert.equal(key('Jimenez y Asociados'), key('Jiménez & Asociados'));
-  assert.equal(key('Y M C A of Dayton'), 'ymca dayton');
-  assert.equal(key('Heartland Vet Hospital'), key('Heartland Veterinary Hospital'));
-  assert.equal(key('Sterling Silver Jewellers'), key('Sterling Silver Jewelers'));
-  assert.equal(key('MD'), 'md'); // never to empty
+  expectCases(key, [
+    ['Sarah Kim DDS', 'sarah kim'],
+    ['Cornerstone Bank, N.A.', 'cornerstone bank'],
+    ['Y M C A of Dayton', 'ymca dayton'],
+    ['MD', 'md'], // never to empty
+  ]);
+  expectSameKey([
+    ['Pruitt Accounting and Tax, CPAs', 'Pruitt Accounting & Tax'],
+    ['Ace Hardware of Springfield', 'Ace Hardware Springfield'],
+    ['Jimenez y Asociados', 'Jiménez & Asociados'],
+    ['Heartland Vet Hospital', 'Heartland Veterinary Hospital'],
+    ['Sterling Silver Jewellers', 'Sterling Silver Jewelers'],
+  ]);
 });
 
 test('normalize: "co" before another legal form; non-word forms in any round', () => {

@@ -1,38 +1,26 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startItGlueSandbox, type ItGlueSandbox } from '../../src/sandbox/itglue/index.js';
+import { startItGlueSandbox } from '../../src/sandbox/itglue/index.js';
 import { freePort } from '../helpers/http.js';
-import { apiAs, bearer, createTestApp, dialects, runStartedBy, setupAdmin, syncAndWait, type ApiCall, type SyncRunJson, type TestApp } from '../helpers/app.js';
-import { itglueSettingsFor } from '../helpers/sandboxes.js';
+import { bearer, createTestApp, dialects, runStartedBy, setupAdmin, syncAndWait, useTestApp, type SyncRunJson } from '../helpers/app.js';
+import { itglueSettingsFor, useSandbox } from '../helpers/sandboxes.js';
 
 
 describe('IT Glue integration against the sandbox', () => {
-  let t: TestApp;
-  let token: string;
-  let sandbox: ItGlueSandbox;
-  let api: ApiCall;
+  const app = useTestApp();
+  const { api } = app;
   const apiKey = 'ITG.test.key-123456';
+  const sandbox = useSandbox(() => startItGlueSandbox({ port: 0, apiKey }));
 
-  before(async () => {
-    sandbox = await startItGlueSandbox({ port: 0, apiKey });
-    t = await createTestApp();
-    token = await setupAdmin(t);
-    api = apiAs(t, token);
-  });
-  after(async () => {
-    await t.close();
-    await sandbox.close();
-  });
-
-  const sync = (mode: 'full' | 'incremental'): Promise<SyncRunJson> => syncAndWait(t, api, 'itglue', mode);
+  const sync = (mode: 'full' | 'incremental'): Promise<SyncRunJson> => syncAndWait(app.t, api, 'itglue', mode);
   const companyIds = async () => ((await api('GET', '/api/companies')).json() as { companies: { id: string; name: string }[] }).companies;
 
   test('Test Settings: success, wrong key, unreachable host', async () => {
-    const ok = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox.url, apiKey })).json() as { ok: boolean; message: string };
+    const ok = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox().url, apiKey })).json() as { ok: boolean; message: string };
     assert.equal(ok.ok, true);
     assert.equal(ok.message, 'Connection Successful');
-    const bad = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox.url, apiKey: 'ITG.wrong' })).json() as { ok: boolean; error: { code: string; hint?: string } };
+    const bad = (await api('POST', '/api/integrations/itglue/test', { baseUrl: sandbox().url, apiKey: 'ITG.wrong' })).json() as { ok: boolean; error: { code: string; hint?: string } };
     assert.equal(bad.ok, false);
     assert.equal(bad.error.code, 'invalid_credentials');
     assert.match(bad.error.hint ?? '', /region/i);
@@ -43,15 +31,15 @@ describe('IT Glue integration against the sandbox', () => {
   });
 
   test('Save → initial sync succeeds; companies are exactly the active organizations without the primary', async () => {
-    const res = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(sandbox, apiKey));
+    const res = await api('PUT', '/api/integrations/itglue', itglueSettingsFor(sandbox(), apiKey));
     assert.equal(res.statusCode, 200);
     const body = res.json() as { integration: { settings: Record<string, unknown> }; syncRun: SyncRunJson };
     assert.equal(body.integration.settings.apiKeySet, true);
     assert.ok(!JSON.stringify(body).includes(apiKey), 'the key is never returned');
     assert.equal(body.syncRun.mode, 'initial');
-    const run = await runStartedBy(t, res);
+    const run = await runStartedBy(app.t, res);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
-    const truth = sandbox.control.truth();
+    const truth = sandbox().control.truth();
     const ids = (await companyIds()).map((c) => c.id).sort();
     assert.deepEqual(ids, [...truth.activeOrganizationIds].sort());
     assert.ok(!ids.includes(truth.primaryOrganizationId));
@@ -59,35 +47,35 @@ describe('IT Glue integration against the sandbox', () => {
     assert.equal(run.progress.configurations!.fetched, truth.configurationCount);
     assert.equal(run.progress.domains!.fetched, truth.domainCount);
     // A second save does not start another initial sync.
-    const again = (await api('PUT', '/api/integrations/itglue', { baseUrl: sandbox.url, rateLimitPer5Min: 100000 })).json() as { syncRun: unknown };
+    const again = (await api('PUT', '/api/integrations/itglue', { baseUrl: sandbox().url, rateLimitPer5Min: 100000 })).json() as { syncRun: unknown };
     assert.equal(again.syncRun, null);
   });
 
   test('the API key is encrypted at rest: the database files never contain it', async () => {
-    await t.store.db.selectFrom('integrations').selectAll().execute();
-    for (const f of fs.readdirSync(t.dataDir)) {
-      const bytes = fs.readFileSync(`${t.dataDir}/${f}`);
+    await app.t.store.db.selectFrom('integrations').selectAll().execute();
+    for (const f of fs.readdirSync(app.t.dataDir)) {
+      const bytes = fs.readFileSync(`${app.t.dataDir}/${f}`);
       assert.equal(bytes.includes(Buffer.from(apiKey)), false, `${f} contains the key`);
     }
   });
 
   test('incremental sync with nothing changed makes at most 5 requests', async () => {
-    sandbox.control.clearRequests();
+    sandbox().control.clearRequests();
     const done = await sync('incremental');
     assert.equal(done.status, 'succeeded');
-    const n = sandbox.control.requests().length;
+    const n = sandbox().control.requests().length;
     assert.ok(n <= 5, `incremental sync made ${n} requests`);
   });
 
   test('mutations: incremental picks up additions and changes; a full sync also removes the deleted org', async () => {
-    const truth = sandbox.control.truth();
+    const truth = sandbox().control.truth();
     const [renameId, deactivateId, deleteId] = truth.activeOrganizationIds;
     await new Promise((r) => setTimeout(r, 1100)); // updated-at has second precision in filters
-    const created = sandbox.control.createOrganization({ name: 'Brand New Dental LLC', statusName: 'Active', statusId: 68, typeName: 'Customer', typeId: 86 });
-    sandbox.control.updateOrganization(renameId!, { name: 'Renamed Holdings Ltd' });
-    sandbox.control.updateOrganization(deactivateId!, { statusId: 69, statusName: 'Inactive' });
-    const cfg = sandbox.control.createConfiguration({ organizationId: Number(renameId), name: 'NEW-SRV-01', serialNumber: 'SN-NEW-1' });
-    sandbox.control.deleteOrganization(deleteId!);
+    const created = sandbox().control.createOrganization({ name: 'Brand New Dental LLC', statusName: 'Active', statusId: 68, typeName: 'Customer', typeId: 86 });
+    sandbox().control.updateOrganization(renameId!, { name: 'Renamed Holdings Ltd' });
+    sandbox().control.updateOrganization(deactivateId!, { statusId: 69, statusName: 'Inactive' });
+    const cfg = sandbox().control.createConfiguration({ organizationId: Number(renameId), name: 'NEW-SRV-01', serialNumber: 'SN-NEW-1' });
+    sandbox().control.deleteOrganization(deleteId!);
 
     const inc = await sync('incremental');
     assert.equal(inc.status, 'succeeded');
@@ -101,23 +89,23 @@ describe('IT Glue integration against the sandbox', () => {
     assert.ok(detail.configurations.some((c) => c.id === String(cfg.id) && c.serialNumber === 'SN-NEW-1'));
 
     // A configuration and a domain of an organization that stays, deleted in IT Glue: the full sync's sweep removes them too.
-    const keptCfg = await t.store.db.selectFrom('itg_configurations').select('id').where('organization_id', '!=', deleteId!).where('id', '!=', String(cfg.id)).executeTakeFirstOrThrow();
-    const someDomain = await t.store.db.selectFrom('itg_domains').select(['id', 'organization_id']).where('organization_id', '!=', deleteId!).executeTakeFirstOrThrow();
-    assert.ok(sandbox.control.deleteConfiguration(keptCfg.id));
-    assert.ok(sandbox.control.deleteDomain(someDomain.id));
+    const keptCfg = await app.t.store.db.selectFrom('itg_configurations').select('id').where('organization_id', '!=', deleteId!).where('id', '!=', String(cfg.id)).executeTakeFirstOrThrow();
+    const someDomain = await app.t.store.db.selectFrom('itg_domains').select(['id', 'organization_id']).where('organization_id', '!=', deleteId!).executeTakeFirstOrThrow();
+    assert.ok(sandbox().control.deleteConfiguration(keptCfg.id));
+    assert.ok(sandbox().control.deleteDomain(someDomain.id));
 
     const full = await sync('full');
     assert.equal(full.status, 'succeeded');
-    assert.equal((await t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', keptCfg.id).execute()).length, 0, 'the deleted configuration is gone');
-    assert.equal((await t.store.db.selectFrom('itg_domains').select('id').where('id', '=', someDomain.id).execute()).length, 0, 'the deleted domain is gone');
-    assert.ok((await t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', String(cfg.id)).execute()).length === 1, 'other configurations stay');
+    assert.equal((await app.t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', keptCfg.id).execute()).length, 0, 'the deleted configuration is gone');
+    assert.equal((await app.t.store.db.selectFrom('itg_domains').select('id').where('id', '=', someDomain.id).execute()).length, 0, 'the deleted domain is gone');
+    assert.ok((await app.t.store.db.selectFrom('itg_configurations').select('id').where('id', '=', String(cfg.id)).execute()).length === 1, 'other configurations stay');
     companies = await companyIds();
     assert.equal(companies.some((c) => c.id === deleteId), false);
-    assert.deepEqual(companies.map((c) => c.id).sort(), [...sandbox.control.truth().activeOrganizationIds].sort());
+    assert.deepEqual(companies.map((c) => c.id).sort(), [...sandbox().control.truth().activeOrganizationIds].sort());
   });
 
   test('a second sync while one runs → 409 sync_in_progress naming the run', async () => {
-    sandbox.control.addFault({ type: 'slow', count: 1, delayMs: 400 });
+    sandbox().control.addFault({ type: 'slow', count: 1, delayMs: 400 });
     const started = await api('POST', '/api/integrations/itglue/sync', { mode: 'full' });
     const first = started.json() as { syncRun: SyncRunJson };
     const second = await api('POST', '/api/integrations/itglue/sync', { mode: 'full' });
@@ -125,27 +113,27 @@ describe('IT Glue integration against the sandbox', () => {
     const err = (second.json() as { error: { code: string; details: { syncRun: { id: string } } } }).error;
     assert.equal(err.code, 'sync_in_progress');
     assert.equal(err.details.syncRun.id, first.syncRun.id);
-    await runStartedBy(t, started);
+    await runStartedBy(app.t, started);
   });
 
   test('5xx, 429 with and without Retry-After and connection resets: the sync still ends with exactly the sandbox data, retries in history', async () => {
     // Spread over the streams: each stream meets a run of consecutive failures shorter than the retry budget.
-    sandbox.control.addFault({ type: '500', count: 1, pathPrefix: '/organizations' });
-    sandbox.control.addFault({ type: 'reset', count: 1, pathPrefix: '/organizations' });
-    sandbox.control.addFault({ type: '429', count: 1, retryAfter: 1, pathPrefix: '/organizations' });
-    sandbox.control.addFault({ type: '502', count: 1, pathPrefix: '/configurations' });
-    sandbox.control.addFault({ type: '429', count: 1, pathPrefix: '/configurations' });
-    sandbox.control.addFault({ type: '504', count: 1, pathPrefix: '/configurations' });
-    sandbox.control.addFault({ type: '503', count: 1, pathPrefix: '/domains' });
-    sandbox.control.addFault({ type: 'truncated', count: 1, pathPrefix: '/domains' });
+    sandbox().control.addFault({ type: '500', count: 1, pathPrefix: '/organizations' });
+    sandbox().control.addFault({ type: 'reset', count: 1, pathPrefix: '/organizations' });
+    sandbox().control.addFault({ type: '429', count: 1, retryAfter: 1, pathPrefix: '/organizations' });
+    sandbox().control.addFault({ type: '502', count: 1, pathPrefix: '/configurations' });
+    sandbox().control.addFault({ type: '429', count: 1, pathPrefix: '/configurations' });
+    sandbox().control.addFault({ type: '504', count: 1, pathPrefix: '/configurations' });
+    sandbox().control.addFault({ type: '503', count: 1, pathPrefix: '/domains' });
+    sandbox().control.addFault({ type: 'truncated', count: 1, pathPrefix: '/domains' });
     const run = await sync('full');
-    if (run.status !== 'succeeded') console.log((await t.store.db.selectFrom('sync_runs').select('events_json').where('id', '=', run.id).executeTakeFirst())?.events_json, sandbox.control.requests().slice(-30).map((r) => `${r.status} ${r.path}`));
+    if (run.status !== 'succeeded') console.log((await app.t.store.db.selectFrom('sync_runs').select('events_json').where('id', '=', run.id).executeTakeFirst())?.events_json, sandbox().control.requests().slice(-30).map((r) => `${r.status} ${r.path}`));
     assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
     assert.ok(run.retries + run.rateLimited >= 8, `retries ${run.retries}, rate limited ${run.rateLimited}`);
     assert.ok(run.rateLimited >= 2);
-    const truth = sandbox.control.truth();
+    const truth = sandbox().control.truth();
     assert.deepEqual((await companyIds()).map((c) => c.id).sort(), [...truth.activeOrganizationIds].sort());
-    const cfgCount = await t.store.db.selectFrom('itg_configurations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const cfgCount = await app.t.store.db.selectFrom('itg_configurations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(cfgCount.n), truth.configurationCount);
     const history = (await api('GET', '/api/sync-runs?integration=itglue')).json() as { syncRuns: SyncRunJson[] };
     assert.equal(history.syncRuns[0]!.id, run.id);

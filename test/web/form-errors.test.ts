@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { SettingsField } from '../../src/shared/wire.js';
 import { describeIssues, humanize, issueField, issueWords } from '../../web/src/form-errors.js';
 import { fieldLabels, validateSettings } from '../../web/src/settings-form.js';
+import { expectCases } from '../helpers/cases.js';
 
 const FIELDS: SettingsField[] = [
   { name: 'resourceServerUrl', label: 'Resource Server URL', type: 'url', required: true },
@@ -16,10 +17,12 @@ const FIELDS: SettingsField[] = [
 const { labels, types } = fieldLabels(FIELDS);
 
 test('issue paths: the field name is the last meaningful segment', () => {
-  assert.equal(issueField('body.resourceServerUrl'), 'resourceServerUrl');
-  assert.equal(issueField('body.links.3.psaId'), 'psaId');
-  assert.equal(issueField('query.sort'), 'sort');
-  assert.equal(issueField('body'), '');
+  expectCases(issueField, [
+    ['body.resourceServerUrl', 'resourceServerUrl'],
+    ['body.links.3.psaId', 'psaId'],
+    ['query.sort', 'sort'],
+    ['body', ''],
+  ]);
   assert.equal(humanize('currentPassword'), 'Current password');
 });
 
