@@ -1,5 +1,6 @@
 /** HaloPSA as Crosswalk sees it: the supplemental (PSA) integration's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
+import { psaIntegrationConnector, sandboxLauncher } from '../definitions.js';
 import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
 import { createHaloConnector } from './index.js';
 import { haloClientUrl, haloTicketUrl } from './actions.js';
@@ -119,43 +120,32 @@ export const halo = defineIntegration<HaloStoredSettings>({
       ...(pageSize !== undefined ? { pageSize: { tickets: Math.min(100, pageSize), default: pageSize } } : {}),
       ...connectorOptions,
     });
+    // Tickets come last (when pulled). A "full" ticket pull is a window (open + last N months): its sweep keeps to that
+    // window (the stream says which), so tickets deleted in Halo go and older tickets stay.
+    return psaIntegrationConnector(c, settings, ({ ticketHistoryMonths }) => {
+      const st = c.streams({ ticketMonths: ticketHistoryMonths });
+      const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
+      if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
+      steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
+      // Which types each client may use, read only while opportunities are exported (a request per ticket type).
+      if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
+        steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
+      }
+      return { streams: st, steps };
+    });
+  },
+  sandbox: sandboxLauncher(4020, async ({ port, host, options }) => {
+    const { startHaloSandbox, HALO_SANDBOX_DEFAULTS } = await import('../../sandbox/halo/index.js');
+    const sandbox = await startHaloSandbox({ ...(options as HaloSandboxOptions | undefined), port, host });
     return {
-      http: c.http,
-      psa: c,
-      check: () => c.check({ pullTickets: settings.pullTickets, opportunityExport: settings.opportunityExport }),
-      plan({ ticketHistoryMonths }) {
-        const st = c.streams({ ticketMonths: ticketHistoryMonths });
-        const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
-        if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
-        steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
-        // Which types each client may use, read only while opportunities are exported (a request per ticket type).
-        if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
-          steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
-        }
-        // A "full" ticket pull is a window (open + last N months): its sweep keeps to that window (the stream says
-        // which), so tickets deleted in Halo go and older tickets stay.
-        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: true });
-        return steps;
+      sandbox,
+      values: {
+        resourceServerUrl: sandbox.resourceUrl,
+        authorizationServerUrl: sandbox.authUrl,
+        tenant: '',
+        clientId: HALO_SANDBOX_DEFAULTS.clientId,
+        clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
       },
     };
-  },
-  sandbox: {
-    defaultPort: 4020,
-    async start({ port, host, options }) {
-      const { startHaloSandbox, HALO_SANDBOX_DEFAULTS } = await import('../../sandbox/halo/index.js');
-      const s = await startHaloSandbox({ ...(options as HaloSandboxOptions | undefined), port, host });
-      return {
-        url: s.url,
-        handle: s,
-        values: {
-          resourceServerUrl: s.resourceUrl,
-          authorizationServerUrl: s.authUrl,
-          tenant: '',
-          clientId: HALO_SANDBOX_DEFAULTS.clientId,
-          clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
-        },
-        close: () => s.close(),
-      };
-    },
-  },
+  }),
 });

@@ -1,5 +1,6 @@
 /** Syncro as Crosswalk sees it: the second PSA's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep, type SettingsIssue } from '../../integrations/definition.js';
+import { psaIntegrationConnector, sandboxLauncher } from '../definitions.js';
 import type { SyncroSandboxOptions } from '../../sandbox/syncro/index.js';
 import { createSyncroConnector } from './index.js';
 import { lowerSet } from './mappers.js';
@@ -134,34 +135,20 @@ export const syncro = defineIntegration<SyncroStoredSettings>({
       ...(onEvent !== undefined ? { onEvent } : {}),
       ...options,
     });
-    return {
-      http: c.http,
-      psa: c,
-      check: () => c.check({ pullTickets: settings.pullTickets, opportunityExport: settings.opportunityExport }),
-      plan() {
-        const st = c.streams({ ticketMonths: 0 });
-        const steps: PlanStep[] = [
-          { progressName: 'customers', stream: st.companies, target: 'psaCompanies', sweepOnFull: true },
-          // Issue types: read, not shown (the contract's Syncro streams are customers and tickets).
-          { progressName: null, stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true },
-        ];
-        // A full ticket pull reads every ticket (Syncro has no tombstones): it reconciles deletions.
-        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: true });
-        return steps;
-      },
-    };
+    // Tickets come last (when pulled). A full ticket pull reads every ticket (Syncro has no tombstones): it reconciles deletions.
+    return psaIntegrationConnector(c, settings, () => {
+      const st = c.streams({ ticketMonths: 0 });
+      const steps: PlanStep[] = [
+        { progressName: 'customers', stream: st.companies, target: 'psaCompanies', sweepOnFull: true },
+        // Issue types: read, not shown (the contract's Syncro streams are customers and tickets).
+        { progressName: null, stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true },
+      ];
+      return { streams: st, steps };
+    });
   },
-  sandbox: {
-    defaultPort: 4030,
-    async start({ port, host, options }) {
-      const { startSyncroSandbox, SYNCRO_SANDBOX_DEFAULTS } = await import('../../sandbox/syncro/index.js');
-      const s = await startSyncroSandbox({ ...(options as SyncroSandboxOptions | undefined), port, host });
-      return {
-        url: s.url,
-        handle: s,
-        values: { subdomain: '', baseUrl: s.baseUrl, apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken },
-        close: () => s.close(),
-      };
-    },
-  },
+  sandbox: sandboxLauncher(4030, async ({ port, host, options }) => {
+    const { startSyncroSandbox, SYNCRO_SANDBOX_DEFAULTS } = await import('../../sandbox/syncro/index.js');
+    const sandbox = await startSyncroSandbox({ ...(options as SyncroSandboxOptions | undefined), port, host });
+    return { sandbox, values: { subdomain: '', baseUrl: sandbox.baseUrl, apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken } };
+  }),
 });
