@@ -2,7 +2,7 @@
  * Parts of the vendors' integration definitions that are the same for every vendor (the sandbox launcher) or for
  * every PSA (what Test Settings checks, the tickets at the end of the sync plan).
  */
-import type { IntegrationConnector, PlanContext, PlanStep, SandboxLauncher } from '../integrations/definition.js';
+import type { IntegrationConnector, PlanContext, PlanStep, SandboxLauncher, StreamSpec } from '../integrations/definition.js';
 import type { PsaConnector, PsaStreams } from './contract.js';
 
 /** A started vendor sandbox and the settings-form values that point at it. */
@@ -23,6 +23,23 @@ export function sandboxLauncher<S extends { url: string; close(): Promise<void> 
       return { url: sandbox.url, handle: sandbox, values, close: () => sandbox.close() };
     },
   };
+}
+
+/**
+ * A PSA's streams as shown: its companies first (stored as PSA companies), those only it reads in between, its
+ * tickets last; companies and tickets count in summaries.
+ */
+export function psaStreamSpecs(companies: Pick<StreamSpec, 'name' | 'label' | 'noun'>, between: StreamSpec[] = []): StreamSpec[] {
+  return [
+    { ...companies, target: 'psaCompanies', summary: true },
+    ...between,
+    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
+  ];
+}
+
+/** What to do after a PSA's first sync: link its companies (as people call them) to those of the primary integration. */
+export function psaNextStep(companies: string, primaryName: string): string {
+  return `Next step: open Link Companies and run Automap to attach ${companies} to your ${primaryName} companies.`;
 }
 
 /** The stored settings every PSA has: whether tickets are pulled and opportunities exported. */

@@ -1,6 +1,6 @@
 /** HaloPSA as Crosswalk sees it: the supplemental (PSA) integration's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
-import { psaIntegrationConnector, sandboxLauncher } from '../definitions.js';
+import { psaIntegrationConnector, psaNextStep, psaStreamSpecs, sandboxLauncher } from '../definitions.js';
 import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
 import { createHaloConnector } from './index.js';
 import { haloClientUrl, haloTicketUrl } from './actions.js';
@@ -70,14 +70,12 @@ export const halo = defineIntegration<HaloStoredSettings>({
   rateLimit: { limit: 300, windowMs: 300_000 },
   // The limit belongs to the Halo instance (tenant), whichever API application or Crosswalk workspace calls it.
   rateLimitAccount: (settings) => `${settings.resourceServerUrl.trim().replace(/\/+$/, '').toLowerCase()}|${(settings.tenant ?? '').trim().toLowerCase()}`,
-  streams: [
-    { name: 'clients', label: 'Clients', noun: ['company', 'companies'], target: 'psaCompanies', summary: true },
+  streams: psaStreamSpecs({ name: 'clients', label: 'Clients', noun: ['company', 'companies'] }, [
     { name: 'sites', label: 'Sites', noun: ['site', 'sites'], target: 'psaSites', summary: false },
     { name: 'ticketTypes', label: 'Ticket types', noun: ['ticket type', 'ticket types'], target: 'psaTicketTypes', summary: false },
-    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
-  ],
+  ]),
   pageSize: 100,
-  nextStep: 'Next step: open Link Companies and run Automap to attach PSA companies to your IT Glue companies.',
+  nextStep: psaNextStep('PSA companies', 'IT Glue'),
   advice: {
     invalid_credentials: 'Generate a new Client Secret in Halo (Configuration → Integrations → Halo API → your application) and update it under Integrations → HaloPSA.',
     invalid_tenant: 'Correct the Tenant Name under Integrations → HaloPSA (leave it empty for same-host auth).',

@@ -1,6 +1,6 @@
 /** Syncro as Crosswalk sees it: the second PSA's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep, type SettingsIssue } from '../../integrations/definition.js';
-import { psaIntegrationConnector, sandboxLauncher } from '../definitions.js';
+import { psaIntegrationConnector, psaNextStep, psaStreamSpecs, sandboxLauncher } from '../definitions.js';
 import type { SyncroSandboxOptions } from '../../sandbox/syncro/index.js';
 import { createSyncroConnector } from './index.js';
 import { lowerSet } from './mappers.js';
@@ -98,12 +98,9 @@ export const syncro = defineIntegration<SyncroStoredSettings>({
   },
   // 180 requests per minute per IP address, shared by every tool on this host (syncro.md §6): we keep near 150.
   rateLimit: { limit: 150, windowMs: 60_000 },
-  streams: [
-    { name: 'customers', label: 'Customers', noun: ['customer', 'customers'], target: 'psaCompanies', summary: true },
-    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
-  ],
+  streams: psaStreamSpecs({ name: 'customers', label: 'Customers', noun: ['customer', 'customers'] }),
   pageSize: 25,
-  nextStep: 'Next step: open Link Companies and run Automap to attach Syncro customers to your IT Glue companies.',
+  nextStep: psaNextStep('Syncro customers', 'IT Glue'),
   advice: {
     invalid_credentials: 'Syncro refused the API token (wrong, revoked or expired): create a new one in Syncro → Admin → API → API Tokens and save it under Integrations → Syncro.',
     missing_permissions: 'Tick the missing permission on the API token in Syncro (Admin → API → API Tokens), or create a new token, then save it under Integrations → Syncro.',
