@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { DEFAULT_SEED } from '../seed/businesses.js';
 import { createFaultQueue, playAfterCreate, retryAfterHeader, takeRequestFault } from '../shared/faults.js';
 import { createSandboxServer, delay as sleep, readBody, requestTarget } from '../shared/http.js';
 import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
@@ -27,7 +28,7 @@ export const HALO_SANDBOX_DEFAULTS = {
   tokenTtlSeconds: 3600,
   rateLimit: { limit: 300, windowMs: 300_000 },
   defaultUnpagedCount: 50,
-  seed: 1,
+  seed: DEFAULT_SEED,
 } as const;
 
 export const DEFAULT_BEHAVIOUR: HaloSandboxBehaviour = {

@@ -9,7 +9,7 @@ import { createSandboxServer, delay, readBody, requestTarget } from '../shared/h
 import { RecordTable, copyDefined } from '../shared/records.js';
 import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
-import { createRng } from '../seed/businesses.js';
+import { DEFAULT_SEED, createRng } from '../seed/businesses.js';
 import { ISSUE_TYPES, generateSyncroData, syncroTime, ticketFactory, type SCustomer, type STicket } from './seed-data.js';
 import {
   SYNCRO_FAULT_TYPES, SYNCRO_PERMISSIONS, type Fault, type SyncroPermission, type SyncroSandbox, type SyncroSandboxControl,
@@ -20,7 +20,7 @@ export const SYNCRO_SANDBOX_DEFAULTS = {
   apiToken: 'syncro-sandbox-token',
   ticketCount: 3000,
   rateLimit: { limit: 180, windowMs: 60_000 },
-  seed: 1,
+  seed: DEFAULT_SEED,
   pageSize: 25,
 } as const;
 
