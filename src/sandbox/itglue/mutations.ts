@@ -17,6 +17,12 @@ export class MutationError extends Error {
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]);
 const nullableString = z.string().nullable();
+/** An optional text field (null clears it). */
+const optionalText = nullableString.optional();
+/** Optional text fields (null clears them), by name. */
+function optionalTexts<const K extends string>(names: readonly K[]): Record<K, typeof optionalText> {
+  return Object.fromEntries(names.map((n) => [n, optionalText])) as Record<K, typeof optionalText>;
+}
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable();
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
 
@@ -41,33 +47,21 @@ const organizationSchemas = recordSchemas({
   typeId: idLike.nullable().optional(),
   typeName: z.string().nullable().optional(),
   primary: z.boolean().optional(),
-  shortName: nullableString.optional(),
-  description: nullableString.optional(),
-  alert: nullableString.optional(),
-  quickNotes: nullableString.optional(),
+  ...optionalTexts(['shortName', 'description', 'alert', 'quickNotes']),
   logo: z.string().optional(),
   parentId: z.union([z.string(), z.number()]).nullable().optional(),
-  ancestorIds: nullableString.optional(),
-  psaId: nullableString.optional(),
-  psaIntegration: nullableString.optional(),
+  ...optionalTexts(['ancestorIds', 'psaId', 'psaIntegration']),
 });
 export type OrganizationInput = z.input<typeof organizationSchemas.input>;
 export type OrganizationPatch = z.input<typeof organizationSchemas.patch>;
 
 const configurationSchemas = ownedRecordSchemas({
-  hostname: nullableString.optional(),
-  primaryIp: nullableString.optional(),
-  macAddress: nullableString.optional(),
-  serialNumber: nullableString.optional(),
-  assetTag: nullableString.optional(),
-  notes: nullableString.optional(),
+  ...optionalTexts(['hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes']),
   typeId: idLike.optional(),
   typeName: z.string().optional(),
   typeKind: z.string().optional(),
   statusName: z.enum(['Active', 'Inactive', 'Decommissioned']).optional(),
-  manufacturerName: nullableString.optional(),
-  modelName: nullableString.optional(),
-  operatingSystemName: nullableString.optional(),
+  ...optionalTexts(['manufacturerName', 'modelName', 'operatingSystemName']),
   warrantyExpiresAt: dateOnly.optional(),
   installedAt: dateOnly.optional(),
   purchasedAt: dateOnly.optional(),
@@ -77,9 +71,9 @@ export type ConfigurationInput = z.input<typeof configurationSchemas.input>;
 export type ConfigurationPatch = z.input<typeof configurationSchemas.patch>;
 
 const domainSchemas = ownedRecordSchemas({
-  registrarName: nullableString.optional(),
+  registrarName: optionalText,
   expiresOn: timestamp.nullable().optional(),
-  notes: nullableString.optional(),
+  notes: optionalText,
 });
 export type DomainInput = z.input<typeof domainSchemas.input>;
 export type DomainPatch = z.input<typeof domainSchemas.patch>;
