@@ -4,6 +4,7 @@
  */
 import type { CreateOpportunityInput, CreatedTicket, PsaTicketType } from '../contract.js';
 import { isConnectorError } from '../http/errors.js';
+import { createdTicket, markerPattern, markerScanner, markerText } from '../psa.js';
 import type { HaloApi } from './client.js';
 import { extractHaloMessage } from './error-message.js';
 import { HaloConnectorError, apiError, isJsonBody } from './halo-error.js';
@@ -61,19 +62,11 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The text we write into a ticket so it can be found again. */
-export function markerText(marker: string): string {
-  return `crosswalk:${marker}`;
-}
+export { markerText };
 
 /** The `details_html` footer carrying the marker. */
 export function markerFooter(marker: string): string {
   return `<p>${escapeHtml(markerText(marker))}</p>`;
-}
-
-function markerPattern(marker: string): RegExp {
-  const escaped = markerText(marker).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`${escaped}(?![A-Za-z0-9_-])`);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -149,29 +142,19 @@ export async function createOpportunityTicket(deps: HaloActionDeps, input: Creat
   // caller searches for the marker (findTicketByMarker) before posting again. A 401 is retried once with a new
   // token by the HTTP layer (Halo refused it unprocessed), a 429 likewise after the wait.
   const res = await deps.api.request({ method: 'POST', path: '/Tickets', json: [ticket], retry: false });
-  if (res.status >= 200 && res.status < 300) {
-    const body: unknown = Array.isArray(res.body) ? res.body[0] : res.body;
-    const id = isRecord(body) ? haloId(body.id) : null;
-    if (id !== null) return haloTicketRef(deps.api.baseUrl, id);
-    throw new HaloConnectorError({
-      kind: 'transient',
-      code: 'unexpected_response',
-      status: res.status,
-      userMessage: 'Halo accepted the ticket but did not return its id; it will be looked up by its marker.',
-      detail: `POST /Tickets → ${res.status} without id${isJsonBody(res) ? '' : ' (not JSON)'}`,
-    });
-  }
-  if (res.status === 400 || res.status === 422) {
-    const message = extractHaloMessage(res.body, res.text);
-    throw new HaloConnectorError({
-      kind: 'config',
-      code: 'http_error',
-      status: res.status,
-      userMessage: message ?? 'Halo refused the ticket.',
-      detail: `POST /Tickets → ${res.status}`,
-    });
-  }
-  throw apiError(res, 'POST', '/Tickets', deps.api.baseUrl);
+  return createdTicket(res, {
+    vendorName: 'Halo',
+    path: '/Tickets',
+    created: (reply) => {
+      const body: unknown = Array.isArray(reply) ? reply[0] : reply;
+      const id = isRecord(body) ? haloId(body.id) : null;
+      return id === null ? null : haloTicketRef(deps.api.baseUrl, id);
+    },
+    isJson: isJsonBody,
+    message: (r) => extractHaloMessage(r.body, r.text),
+    error: (init) => new HaloConnectorError(init),
+    failed: (r) => apiError(r, 'POST', '/Tickets', deps.api.baseUrl),
+  });
 }
 
 function containsMarker(raw: Record<string, unknown>, pattern: RegExp): boolean | null {
@@ -193,35 +176,11 @@ function containsMarker(raw: Record<string, unknown>, pattern: RegExp): boolean 
 export async function findTicketByMarker(deps: HaloActionDeps, companyId: string, marker: string): Promise<string | null> {
   const clientId = numericId(companyId, 'Company id');
   const pattern = markerPattern(marker);
-  const checked = new Set<string>();
-  const MAX_DETAIL_LOOKUPS = 25;
-  let lookups = 0;
-
-  const scan = async (records: unknown[]): Promise<string | null> => {
-    const unknownIds: string[] = [];
-    for (const raw of records) {
-      if (!isRecord(raw)) continue;
-      const id = haloId(raw.id);
-      if (id === null || checked.has(id)) continue;
-      const verdict = containsMarker(raw, pattern);
-      if (verdict === true) return id;
-      if (verdict === null) unknownIds.push(id);
-      else checked.add(id);
-    }
-    // Newest first: the ticket we look for was created recently.
-    unknownIds.sort((a, b) => Number(b) - Number(a));
-    for (const id of unknownIds) {
-      if (lookups >= MAX_DETAIL_LOOKUPS) break;
-      lookups++;
-      checked.add(id);
-      const detail = await deps.api.getJson(`/Tickets/${id}`).catch((err: unknown) => {
-        if (isConnectorError(err) && err.code === 'not_found') return null;
-        throw err;
-      });
-      if (isRecord(detail) && containsMarker(detail, pattern) === true) return id;
-    }
-    return null;
-  };
+  const scan = markerScanner({
+    idOf: (raw) => haloId(raw.id),
+    holdsMarker: (raw) => containsMarker(raw, pattern),
+    detail: (id) => deps.api.getJson(`/Tickets/${id}`),
+  });
 
   const list = async (query: Record<string, string | number | boolean>): Promise<unknown[]> => {
     const res = await deps.api.request({ method: 'GET', path: '/Tickets', query: { ...query, client_id: clientId, pageinate: true, page_size: 100, page_no: 1 } });

@@ -7,7 +7,8 @@
  * with the same stale token therefore cause one renewal, and a request never voids a newer token another
  * request just fetched. (No AsyncLocalStorage: it would put async hooks on every promise of the process.)
  */
-import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { jsonGetter, type ApiClient, type ApiHttpOptions } from '../http/api-client.js';
+import { createHttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import type { HaloAuth } from './auth.js';
 import { apiError, haloNetworkError, isJsonBody, notHaloApiError } from './halo-error.js';
 import type { HaloQuery } from './paginate.js';
@@ -17,17 +18,13 @@ interface RequestScope {
   signal: AbortSignal | undefined;
 }
 
-export interface HaloApi {
-  readonly http: HttpClient;
-  /** The API base (`https://<host>/api`). */
-  readonly baseUrl: string;
-  /** Sends with a bearer token; resolves 2xx and 4xx replies (after the one 401 retry), throws otherwise. */
-  request(req: HttpRequest): Promise<HttpResponse>;
-  /** GET expecting JSON: throws a HaloConnectorError for non-2xx or non-JSON replies. */
-  getJson(path: string, query?: HaloQuery, signal?: AbortSignal): Promise<unknown>;
-}
+/**
+ * Halo's API (base `https://<host>/api`): `request` sends with a bearer token and resolves 2xx and 4xx replies (after
+ * the one 401 retry); `getJson` throws a HaloConnectorError for non-2xx or non-JSON replies.
+ */
+export type HaloApi = ApiClient<HaloQuery>;
 
-export type HaloHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'authHeaders' | 'refreshAuth'>;
+export type HaloHttpOptions = ApiHttpOptions;
 
 export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: HaloHttpOptions }): HaloApi {
   const scopes = new WeakMap<HttpRequest, RequestScope>();
@@ -59,12 +56,11 @@ export function createHaloApi(opts: { baseUrl: string; auth: HaloAuth; http?: Ha
     }
   }
 
-  async function getJson(path: string, query?: HaloQuery, signal?: AbortSignal): Promise<unknown> {
-    const res = await request({ method: 'GET', path, ...(query === undefined ? {} : { query }), ...(signal === undefined ? {} : { signal }) });
-    if (res.status < 200 || res.status >= 300) throw apiError(res, 'GET', path, opts.baseUrl);
-    if (!isJsonBody(res)) throw notHaloApiError('GET', path, opts.baseUrl, res);
-    return res.body;
-  }
+  const getJson = jsonGetter<HaloQuery>(request, {
+    isJson: isJsonBody,
+    failed: (res, method, path) => apiError(res, method, path, opts.baseUrl),
+    notJson: (res, method, path) => notHaloApiError(method, path, opts.baseUrl, res),
+  });
 
   return { http, baseUrl: opts.baseUrl.replace(/\/+$/, ''), request, getJson };
 }

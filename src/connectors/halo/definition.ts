@@ -1,5 +1,6 @@
 /** HaloPSA as Crosswalk sees it: the supplemental (PSA) integration's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep } from '../../integrations/definition.js';
+import { psaIntegrationConnector, psaNextStep, psaStreamSpecs, sandboxLauncher } from '../definitions.js';
 import type { HaloSandboxOptions } from '../../sandbox/halo/index.js';
 import { createHaloConnector } from './index.js';
 import { haloClientUrl, haloTicketUrl } from './actions.js';
@@ -69,14 +70,12 @@ export const halo = defineIntegration<HaloStoredSettings>({
   rateLimit: { limit: 300, windowMs: 300_000 },
   // The limit belongs to the Halo instance (tenant), whichever API application or Crosswalk workspace calls it.
   rateLimitAccount: (settings) => `${settings.resourceServerUrl.trim().replace(/\/+$/, '').toLowerCase()}|${(settings.tenant ?? '').trim().toLowerCase()}`,
-  streams: [
-    { name: 'clients', label: 'Clients', noun: ['company', 'companies'], target: 'psaCompanies', summary: true },
+  streams: psaStreamSpecs({ name: 'clients', label: 'Clients', noun: ['company', 'companies'] }, [
     { name: 'sites', label: 'Sites', noun: ['site', 'sites'], target: 'psaSites', summary: false },
     { name: 'ticketTypes', label: 'Ticket types', noun: ['ticket type', 'ticket types'], target: 'psaTicketTypes', summary: false },
-    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
-  ],
+  ]),
   pageSize: 100,
-  nextStep: 'Next step: open Link Companies and run Automap to attach PSA companies to your IT Glue companies.',
+  nextStep: psaNextStep('PSA companies', 'IT Glue'),
   advice: {
     invalid_credentials: 'Generate a new Client Secret in Halo (Configuration → Integrations → Halo API → your application) and update it under Integrations → HaloPSA.',
     invalid_tenant: 'Correct the Tenant Name under Integrations → HaloPSA (leave it empty for same-host auth).',
@@ -119,43 +118,32 @@ export const halo = defineIntegration<HaloStoredSettings>({
       ...(pageSize !== undefined ? { pageSize: { tickets: Math.min(100, pageSize), default: pageSize } } : {}),
       ...connectorOptions,
     });
+    // Tickets come last (when pulled). A "full" ticket pull is a window (open + last N months): its sweep keeps to that
+    // window (the stream says which), so tickets deleted in Halo go and older tickets stay.
+    return psaIntegrationConnector(c, settings, ({ ticketHistoryMonths }) => {
+      const st = c.streams({ ticketMonths: ticketHistoryMonths });
+      const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
+      if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
+      steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
+      // Which types each client may use, read only while opportunities are exported (a request per ticket type).
+      if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
+        steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
+      }
+      return { streams: st, steps };
+    });
+  },
+  sandbox: sandboxLauncher(4020, async ({ port, host, options }) => {
+    const { startHaloSandbox, HALO_SANDBOX_DEFAULTS } = await import('../../sandbox/halo/index.js');
+    const sandbox = await startHaloSandbox({ ...(options as HaloSandboxOptions | undefined), port, host });
     return {
-      http: c.http,
-      psa: c,
-      check: () => c.check({ pullTickets: settings.pullTickets, opportunityExport: settings.opportunityExport }),
-      plan({ ticketHistoryMonths }) {
-        const st = c.streams({ ticketMonths: ticketHistoryMonths });
-        const steps: PlanStep[] = [{ progressName: 'clients', stream: st.companies, target: 'psaCompanies', sweepOnFull: true }];
-        if (st.sites !== undefined) steps.push({ progressName: 'sites', stream: st.sites, target: 'psaSites', sweepOnFull: true });
-        steps.push({ progressName: 'ticketTypes', stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true });
-        // Which types each client may use, read only while opportunities are exported (a request per ticket type).
-        if (settings.opportunityExport && st.ticketTypeRules !== undefined) {
-          steps.push({ progressName: null, stream: st.ticketTypeRules, target: 'psaTicketTypeRules', sweepOnFull: true });
-        }
-        // A "full" ticket pull is a window (open + last N months): its sweep keeps to that window (the stream says
-        // which), so tickets deleted in Halo go and older tickets stay.
-        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: true });
-        return steps;
+      sandbox,
+      values: {
+        resourceServerUrl: sandbox.resourceUrl,
+        authorizationServerUrl: sandbox.authUrl,
+        tenant: '',
+        clientId: HALO_SANDBOX_DEFAULTS.clientId,
+        clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
       },
     };
-  },
-  sandbox: {
-    defaultPort: 4020,
-    async start({ port, host, options }) {
-      const { startHaloSandbox, HALO_SANDBOX_DEFAULTS } = await import('../../sandbox/halo/index.js');
-      const s = await startHaloSandbox({ ...(options as HaloSandboxOptions | undefined), port, host });
-      return {
-        url: s.url,
-        handle: s,
-        values: {
-          resourceServerUrl: s.resourceUrl,
-          authorizationServerUrl: s.authUrl,
-          tenant: '',
-          clientId: HALO_SANDBOX_DEFAULTS.clientId,
-          clientSecret: HALO_SANDBOX_DEFAULTS.clientSecret,
-        },
-        close: () => s.close(),
-      };
-    },
-  },
+  }),
 });

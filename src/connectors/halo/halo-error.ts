@@ -2,19 +2,18 @@
  * Halo's ConnectorError flavour (adds the Halo scope names that are missing) and the status → error
  * mapping for API replies, with messages that say where in Halo to fix things.
  */
-import { ConnectorError, isConnectorError, type ConnectorErrorInit } from '../http/errors.js';
+import {
+  PermissionsConnectorError, classErrorInit, isConnectorError, replyErrorInit, responseExcerpt, type ConnectorErrorInit, type ErrorResponse,
+} from '../http/errors.js';
 import { extractHaloMessage, looksLikeHtml } from './error-message.js';
 
 export const HALO_PERMISSIONS_PATH = 'In Halo: Configuration → Integrations → Halo PSA API → View Applications → your application';
 
-export class HaloConnectorError extends ConnectorError {
-  /** Halo scope names (`read:tickets`, …) the application lacks, for `missing_permissions`. */
-  missingPermissions?: string[];
-
+/** Its `missingPermissions` are Halo scope names (`read:tickets`, …). */
+export class HaloConnectorError extends PermissionsConnectorError {
   constructor(init: ConnectorErrorInit & { missingPermissions?: string[] }) {
     super(init);
     this.name = 'HaloConnectorError';
-    if (init.missingPermissions !== undefined) this.missingPermissions = init.missingPermissions;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -80,17 +79,7 @@ export function isInsufficientScope(res: { status: number; headers?: Headers }):
   return res.status === 401 && /insufficient_scope/i.test(res.headers?.get('www-authenticate') ?? '');
 }
 
-export interface ErrorResponse {
-  status: number;
-  body: unknown;
-  text: string;
-}
-
-/** Human description of a reply body for internal detail (never contains a secret: it is Halo's reply). */
-export function responseExcerpt(res: ErrorResponse): string {
-  const t = res.text.replace(/\s+/g, ' ').trim();
-  return `HTTP ${res.status}${t === '' ? '' : `: ${t.slice(0, 300)}`}`;
-}
+export { responseExcerpt, type ErrorResponse };
 
 export function isHtmlResponse(res: { body: unknown; text: string; headers?: Headers }): boolean {
   const type = res.headers?.get('content-type') ?? '';
@@ -105,14 +94,17 @@ export function isJsonBody(res: { body: unknown; text: string }): boolean {
   return res.text.trim().startsWith('"');
 }
 
+const RATE_LIMITED_HINT = 'Wait a few minutes and try again.';
+const SERVER_ERROR_HINT = 'Try again later.';
+
 /** A 429 from Halo's API or its authorisation server. */
 export function rateLimitedError(status: number, userMessage: string, detail: string): HaloConnectorError {
-  return new HaloConnectorError({ kind: 'rate_limited', code: 'rate_limited', status, userMessage, hint: 'Wait a few minutes and try again.', detail });
+  return new HaloConnectorError(classErrorInit('rate_limited', status, { userMessage, hint: RATE_LIMITED_HINT }, detail));
 }
 
 /** A 5xx from Halo's API or its authorisation server (transient: a later run may succeed). */
 export function serverError(status: number, userMessage: string, detail: string): HaloConnectorError {
-  return new HaloConnectorError({ kind: 'transient', code: 'http_error', status, userMessage, hint: 'Try again later.', detail });
+  return new HaloConnectorError(classErrorInit('server_error', status, { userMessage, hint: SERVER_ERROR_HINT }, detail));
 }
 
 /** The Halo server a request went to, for network failures told in its terms. */
@@ -164,36 +156,17 @@ export function apiError(res: ErrorResponse & { headers?: Headers }, method: str
       detail,
     });
   }
-  if (status === 404) {
-    return new HaloConnectorError({
-      kind: 'config',
-      code: 'not_found',
-      status,
-      userMessage: `Halo's API was not found at ${apiBase} (${method} ${path} answered 404).`,
-      hint: RESOURCE_URL_HINT,
-      detail,
-    });
-  }
-  if (status === 429) return rateLimitedError(status, 'Halo is rate limiting our requests (about 300 per 5 minutes are allowed).', detail);
-  if (status >= 500) return serverError(status, `Halo had a server error (HTTP ${status})${message === null ? '' : `: ${message}`}.`, detail);
-  return new HaloConnectorError({
-    kind: 'config',
-    code: 'http_error',
-    status,
-    userMessage: message ?? `Halo refused the request (HTTP ${status}).`,
-    detail,
-  });
+  return new HaloConnectorError(replyErrorInit(status, detail, {
+    not_found: { userMessage: `Halo's API was not found at ${apiBase} (${method} ${path} answered 404).`, hint: RESOURCE_URL_HINT },
+    rate_limited: { userMessage: 'Halo is rate limiting our requests (about 300 per 5 minutes are allowed).', hint: RATE_LIMITED_HINT },
+    server_error: { userMessage: `Halo had a server error (HTTP ${status})${message === null ? '' : `: ${message}`}.`, hint: SERVER_ERROR_HINT },
+    refused: { userMessage: message ?? `Halo refused the request (HTTP ${status}).` },
+  }));
 }
 
 /** A 2xx reply that is not JSON at all: the URL serves something other than Halo's API. */
 export function notHaloApiError(method: string, path: string, apiBase: string, res: ErrorResponse & { headers?: Headers }): HaloConnectorError {
   const what = isHtmlResponse(res) ? 'an HTML page' : 'a reply that is not JSON';
-  return new HaloConnectorError({
-    kind: 'config',
-    code: 'not_found',
-    status: res.status,
-    userMessage: `${apiBase} is not Halo's API: ${method} ${path} returned ${what}.`,
-    hint: RESOURCE_URL_HINT,
-    detail: `${method} ${path}: ${responseExcerpt(res)}`,
-  });
+  const userMessage = `${apiBase} is not Halo's API: ${method} ${path} returned ${what}.`;
+  return new HaloConnectorError(classErrorInit('not_found', res.status, { userMessage, hint: RESOURCE_URL_HINT }, `${method} ${path}: ${responseExcerpt(res)}`));
 }

@@ -6,9 +6,10 @@
  * 295 per 300 s with the defaults (300 / 300 000 ms, headroom 5); `limit: 0` = unlimited. Every API
  * attempt (including retries) takes one slot; token requests go to the auth server and take none.
  */
-import type { CheckResult, ConnectorRuntime, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
-import { createHttpClient, type HttpClient, type HttpEvent, type SleepFn } from '../http/client.js';
+import type { CheckResult, ConnectorRuntime, CreatedTicket, PsaConnector, PsaStreams } from '../contract.js';
+import { createHttpClient, type HttpClient } from '../http/client.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { bindPsaActions, psaApiProfiles, runtimeHttpOptions, type ApiProfile } from '../psa.js';
 import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker, haloTicketRef } from './actions.js';
 import { createHaloAuth, resolveTokenEndpoint, type HaloAuth, type TokenEndpoint } from './auth.js';
 import { checkHalo } from './check.js';
@@ -45,11 +46,7 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
   const limiter =
     injectedLimiter ??
     createRateLimiter({ limit: effectiveRateLimit(settings.rateLimit.limit, settings.rateLimitHeadroom), windowMs: settings.rateLimit.windowMs });
-  const common = {
-    ...(onEvent === undefined ? {} : { onEvent }),
-    ...(sleep === undefined ? {} : { sleep }),
-    ...(settings.backoffBaseMs === undefined ? {} : { backoffBaseMs: settings.backoffBaseMs }),
-  };
+  const common = runtimeHttpOptions({ onEvent, sleep }, settings);
 
   const tokenEndpoint = resolveTokenEndpoint(settings.authorizationServerUrl, settings.tenant);
   const tokenHttp = createHttpClient({
@@ -69,45 +66,13 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
     renewBeforeMs: settings.tokenRenewBeforeMs,
     now,
   });
-  const api: HaloApi = createHaloApi({
-    baseUrl: settings.resourceServerUrl,
-    auth,
-    http: {
-      ...common,
-      limiter,
-      timeoutMs: settings.timeoutMs,
-      retryAfterDefaultMs: settings.retryAfterDefaultMs,
-      ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
-    },
-  });
-  // The Test answers quickly: one retry, no long waits (a 429 is reported as rate_limited instead).
-  const checkApi: HaloApi = createHaloApi({
-    baseUrl: settings.resourceServerUrl,
-    auth,
-    http: {
-      ...common,
-      limiter,
-      timeoutMs: Math.min(settings.timeoutMs, 20_000),
-      maxRetries: 1,
-      retryAfterDefaultMs: settings.retryAfterDefaultMs,
-      maxRetryWaitMs: 5_000,
-    },
-  });
-
-  // Opportunity actions answer a person waiting in the browser: two retries, no wait above 20 s (a longer 429 wait fails
-  // as rate_limited: the export can be tried again), instead of the sync's patience.
-  const actionApi: HaloApi = createHaloApi({
-    baseUrl: settings.resourceServerUrl,
-    auth,
-    http: {
-      ...common,
-      limiter,
-      timeoutMs: settings.timeoutMs,
-      maxRetries: Math.min(2, settings.maxRetries ?? 2),
-      retryAfterDefaultMs: settings.retryAfterDefaultMs,
-      maxRetryWaitMs: 20_000,
-    },
-  });
+  // The sync's, the Test's and the opportunity actions' clients: the same limiter, each its own patience.
+  const make = (profile: ApiProfile): HaloApi =>
+    createHaloApi({ baseUrl: settings.resourceServerUrl, auth, http: { ...common, limiter, retryAfterDefaultMs: settings.retryAfterDefaultMs, ...profile } });
+  const profiles = psaApiProfiles(settings);
+  const api = make(profiles.sync);
+  const checkApi = make(profiles.check);
+  const actionApi = make(profiles.action);
 
   const opportunityTypeIds = opportunityTypeRule({ ids: settings.opportunityTypeIds, names: settings.opportunityTypeNames, uses: settings.opportunityUses });
   const streamDeps = { api, pageSize: settings.pageSize, concurrency: settings.concurrency, opportunityTypeIds, now };
@@ -127,15 +92,7 @@ export function createHaloConnector(options: HaloConnectorOptions): HaloConnecto
     streams(opts: { ticketMonths: number }): PsaStreams {
       return { ...createHaloStreams(streamDeps, opts), ticketTypeRules: createTicketTypeRulesStream({ api, pageSize: settings.pageSize.default }) };
     },
-    allowedTicketTypes(companyId: string): Promise<PsaTicketType[]> {
-      return allowedTicketTypes(actionDeps, companyId);
-    },
-    createOpportunityTicket(input: CreateOpportunityInput): Promise<CreatedTicket> {
-      return createOpportunityTicket(actionDeps, input);
-    },
-    findTicketByMarker(companyId: string, marker: string): Promise<string | null> {
-      return findTicketByMarker(actionDeps, companyId, marker);
-    },
+    ...bindPsaActions(actionDeps, { allowedTicketTypes, createOpportunityTicket, findTicketByMarker }),
     ticketRef(ticketId: string): CreatedTicket {
       return haloTicketRef(api.baseUrl, ticketId);
     },

@@ -20,6 +20,7 @@
  * read with the same page size and ticket window (a shift meanwhile is caught by the reconciliation).
  */
 import type { Page, PsaCompany, PsaSite, PsaStreams, PsaTicket, PsaTicketType, Stream, StreamReadOptions, StreamResult } from '../contract.js';
+import { mapPages } from '../http/paginate.js';
 import type { HaloApi } from './client.js';
 import { HaloConnectorError } from './halo-error.js';
 import { haloId, haloQueryDate, mapCompany, mapSite, mapTicket, mapTicketType, unwrapList, type OpportunityTypeRule } from './mappers.js';
@@ -72,20 +73,7 @@ AsyncGenerator<{ records: T[]; raw: HaloRawPage }, HaloPagesResult> {
     ...(resume === undefined ? {} : { startPage: resume.page + 1 }),
     ...(signal === undefined ? {} : { signal }),
   });
-  try {
-    for (;;) {
-      const next = await pages.next();
-      if (next.done === true) return next.value;
-      const records: T[] = [];
-      for (const raw of next.value.records) {
-        const mapped = spec.map(raw);
-        if (mapped !== null) records.push(mapped);
-      }
-      yield { records, raw: next.value };
-    }
-  } finally {
-    await pages.return(undefined as never);
-  }
+  return yield* mapPages(pages, spec.map, (records, raw) => ({ records, raw }));
 }
 
 const idOf = (r: unknown): string | null => (typeof r === 'object' && r !== null ? haloId((r as Record<string, unknown>).id) : null);

@@ -54,6 +54,74 @@ export class ConnectorError extends Error {
 export type ConnectorErrorInit = Pick<ConnectorError, 'kind' | 'code' | 'userMessage'> &
   Partial<Pick<ConnectorError, 'status' | 'detail' | 'hint' | 'reason'>> & { cause?: unknown };
 
+/** A ConnectorError that can name the vendor permissions (scopes, token checkboxes) a credential lacks. */
+export class PermissionsConnectorError extends ConnectorError {
+  /** The vendor's names of the permissions the credential lacks, for `missing_permissions`. */
+  missingPermissions?: string[];
+
+  constructor(init: ConnectorErrorInit & { missingPermissions?: string[] }) {
+    super(init);
+    if (init.missingPermissions !== undefined) this.missingPermissions = init.missingPermissions;
+  }
+}
+
+/** A vendor reply as the connectors read it to explain a failure. */
+export interface ErrorResponse {
+  status: number;
+  body: unknown;
+  text: string;
+  headers?: Headers;
+}
+
+/** A reply for `detail` (logs only; never a secret: it is the vendor's reply): the status and the body's start. */
+export function responseExcerpt(res: Pick<ErrorResponse, 'status' | 'text'>): string {
+  const t = res.text.replace(/\s+/g, ' ').trim();
+  return `HTTP ${res.status}${t === '' ? '' : `: ${t.slice(0, 300)}`}`;
+}
+
+/**
+ * Classes of a failed API reply beyond authentication (which each vendor tells apart itself): not found, rate
+ * limited, a server error (transient: a later run may succeed), and any other refusal.
+ */
+export type ReplyClass = 'not_found' | 'rate_limited' | 'server_error' | 'refused';
+
+const REPLY_CLASSES: Record<ReplyClass, Pick<ConnectorErrorInit, 'kind' | 'code'>> = {
+  not_found: { kind: 'config', code: 'not_found' },
+  rate_limited: { kind: 'rate_limited', code: 'rate_limited' },
+  server_error: { kind: 'transient', code: 'http_error' },
+  refused: { kind: 'config', code: 'http_error' },
+};
+
+export function replyClass(status: number): ReplyClass {
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'server_error' : 'refused';
+}
+
+/** What a vendor says about one class of failed reply, and its own code where it differs from the class's. */
+export interface ReplyWords {
+  userMessage: string;
+  hint?: string;
+  code?: ConnectorErrorCode;
+}
+
+/** The error (init) for a failed reply of class `cls`, in the vendor's words. */
+export function classErrorInit(cls: ReplyClass, status: number, words: ReplyWords, detail: string): ConnectorErrorInit {
+  return {
+    ...REPLY_CLASSES[cls],
+    ...(words.code === undefined ? {} : { code: words.code }),
+    status,
+    userMessage: words.userMessage,
+    ...(words.hint === undefined ? {} : { hint: words.hint }),
+    detail,
+  };
+}
+
+/** The error (init) for a failed reply, classed by its status (or as told), in the vendor's words for each class. */
+export function replyErrorInit(status: number, detail: string, words: Record<ReplyClass, ReplyWords>, cls: ReplyClass = replyClass(status)): ConnectorErrorInit {
+  return classErrorInit(cls, status, words[cls], detail);
+}
+
 export function isConnectorError(err: unknown): err is ConnectorError {
   return err instanceof ConnectorError;
 }

@@ -105,3 +105,28 @@ export async function mapConcurrent<I, R>(
   for await (const r of orderedConcurrent(tasks, concurrency, opts)) out.push(r);
   return out;
 }
+
+/**
+ * A paginator's pages with their raw records mapped (records `map` rejects with null are dropped), each handed on as
+ * `page(records, rawPage)`; returns the paginator's result. Stopping early closes the paginator.
+ */
+export async function* mapPages<P extends { records: readonly unknown[] }, R, T, O>(
+  pages: AsyncGenerator<P, R>,
+  map: (raw: unknown) => T | null,
+  page: (records: T[], raw: P) => O,
+): AsyncGenerator<O, R> {
+  try {
+    for (;;) {
+      const next = await pages.next();
+      if (next.done === true) return next.value;
+      const records: T[] = [];
+      for (const raw of next.value.records) {
+        const mapped = map(raw);
+        if (mapped !== null) records.push(mapped);
+      }
+      yield page(records, next.value);
+    }
+  } finally {
+    await pages.return(undefined as never);
+  }
+}

@@ -1,5 +1,6 @@
 /** IT Glue as Crosswalk sees it: the primary integration's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector } from '../../integrations/definition.js';
+import { sandboxLauncher } from '../definitions.js';
 import type { StartItGlueSandboxOptions } from '../../sandbox/itglue/index.js';
 import { createItGlueConnector } from './index.js';
 import { ITGLUE_REGIONS } from './spec.js';
@@ -87,14 +88,11 @@ export const itglue = defineIntegration<ItGlueStoredSettings>({
       },
     };
   },
-  sandbox: {
-    defaultPort: 4010,
-    async start({ port, host, options }) {
-      const { startItGlueSandbox } = await import('../../sandbox/itglue/index.js');
-      const opts = (options ?? {}) as StartItGlueSandboxOptions;
-      const apiKey = opts.apiKey ?? SANDBOX_API_KEY;
-      const s = await startItGlueSandbox({ ...opts, apiKey, port, host });
-      return { url: s.url, handle: s, values: { baseUrl: s.url, apiKey }, close: () => s.close() };
-    },
-  },
+  sandbox: sandboxLauncher(4010, async ({ port, host, options }) => {
+    const { startItGlueSandbox } = await import('../../sandbox/itglue/index.js');
+    const opts = (options ?? {}) as StartItGlueSandboxOptions;
+    const apiKey = opts.apiKey ?? SANDBOX_API_KEY;
+    const sandbox = await startItGlueSandbox({ ...opts, apiKey, port, host });
+    return { sandbox, values: { baseUrl: sandbox.url, apiKey } };
+  }),
 });

@@ -9,7 +9,7 @@
  */
 import type { Page, StreamResult } from '../contract.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { ConnectorError } from '../http/errors.js';
+import { ConnectorError, replyErrorInit } from '../http/errors.js';
 import { rawResourceId, type MapResult } from './mappers.js';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -74,26 +74,8 @@ export function errorForResponse(res: HttpResponse, what: string, baseUrl: strin
       detail,
     });
   }
-  if (isHtml(res) || status === 404) {
-    return new ConnectorError({
-      kind: 'config',
-      code: 'not_found',
-      status,
-      userMessage: `${baseUrl} is not an IT Glue API URL (${what} answered ${isHtml(res) ? 'with a web page' : `HTTP ${status}`}).`,
-      hint: 'Use https://api.itglue.com, https://api.eu.itglue.com or https://api.au.itglue.com (not your IT Glue web address).',
-      detail,
-    });
-  }
-  if (status === 429) {
-    return new ConnectorError({
-      kind: 'rate_limited',
-      code: 'rate_limited',
-      status,
-      userMessage: 'IT Glue is rate limiting requests (HTTP 429); try again in a few minutes.',
-      detail,
-    });
-  }
-  if (status >= 200 && status < 300) {
+  const html = isHtml(res);
+  if (!html && status >= 200 && status < 300) {
     return new ConnectorError({
       kind: 'system',
       code: 'unexpected_response',
@@ -102,13 +84,17 @@ export function errorForResponse(res: HttpResponse, what: string, baseUrl: strin
       detail: `${detail}: not a JSON:API collection`,
     });
   }
-  return new ConnectorError({
-    kind: status >= 500 ? 'transient' : 'config',
-    code: 'unexpected_response',
-    status,
-    userMessage: `IT Glue answered HTTP ${status} to ${what}${summary !== '' ? `: ${summary}` : ''}.`,
-    detail,
-  });
+  // Any other status is unexpected_response (a 5xx transient), as IT Glue's own errors say little more.
+  const answered = { userMessage: `IT Glue answered HTTP ${status} to ${what}${summary !== '' ? `: ${summary}` : ''}.`, code: 'unexpected_response' as const };
+  return new ConnectorError(replyErrorInit(status, detail, {
+    not_found: {
+      userMessage: `${baseUrl} is not an IT Glue API URL (${what} answered ${html ? 'with a web page' : `HTTP ${status}`}).`,
+      hint: 'Use https://api.itglue.com, https://api.eu.itglue.com or https://api.au.itglue.com (not your IT Glue web address).',
+    },
+    rate_limited: { userMessage: 'IT Glue is rate limiting requests (HTTP 429); try again in a few minutes.' },
+    server_error: answered,
+    refused: answered,
+  }, html ? 'not_found' : undefined));
 }
 
 /** Parses a JSON:API collection; null when the body is not one. */

@@ -3,7 +3,7 @@
  * retried blindly) and finding it again by our marker after an ambiguous failure.
  */
 import type { CreateOpportunityInput, CreatedTicket, PsaTicketType } from '../contract.js';
-import { isConnectorError } from '../http/errors.js';
+import { createdTicket, markerPattern, markerScanner, markerText } from '../psa.js';
 import type { SyncroApi } from './client.js';
 import { SyncroConnectorError, apiError, extractSyncroMessage, isJsonBody } from './errors.js';
 import { issueType, lowerSet, syncroId, ticketNumber } from './mappers.js';
@@ -18,15 +18,8 @@ export interface SyncroActionDeps {
   numbers?: Map<string, string>;
 }
 
-/** The text we write into the first comment so the ticket can be found again. */
-export function markerText(marker: string): string {
-  return `crosswalk:${marker}`;
-}
-
-function markerPattern(marker: string): RegExp {
-  const escaped = markerText(marker).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`${escaped}(?![A-Za-z0-9_-])`);
-}
+/** We write the marker text into the first comment so the ticket can be found again. */
+export { markerText };
 
 /** The web app's address of a ticket: the API base without `/api/v1`, then `/tickets/{id}`. */
 export function syncroTicketUrl(baseUrl: string, ticketId: string): string | null {
@@ -89,24 +82,24 @@ export async function createOpportunityTicket(deps: SyncroActionDeps, input: Cre
   // One POST, never retried (not idempotent): a timeout, reset or 5xx throws a `transient` error and the caller looks
   // for the marker before posting again. A 429 is retried by the HTTP layer: Syncro refused it unprocessed.
   const res = await deps.api.request({ method: 'POST', path: '/tickets', json: ticket, retry: false });
-  if (res.status >= 200 && res.status < 300) {
-    const created = isRecord(res.body) ? (isRecord(res.body.ticket) ? res.body.ticket : res.body) : null;
-    const ticketId = created === null ? null : syncroId(created.id);
-    if (ticketId !== null) return syncroTicketRef(deps.api.baseUrl, ticketId, ticketNumber(created?.number));
-    throw new SyncroConnectorError({
-      kind: 'transient', code: 'unexpected_response', status: res.status,
-      userMessage: 'Syncro accepted the ticket but did not return its id; it will be looked up by its marker.',
-      detail: `POST /tickets → ${res.status} without id${isJsonBody(res) ? '' : ' (not JSON)'}`,
-    });
-  }
-  if (res.status === 400 || res.status === 422) {
-    throw new SyncroConnectorError({
-      kind: 'config', code: 'http_error', status: res.status,
-      userMessage: extractSyncroMessage(res.body) ?? 'Syncro refused the ticket.',
-      detail: `POST /tickets → ${res.status}`,
-    });
-  }
-  throw apiError(res, 'POST', '/tickets', deps.api.baseUrl);
+  return createdTicket(res, {
+    vendorName: 'Syncro',
+    path: '/tickets',
+    created: (body) => {
+      const created = unwrapTicket(body);
+      const ticketId = created === null ? null : syncroId(created.id);
+      return ticketId === null ? null : syncroTicketRef(deps.api.baseUrl, ticketId, ticketNumber(created?.number));
+    },
+    isJson: isJsonBody,
+    message: (r) => extractSyncroMessage(r.body),
+    error: (init) => new SyncroConnectorError(init),
+    failed: (r) => apiError(r, 'POST', '/tickets', deps.api.baseUrl),
+  });
+}
+
+/** A ticket reply's ticket: `{ticket: {…}}`, or the ticket itself. */
+function unwrapTicket(body: unknown): Record<string, unknown> | null {
+  return isRecord(body) ? (isRecord(body.ticket) ? body.ticket : body) : null;
 }
 
 /** Whether a ticket's text holds the marker: true, false, or null when the row carries no comments to tell. */
@@ -130,38 +123,16 @@ function holdsMarker(raw: Record<string, unknown>, pattern: RegExp): boolean | n
 export async function findTicketByMarker(deps: SyncroActionDeps, companyId: string, marker: string): Promise<string | null> {
   const id = customerId(companyId);
   const pattern = markerPattern(marker);
-  const checked = new Set<string>();
-  let lookups = 0;
-
-  const scan = async (rows: unknown[]): Promise<string | null> => {
-    const unknown: string[] = [];
-    for (const raw of rows) {
-      if (!isRecord(raw)) continue;
-      const tid = syncroId(raw.id);
-      if (tid === null || checked.has(tid)) continue;
+  const scan = markerScanner({
+    idOf: (raw) => syncroId(raw.id),
+    holdsMarker: (raw) => holdsMarker(raw, pattern),
+    detail: (tid) => deps.api.getJson(`/tickets/${tid}`),
+    unwrapDetail: unwrapTicket,
+    seen: (tid, raw) => {
       const number = ticketNumber(raw.number);
       if (number !== null) deps.numbers?.set(tid, number);
-      const verdict = holdsMarker(raw, pattern);
-      if (verdict === true) return tid;
-      if (verdict === null) unknown.push(tid);
-      else checked.add(tid);
-    }
-    unknown.sort((a, b) => Number(b) - Number(a));
-    for (const tid of unknown) {
-      if (lookups >= 25) break;
-      lookups++;
-      checked.add(tid);
-      const detail = await deps.api.getJson(`/tickets/${tid}`).catch((err: unknown) => {
-        if (isConnectorError(err) && err.code === 'not_found') return null;
-        throw err;
-      });
-      const t = isRecord(detail) ? (isRecord(detail.ticket) ? detail.ticket : detail) : null;
-      const number = t === null ? null : ticketNumber(t.number);
-      if (number !== null) deps.numbers?.set(tid, number);
-      if (t !== null && holdsMarker(t, pattern) === true) return tid;
-    }
-    return null;
-  };
+    },
+  });
 
   const list = async (query: Record<string, string | number>): Promise<unknown[]> => {
     const body = await deps.api.getJson('/tickets', { ...query, customer_id: id, page: 1 });

@@ -3,21 +3,16 @@
  * `api_key` query parameter: it would land in logs, syncro.md §1), the one limiter, 429 waits (Retry-After, else 60 s).
  */
 import { isConnectorError } from '../http/errors.js';
-import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { jsonGetter, type ApiClient, type ApiHttpOptions } from '../http/api-client.js';
+import { createHttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { SyncroConnectorError, URL_HINT, apiError, isJsonBody, notSyncroApiError } from './errors.js';
 
 export type SyncroQuery = Record<string, string | number | boolean | undefined>;
 
-export interface SyncroApi {
-  readonly http: HttpClient;
-  readonly baseUrl: string;
-  /** Resolves 2xx and 4xx replies; throws on network failures and exhausted retries. */
-  request(req: HttpRequest): Promise<HttpResponse>;
-  /** GET expecting JSON: throws a SyncroConnectorError for non-2xx or non-JSON replies. */
-  getJson(path: string, query?: SyncroQuery, signal?: AbortSignal): Promise<unknown>;
-}
+/** Syncro's API: `getJson` throws a SyncroConnectorError for non-2xx or non-JSON replies. */
+export type SyncroApi = ApiClient<SyncroQuery>;
 
-export type SyncroHttpOptions = Omit<HttpClientOptions, 'baseUrl' | 'authHeaders' | 'refreshAuth'>;
+export type SyncroHttpOptions = ApiHttpOptions;
 
 export function createSyncroApi(opts: { baseUrl: string; token: string; http?: SyncroHttpOptions }): SyncroApi {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -47,12 +42,11 @@ export function createSyncroApi(opts: { baseUrl: string; token: string; http?: S
     }
   }
 
-  async function getJson(path: string, query?: SyncroQuery, signal?: AbortSignal): Promise<unknown> {
-    const res = await request({ method: 'GET', path, ...(query === undefined ? {} : { query }), ...(signal === undefined ? {} : { signal }) });
-    if (res.status < 200 || res.status >= 300) throw apiError(res, 'GET', path, baseUrl);
-    if (!isJsonBody(res)) throw notSyncroApiError('GET', path, baseUrl, res);
-    return res.body;
-  }
+  const getJson = jsonGetter<SyncroQuery>(request, {
+    isJson: isJsonBody,
+    failed: (res, method, path) => apiError(res, method, path, baseUrl),
+    notJson: (res, method, path) => notSyncroApiError(method, path, baseUrl, res),
+  });
 
   return { http, baseUrl, request, getJson };
 }

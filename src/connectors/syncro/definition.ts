@@ -1,5 +1,6 @@
 /** Syncro as Crosswalk sees it: the second PSA's settings form, connector and sync plan. */
 import { defineIntegration, type IntegrationConnector, type PlanStep, type SettingsIssue } from '../../integrations/definition.js';
+import { psaIntegrationConnector, psaNextStep, psaStreamSpecs, sandboxLauncher } from '../definitions.js';
 import type { SyncroSandboxOptions } from '../../sandbox/syncro/index.js';
 import { createSyncroConnector } from './index.js';
 import { lowerSet } from './mappers.js';
@@ -97,12 +98,9 @@ export const syncro = defineIntegration<SyncroStoredSettings>({
   },
   // 180 requests per minute per IP address, shared by every tool on this host (syncro.md §6): we keep near 150.
   rateLimit: { limit: 150, windowMs: 60_000 },
-  streams: [
-    { name: 'customers', label: 'Customers', noun: ['customer', 'customers'], target: 'psaCompanies', summary: true },
-    { name: 'tickets', label: 'Tickets', noun: ['ticket', 'tickets'], target: 'psaTickets', summary: true },
-  ],
+  streams: psaStreamSpecs({ name: 'customers', label: 'Customers', noun: ['customer', 'customers'] }),
   pageSize: 25,
-  nextStep: 'Next step: open Link Companies and run Automap to attach Syncro customers to your IT Glue companies.',
+  nextStep: psaNextStep('Syncro customers', 'IT Glue'),
   advice: {
     invalid_credentials: 'Syncro refused the API token (wrong, revoked or expired): create a new one in Syncro → Admin → API → API Tokens and save it under Integrations → Syncro.',
     missing_permissions: 'Tick the missing permission on the API token in Syncro (Admin → API → API Tokens), or create a new token, then save it under Integrations → Syncro.',
@@ -134,34 +132,20 @@ export const syncro = defineIntegration<SyncroStoredSettings>({
       ...(onEvent !== undefined ? { onEvent } : {}),
       ...options,
     });
-    return {
-      http: c.http,
-      psa: c,
-      check: () => c.check({ pullTickets: settings.pullTickets, opportunityExport: settings.opportunityExport }),
-      plan() {
-        const st = c.streams({ ticketMonths: 0 });
-        const steps: PlanStep[] = [
-          { progressName: 'customers', stream: st.companies, target: 'psaCompanies', sweepOnFull: true },
-          // Issue types: read, not shown (the contract's Syncro streams are customers and tickets).
-          { progressName: null, stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true },
-        ];
-        // A full ticket pull reads every ticket (Syncro has no tombstones): it reconciles deletions.
-        if (settings.pullTickets) steps.push({ progressName: 'tickets', stream: st.tickets, target: 'psaTickets', sweepOnFull: true });
-        return steps;
-      },
-    };
+    // Tickets come last (when pulled). A full ticket pull reads every ticket (Syncro has no tombstones): it reconciles deletions.
+    return psaIntegrationConnector(c, settings, () => {
+      const st = c.streams({ ticketMonths: 0 });
+      const steps: PlanStep[] = [
+        { progressName: 'customers', stream: st.companies, target: 'psaCompanies', sweepOnFull: true },
+        // Issue types: read, not shown (the contract's Syncro streams are customers and tickets).
+        { progressName: null, stream: st.ticketTypes, target: 'psaTicketTypes', sweepOnFull: true },
+      ];
+      return { streams: st, steps };
+    });
   },
-  sandbox: {
-    defaultPort: 4030,
-    async start({ port, host, options }) {
-      const { startSyncroSandbox, SYNCRO_SANDBOX_DEFAULTS } = await import('../../sandbox/syncro/index.js');
-      const s = await startSyncroSandbox({ ...(options as SyncroSandboxOptions | undefined), port, host });
-      return {
-        url: s.url,
-        handle: s,
-        values: { subdomain: '', baseUrl: s.baseUrl, apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken },
-        close: () => s.close(),
-      };
-    },
-  },
+  sandbox: sandboxLauncher(4030, async ({ port, host, options }) => {
+    const { startSyncroSandbox, SYNCRO_SANDBOX_DEFAULTS } = await import('../../sandbox/syncro/index.js');
+    const sandbox = await startSyncroSandbox({ ...(options as SyncroSandboxOptions | undefined), port, host });
+    return { sandbox, values: { subdomain: '', baseUrl: sandbox.baseUrl, apiToken: SYNCRO_SANDBOX_DEFAULTS.apiToken } };
+  }),
 });

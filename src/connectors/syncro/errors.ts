@@ -3,20 +3,19 @@
  * Error bodies vary (`{"error"}`, `{"errors":[…]}`, `{"errors":{field:[…]}}`, `{"message"}`): one extractor tries each
  * and falls back to the status; the raw body goes only into `detail` (the log), never to the user.
  */
-import { ConnectorError, type ConnectorErrorInit } from '../http/errors.js';
+import {
+  PermissionsConnectorError, classErrorInit, replyErrorInit, responseExcerpt, type ConnectorErrorInit, type ErrorResponse,
+} from '../http/errors.js';
 
 export const TOKEN_PLACE = 'Syncro → Admin → API → API Tokens';
 export const TOKEN_HINT = `Create a new API token in ${TOKEN_PLACE} (its value is shown once) and save it under Integrations → Syncro.`;
 export const URL_HINT = 'Check the Subdomain (the "yourcompany" in yourcompany.syncromsp.com) or the API Base URL (it ends in /api/v1).';
 
-export class SyncroConnectorError extends ConnectorError {
-  /** Syncro permission checkboxes the token lacks, for `missing_permissions`. */
-  missingPermissions?: string[];
-
+/** Its `missingPermissions` are Syncro permission checkboxes the token lacks. */
+export class SyncroConnectorError extends PermissionsConnectorError {
   constructor(init: ConnectorErrorInit & { missingPermissions?: string[] }) {
     super(init);
     this.name = 'SyncroConnectorError';
-    if (init.missingPermissions !== undefined) this.missingPermissions = init.missingPermissions;
   }
 }
 
@@ -49,17 +48,7 @@ export function extractSyncroMessage(body: unknown): string | null {
   return clean(errors);
 }
 
-export interface ErrorResponse {
-  status: number;
-  body: unknown;
-  text: string;
-  headers?: Headers;
-}
-
-export function excerpt(res: ErrorResponse): string {
-  const t = res.text.replace(/\s+/g, ' ').trim();
-  return `HTTP ${res.status}${t === '' ? '' : `: ${t.slice(0, 300)}`}`;
-}
+export { responseExcerpt as excerpt, type ErrorResponse };
 
 /** A 2xx body that is JSON (an object or array), not an HTML page. */
 export function isJsonBody(res: { body: unknown }): boolean {
@@ -100,37 +89,25 @@ export function invalidTokenError(detail: string): SyncroConnectorError {
 /** A non-2xx reply → the error to throw. `base` is the API base URL (for not_found). */
 export function apiError(res: ErrorResponse, method: string, path: string, base: string): SyncroConnectorError {
   const message = extractSyncroMessage(res.body);
-  const detail = `${method} ${path}: ${excerpt(res)}`;
+  const detail = `${method} ${path}: ${responseExcerpt(res)}`;
   const status = res.status;
   if (status === 401) return invalidTokenError(detail);
   if (status === 403) return missingPermissionsError([permissionFor(method, path)], detail);
-  if (status === 404) {
-    return new SyncroConnectorError({
-      kind: 'config', code: 'not_found', status,
-      userMessage: `Syncro's API was not found at ${base} (${method} ${path} answered 404): the subdomain may be wrong.`,
-      hint: URL_HINT, detail,
-    });
-  }
-  if (status === 429) {
-    return new SyncroConnectorError({
-      kind: 'rate_limited', code: 'rate_limited', status,
+  return new SyncroConnectorError(replyErrorInit(status, detail, {
+    not_found: { userMessage: `Syncro's API was not found at ${base} (${method} ${path} answered 404): the subdomain may be wrong.`, hint: URL_HINT },
+    rate_limited: {
       userMessage: 'Syncro is rate limiting our requests (180 per minute per IP address, shared by every tool on this host).',
-      hint: 'Wait a minute and try again.', detail,
-    });
-  }
-  if (status >= 500) {
-    return new SyncroConnectorError({ kind: 'transient', code: 'http_error', status, userMessage: `Syncro had a server error (HTTP ${status}).`, hint: 'Try again later.', detail });
-  }
-  return new SyncroConnectorError({ kind: 'config', code: 'http_error', status, userMessage: message ?? `Syncro refused the request (HTTP ${status}).`, detail });
+      hint: 'Wait a minute and try again.',
+    },
+    server_error: { userMessage: `Syncro had a server error (HTTP ${status}).`, hint: 'Try again later.' },
+    refused: { userMessage: message ?? `Syncro refused the request (HTTP ${status}).` },
+  }));
 }
 
 /** A 2xx reply that is not JSON: the URL serves something other than Syncro's API. */
 export function notSyncroApiError(method: string, path: string, base: string, res: ErrorResponse): SyncroConnectorError {
-  return new SyncroConnectorError({
-    kind: 'config', code: 'not_found', status: res.status,
-    userMessage: `${base} is not Syncro's API: ${method} ${path} returned a reply that is not JSON.`,
-    hint: URL_HINT, detail: `${method} ${path}: ${excerpt(res)}`,
-  });
+  const userMessage = `${base} is not Syncro's API: ${method} ${path} returned a reply that is not JSON.`;
+  return new SyncroConnectorError(classErrorInit('not_found', res.status, { userMessage, hint: URL_HINT }, `${method} ${path}: ${responseExcerpt(res)}`));
 }
 
 /** JSON of an unexpected shape. */

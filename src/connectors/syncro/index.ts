@@ -6,9 +6,10 @@
  * Test and export. Three API clients share it: the sync's (patient), the Test's (one retry, short waits) and the
  * export's (two retries, no wait above 20 s: a person is waiting).
  */
-import type { CheckResult, ConnectorRuntime, CreateOpportunityInput, CreatedTicket, PsaConnector, PsaStreams, PsaTicketType } from '../contract.js';
-import type { HttpClient, HttpEvent, SleepFn } from '../http/client.js';
+import type { CheckResult, ConnectorRuntime, CreatedTicket, PsaConnector, PsaStreams } from '../contract.js';
+import type { HttpClient } from '../http/client.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { bindPsaActions, psaApiProfiles, runtimeHttpOptions, type ApiProfile } from '../psa.js';
 import { allowedTicketTypes, createOpportunityTicket, findTicketByMarker, syncroTicketRef } from './actions.js';
 import { checkSyncro } from './check.js';
 import { createSyncroApi, type SyncroApi } from './client.js';
@@ -31,17 +32,12 @@ export function createSyncroConnector(options: SyncroConnectorOptions): SyncroCo
   const settings = syncroSettingsSchema.parse(input);
   const now = nowOpt ?? Date.now;
   const limiter = injected ?? createRateLimiter({ limit: settings.rateLimit.limit, windowMs: settings.rateLimit.windowMs });
-  const common = {
-    limiter,
-    retryAfterDefaultMs: settings.retryAfterDefaultMs,
-    ...(onEvent === undefined ? {} : { onEvent }),
-    ...(sleep === undefined ? {} : { sleep }),
-    ...(settings.backoffBaseMs === undefined ? {} : { backoffBaseMs: settings.backoffBaseMs }),
-  };
-  const make = (http: Record<string, number>): SyncroApi => createSyncroApi({ baseUrl: settings.baseUrl, token: settings.apiToken, http: { ...common, ...http } });
-  const api = make({ timeoutMs: settings.timeoutMs, ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }) });
-  const checkApi = make({ timeoutMs: Math.min(settings.timeoutMs, 20_000), maxRetries: 1, maxRetryWaitMs: 5_000 });
-  const actionApi = make({ timeoutMs: settings.timeoutMs, maxRetries: Math.min(2, settings.maxRetries ?? 2), maxRetryWaitMs: 20_000 });
+  const common = { limiter, retryAfterDefaultMs: settings.retryAfterDefaultMs, ...runtimeHttpOptions({ onEvent, sleep }, settings) };
+  const make = (profile: ApiProfile): SyncroApi => createSyncroApi({ baseUrl: settings.baseUrl, token: settings.apiToken, http: { ...common, ...profile } });
+  const profiles = psaApiProfiles(settings);
+  const api = make(profiles.sync);
+  const checkApi = make(profiles.check);
+  const actionApi = make(profiles.action);
   const { apiToken: _token, ...publicSettings } = settings;
   const numbers = new Map<string, string>();
   const actionDeps = { api: actionApi, settings, now, numbers };
@@ -58,15 +54,7 @@ export function createSyncroConnector(options: SyncroConnectorOptions): SyncroCo
     streams(_opts: { ticketMonths: number }): PsaStreams {
       return createSyncroStreams({ api, settings });
     },
-    allowedTicketTypes(companyId: string): Promise<PsaTicketType[]> {
-      return allowedTicketTypes(actionDeps, companyId);
-    },
-    createOpportunityTicket(input: CreateOpportunityInput): Promise<CreatedTicket> {
-      return createOpportunityTicket(actionDeps, input);
-    },
-    findTicketByMarker(companyId: string, marker: string): Promise<string | null> {
-      return findTicketByMarker(actionDeps, companyId, marker);
-    },
+    ...bindPsaActions(actionDeps, { allowedTicketTypes, createOpportunityTicket, findTicketByMarker }),
     ticketRef(ticketId: string): CreatedTicket {
       return syncroTicketRef(api.baseUrl, ticketId, numbers.get(ticketId));
     },

@@ -12,6 +12,7 @@
  */
 import type { Page, PsaCompany, PsaStreams, PsaTicket, PsaTicketType, Stream, StreamReadOptions, StreamResult } from '../contract.js';
 import { isConnectorError } from '../http/errors.js';
+import { mapPages } from '../http/paginate.js';
 import type { SyncroApi, SyncroQuery } from './client.js';
 import { issueType, lowerSet, mapCustomer, mapTicket, parseIssueTypes, ticketRules } from './mappers.js';
 import { paginateSyncro } from './paginate.js';
@@ -35,20 +36,7 @@ function listStream<T>(deps: SyncroStreamDeps, spec: { name: string; path: strin
         perPage: deps.settings.perPage,
         ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       });
-      try {
-        for (;;) {
-          const next = await pages.next();
-          if (next.done === true) return next.value;
-          const records: T[] = [];
-          for (const raw of next.value.records) {
-            const mapped = spec.map(raw);
-            if (mapped !== null) records.push(mapped);
-          }
-          yield { records, total: next.value.meta.totalEntries };
-        }
-      } finally {
-        await pages.return(undefined as never);
-      }
+      return yield* mapPages(pages, spec.map, (records, raw) => ({ records, total: raw.meta.totalEntries }));
     },
   };
 }

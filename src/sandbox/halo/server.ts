@@ -2,10 +2,11 @@
  * startHaloSandbox: one node:http server playing Halo's authorization server (`/auth/token`,
  * `/token?tenant=`), resource server (`/api`) and the sandbox control interface (`/_sandbox`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createFaultQueue } from '../shared/faults.js';
-import { delay as sleep, listen, readBody } from '../shared/http.js';
+import { DEFAULT_SEED } from '../seed/businesses.js';
+import { createFaultQueue, playAfterCreate, retryAfterHeader, takeRequestFault } from '../shared/faults.js';
+import { createSandboxServer, delay as sleep, readBody, requestTarget } from '../shared/http.js';
 import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
 import { createApiHandler, type ApiResult } from './api.js';
@@ -15,7 +16,7 @@ import { HALO_FAULT_TYPES, matchHaloPath, rateLimitMessage } from './faults.js';
 import { toHaloJson } from './format.js';
 import { HaloStore } from './store.js';
 import type {
-  Fault, HaloSandbox, HaloSandboxBehaviour, HaloSandboxControl, HaloSandboxData, HaloSandboxOptions, HaloSandboxStats,
+  HaloSandbox, HaloSandboxBehaviour, HaloSandboxControl, HaloSandboxData, HaloSandboxOptions, HaloSandboxStats,
 } from './types.js';
 
 export const HALO_SANDBOX_DEFAULTS = {
@@ -27,7 +28,7 @@ export const HALO_SANDBOX_DEFAULTS = {
   tokenTtlSeconds: 3600,
   rateLimit: { limit: 300, windowMs: 300_000 },
   defaultUnpagedCount: 50,
-  seed: 1,
+  seed: DEFAULT_SEED,
 } as const;
 
 export const DEFAULT_BEHAVIOUR: HaloSandboxBehaviour = {
@@ -185,10 +186,6 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     getTicket: (id) => store.ticketById.get(id),
   };
 
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  let closing = false;
-
   function record(entry: RequestLogEntry, kind: 'api' | 'token' | 'other'): void {
     if (kind === 'api') counters.apiRequests++;
     if (kind === 'token') counters.tokenRequests++;
@@ -202,6 +199,11 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     res.end(body);
   }
 
+  /** Halo's answer to an unexpected failure. */
+  function sendUnexpected(res: ServerResponse): void {
+    send(res, 500, toHaloJson({ ClassName: 'System.Exception', Message: 'An unexpected error has occurred. Please try again.' }), 'application/json; charset=utf-8');
+  }
+
   function sendResult(res: ServerResponse, r: ApiResult): void {
     if (r.raw !== undefined) send(res, r.status, r.raw, r.raw ? (r.contentType ?? 'text/plain; charset=utf-8') : null, r.headers);
     else send(res, r.status, toHaloJson(r.json), 'application/json; charset=utf-8', r.headers);
@@ -209,15 +211,9 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
 
   /** Pre-dispatch faults: 5xx, 429, reset, slow. Returns true when the request was answered (or dropped). */
   async function preFaults(req: { method: string; path: string }, res: ServerResponse, socket: Socket, entry: RequestLogEntry): Promise<boolean> {
-    const slow = faults.take(req, ['slow']);
-    if (slow) {
-      entry.fault = 'slow';
-      await sleep(slow.delayMs ?? 5000);
-    }
-    const f = faults.take(req, ['500', '502', '503', '429', 'reset']);
+    const f = await takeRequestFault(faults, req, entry, ['500', '502', '503', '429', 'reset']);
     if (!f) return false;
-    entry.fault = f.type;
-    const retry = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
+    const retry = retryAfterHeader(f);
     switch (f.type) {
       case 'reset':
         entry.status = 0;
@@ -225,7 +221,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
         return true;
       case '500':
         entry.status = 500;
-        send(res, 500, toHaloJson({ ClassName: 'System.Exception', Message: 'An unexpected error has occurred. Please try again.' }), 'application/json; charset=utf-8');
+        sendUnexpected(res);
         return true;
       case '502':
         entry.status = 502;
@@ -246,10 +242,7 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = now();
     const perf = performance.now();
-    const url = new URL(req.url ?? '/', 'http://sandbox.local');
-    let path = url.pathname.toLowerCase().replace(/\/{2,}/g, '/');
-    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-    const method = (req.method ?? 'GET').toUpperCase();
+    const { url, path, method } = requestTarget(req);
     const socket = req.socket;
 
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
@@ -316,50 +309,17 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     current = { method, path };
     const result = api({ method, path, query, body, authorization: req.headers.authorization });
     if (result.status === 201 && method === 'POST') counters.ticketsCreated += Array.isArray(result.json) ? result.json.length : 1;
-    const hangFault: Fault | null = result.hang ?? null;
-    if (hangFault?.type === '500-after-create') {
-      entry.fault = hangFault.type;
-      entry.status = 500;
-      send(res, 500, toHaloJson({ ClassName: 'System.Exception', Message: 'An unexpected error has occurred. Please try again.' }), 'application/json; charset=utf-8');
-      return;
-    }
-    if (hangFault?.type === 'reset-after-create') {
-      entry.fault = hangFault.type;
-      entry.status = 0;
-      socket.destroy();
-      return;
-    }
-    if (hangFault) {
-      entry.fault = hangFault.type;
-      entry.status = 0;
-      if (hangFault.delayMs !== undefined) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          socket.destroy();
-        }, hangFault.delayMs);
-        timers.add(t);
-      }
-      // otherwise: never answer; the client times out (the socket is destroyed at close())
+    if (result.hang) {
+      playAfterCreate(result.hang, entry, { socket, later: server.later, answer500: () => sendUnexpected(res) });
       return;
     }
     sendResult(res, result);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) {
-        send(res, 500, JSON.stringify({ ClassName: 'System.Exception', Message: err instanceof Error ? err.message : String(err) }), 'application/json; charset=utf-8');
-      } else res.destroy();
-    });
+  const server = createSandboxServer(handle, (res, err) => {
+    send(res, 500, JSON.stringify({ ClassName: 'System.Exception', Message: err instanceof Error ? err.message : String(err) }), 'application/json; charset=utf-8');
   });
-  server.keepAliveTimeout = 5000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    if (closing) s.destroy();
-  });
-
-  const { url: base } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const { url: base } = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
     url: base,
@@ -368,14 +328,6 @@ export async function startHaloSandbox(opts: HaloSandboxOptions = {}): Promise<H
     sharedAuthUrl: base,
     tenant,
     control,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closing = true;
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      }),
+    close: server.close,
   };
 }

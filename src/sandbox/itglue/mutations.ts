@@ -3,6 +3,7 @@
  * kebab-case keys, bare or wrapped as JSON:API (`{data:{attributes:{…}}}`).
  */
 import { z } from 'zod';
+import { copyDefined } from '../shared/records.js';
 import {
   CONFIG_STATUSES, isoSeconds,
   type ItgConfigurationRecord, type ItgDomainRecord, type ItgNamedRecord, type ItgOrganizationRecord, type ItgStore,
@@ -16,6 +17,12 @@ export class MutationError extends Error {
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]);
 const nullableString = z.string().nullable();
+/** An optional text field (null clears it). */
+const optionalText = nullableString.optional();
+/** Optional text fields (null clears them), by name. */
+function optionalTexts<const K extends string>(names: readonly K[]): Record<K, typeof optionalText> {
+  return Object.fromEntries(names.map((n) => [n, optionalText])) as Record<K, typeof optionalText>;
+}
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable();
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 timestamp');
 
@@ -28,6 +35,11 @@ function recordSchemas<S extends z.ZodRawShape>(fields: S) {
   return { input, patch: input.omit({ id: true }).partial() };
 }
 
+/** An organization's record (configuration, domain): its organization and its name, then its own fields. */
+function ownedRecordSchemas<S extends z.ZodRawShape>(fields: S) {
+  return recordSchemas({ organizationId: idLike, name: z.string().min(1), ...fields });
+}
+
 const organizationSchemas = recordSchemas({
   name: z.string().min(1),
   statusId: idLike.nullable().optional(),
@@ -35,35 +47,21 @@ const organizationSchemas = recordSchemas({
   typeId: idLike.nullable().optional(),
   typeName: z.string().nullable().optional(),
   primary: z.boolean().optional(),
-  shortName: nullableString.optional(),
-  description: nullableString.optional(),
-  alert: nullableString.optional(),
-  quickNotes: nullableString.optional(),
+  ...optionalTexts(['shortName', 'description', 'alert', 'quickNotes']),
   logo: z.string().optional(),
   parentId: z.union([z.string(), z.number()]).nullable().optional(),
-  ancestorIds: nullableString.optional(),
-  psaId: nullableString.optional(),
-  psaIntegration: nullableString.optional(),
+  ...optionalTexts(['ancestorIds', 'psaId', 'psaIntegration']),
 });
 export type OrganizationInput = z.input<typeof organizationSchemas.input>;
 export type OrganizationPatch = z.input<typeof organizationSchemas.patch>;
 
-const configurationSchemas = recordSchemas({
-  organizationId: idLike,
-  name: z.string().min(1),
-  hostname: nullableString.optional(),
-  primaryIp: nullableString.optional(),
-  macAddress: nullableString.optional(),
-  serialNumber: nullableString.optional(),
-  assetTag: nullableString.optional(),
-  notes: nullableString.optional(),
+const configurationSchemas = ownedRecordSchemas({
+  ...optionalTexts(['hostname', 'primaryIp', 'macAddress', 'serialNumber', 'assetTag', 'notes']),
   typeId: idLike.optional(),
   typeName: z.string().optional(),
   typeKind: z.string().optional(),
   statusName: z.enum(['Active', 'Inactive', 'Decommissioned']).optional(),
-  manufacturerName: nullableString.optional(),
-  modelName: nullableString.optional(),
-  operatingSystemName: nullableString.optional(),
+  ...optionalTexts(['manufacturerName', 'modelName', 'operatingSystemName']),
   warrantyExpiresAt: dateOnly.optional(),
   installedAt: dateOnly.optional(),
   purchasedAt: dateOnly.optional(),
@@ -72,12 +70,10 @@ const configurationSchemas = recordSchemas({
 export type ConfigurationInput = z.input<typeof configurationSchemas.input>;
 export type ConfigurationPatch = z.input<typeof configurationSchemas.patch>;
 
-const domainSchemas = recordSchemas({
-  organizationId: idLike,
-  name: z.string().min(1),
-  registrarName: nullableString.optional(),
+const domainSchemas = ownedRecordSchemas({
+  registrarName: optionalText,
   expiresOn: timestamp.nullable().optional(),
-  notes: nullableString.optional(),
+  notes: optionalText,
 });
 export type DomainInput = z.input<typeof domainSchemas.input>;
 export type DomainPatch = z.input<typeof domainSchemas.patch>;
@@ -181,8 +177,23 @@ function applyPatch<R extends { updatedAt: string }, P extends { updatedAt?: str
   fields: readonly (keyof P & keyof R)[],
   now: () => number,
 ): R {
-  for (const k of fields) if (p[k] !== undefined) (rec as Record<keyof R, unknown>)[k] = p[k];
+  copyDefined(rec, p, fields);
   rec.updatedAt = p.updatedAt ?? nowIso(now);
+  return rec;
+}
+
+type OwnedRecord = { id: number; organizationId: number; name: string; createdAt: string; updatedAt: string };
+
+/** Appends an organization's new record: the input's id (else the next one), organization and name, its own fields, timestamps. */
+function addOwned<R extends OwnedRecord>(
+  list: R[],
+  i: { id?: number | undefined; organizationId: number; name: string; createdAt?: string | undefined; updatedAt?: string | undefined },
+  nextId: () => number,
+  fields: Omit<R, keyof OwnedRecord>,
+  now: () => number,
+): R {
+  const rec = { id: i.id ?? nextId(), organizationId: i.organizationId, name: i.name, ...fields, ...timestamps(i, now) } as R;
+  list.push(rec);
   return rec;
 }
 
@@ -289,10 +300,7 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
   const typeName = i.typeName ?? 'Managed Workstation';
   const known = KNOWN_TYPES[typeName];
   const status = CONFIG_STATUSES.find((s) => s.name === (i.statusName ?? (i.archived ? 'Decommissioned' : 'Active'))) ?? CONFIG_STATUSES[0];
-  const rec: ItgConfigurationRecord = {
-    id: i.id ?? store.nextIds.configuration++,
-    organizationId: i.organizationId,
-    name: i.name,
+  return addOwned(store.configurations, i, () => store.nextIds.configuration++, {
     hostname: i.hostname ?? null,
     primaryIp: i.primaryIp ?? null,
     macAddress: i.macAddress ?? null,
@@ -321,10 +329,7 @@ export function createConfiguration(store: ItgStore, input: ConfigurationInput, 
     restricted: false,
     myGlue: false,
     psaIntegration: null,
-    ...timestamps(i, now),
-  };
-  store.configurations.push(rec);
-  return rec;
+  }, now);
 }
 
 export function updateConfiguration(store: ItgStore, id: number, patch: ConfigurationPatch, now: () => number): ItgConfigurationRecord {
@@ -350,17 +355,11 @@ export function deleteConfiguration(store: ItgStore, id: number): boolean {
 
 export function createDomain(store: ItgStore, input: DomainInput, now: () => number): ItgDomainRecord {
   const i = parseOwnedInput(store, store.domains, domainSchemas.input, input, 'domain');
-  const rec: ItgDomainRecord = {
-    id: i.id ?? store.nextIds.domain++,
-    organizationId: i.organizationId,
-    name: i.name,
+  return addOwned(store.domains, i, () => store.nextIds.domain++, {
     registrarName: i.registrarName ?? null,
     expiresOn: i.expiresOn ?? null,
     notes: i.notes ?? null,
-    ...timestamps(i, now),
-  };
-  store.domains.push(rec);
-  return rec;
+  }, now);
 }
 
 export function updateDomain(store: ItgStore, id: number, patch: DomainPatch, now: () => number): ItgDomainRecord {

@@ -124,6 +124,20 @@ const psaTypeFilter = <R>(): FilterDef<R> => (raw) => {
   return () => true;
 };
 
+/**
+ * The filters of a record that has a name, a type and a status: `id`, `name` and `<kind>_type_id`,
+ * `<kind>_status_id` (organizations, configurations); `exactName` for the exclude[name] filter.
+ */
+const classifiedFilters = <R extends { id: number; name: string; typeId: number | null; statusId: number | null }>(
+  kind: string,
+  exactName = false,
+): Record<string, FilterDef<R>> => ({
+  id: idsFilter((r) => r.id),
+  name: textFilter((r) => r.name, exactName),
+  [`${kind}_type_id`]: idsFilter((r) => r.typeId),
+  [`${kind}_status_id`]: idsFilter((r) => r.statusId),
+});
+
 const quickNotes = (s: string | null, inList: boolean) => (s !== null && inList && s.length > 250 ? s.slice(0, 250) : s);
 const resourceUrl = (orgId: number, kind: string, id: number) => `https://sandbox.itglue.com/${orgId}/${kind}/${id}`;
 const orgName = (store: ItgStore, orgId: number) => store.organizations.find((o) => o.id === orgId)?.name ?? null;
@@ -134,6 +148,24 @@ const ownedBy = (r: { id: number; organizationId: number }, store: ItgStore, kin
   'organization-name': orgName(store, r.organizationId),
   'resource-url': resourceUrl(r.organizationId, kind, r.id),
 });
+
+type OwnedKind = 'configurations' | 'domains' | 'contacts';
+
+/**
+ * A collection of records an organization owns, by the store's list of that name: listed from it, its attributes
+ * after those of `ownedBy`.
+ */
+function ownedResource<R extends { id: number; organizationId: number }>(
+  type: OwnedKind,
+  def: Omit<ResourceDef<R>, 'type' | 'list' | 'attributes'> & { attributes(r: R): Record<string, unknown> },
+): ResourceDef<R> {
+  return {
+    ...def,
+    type,
+    list: (s) => s[type] as unknown as R[],
+    attributes: (r, store) => ({ ...ownedBy(r, store, type), ...def.attributes(r) }),
+  };
+}
 
 export const organizationsDef: ResourceDef<ItgOrganizationRecord> = {
   type: 'organizations',
@@ -164,10 +196,7 @@ export const organizationsDef: ResourceDef<ItgOrganizationRecord> = {
     return a;
   },
   filters: {
-    id: idsFilter((r) => r.id),
-    name: textFilter((r) => r.name),
-    organization_type_id: idsFilter((r) => r.typeId),
-    organization_status_id: idsFilter((r) => r.statusId),
+    ...classifiedFilters('organization'),
     created_at: rangeFilter((r) => r.createdAt),
     updated_at: rangeFilter((r) => r.updatedAt),
     primary: boolFilter((r) => r.primary),
@@ -175,12 +204,7 @@ export const organizationsDef: ResourceDef<ItgOrganizationRecord> = {
     psa_id: idsFilter((r) => r.psaId),
     psa_integration_type: psaTypeFilter(),
   },
-  excludes: {
-    id: idsFilter((r) => r.id),
-    name: textFilter((r) => r.name, true),
-    organization_type_id: idsFilter((r) => r.typeId),
-    organization_status_id: idsFilter((r) => r.statusId),
-  },
+  excludes: classifiedFilters('organization', true),
   together: [['psa_id', 'psa_integration_type']],
   sorts: {
     name: (r) => r.name,
@@ -204,11 +228,8 @@ const namedDef = (type: string, pick: (s: ItgStore) => ItgNamedRecord[]): Resour
 export const statusesDef = namedDef('organization-statuses', (s) => s.statuses);
 export const typesDef = namedDef('organization-types', (s) => s.types);
 
-export const configurationsDef: ResourceDef<ItgConfigurationRecord> = {
-  type: 'configurations',
-  list: (s) => s.configurations,
-  attributes: (r, store) => ({
-    ...ownedBy(r, store, 'configurations'),
+export const configurationsDef = ownedResource<ItgConfigurationRecord>('configurations', {
+  attributes: (r) => ({
     restricted: r.restricted,
     'psa-integration': r.psaIntegration,
     'my-glue': r.myGlue,
@@ -250,11 +271,8 @@ export const configurationsDef: ResourceDef<ItgConfigurationRecord> = {
   }),
   relationships: () => ({ 'adapters-resources': { data: [] } }),
   filters: {
-    id: idsFilter((r) => r.id),
-    name: textFilter((r) => r.name),
+    ...classifiedFilters('configuration'),
     organization_id: idsFilter((r) => r.organizationId),
-    configuration_type_id: idsFilter((r) => r.typeId),
-    configuration_status_id: idsFilter((r) => r.statusId),
     contact_id: idsFilter((r) => r.contactId),
     serial_number: textFilter((r) => r.serialNumber, true),
     mac_address: textFilter((r) => r.macAddress, true),
@@ -267,13 +285,10 @@ export const configurationsDef: ResourceDef<ItgConfigurationRecord> = {
   },
   together: [['psa_id', 'psa_integration_type'], ['rmm_id', 'rmm_integration_type']],
   sorts: { name: (r) => r.name, id: (r) => r.id, created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt },
-};
+});
 
-export const domainsDef: ResourceDef<ItgDomainRecord> = {
-  type: 'domains',
-  list: (s) => s.domains,
-  attributes: (r, store) => ({
-    ...ownedBy(r, store, 'domains'),
+export const domainsDef = ownedResource<ItgDomainRecord>('domains', {
+  attributes: (r) => ({
     name: r.name,
     screenshot: `/system/domains/screenshots/${String(r.id).padStart(9, '0').replace(/(\d{3})(\d{3})(\d{3})/, '$1/$2/$3')}/thumb/http${r.name.replace(/[^a-z0-9]/g, '')}.png`,
     'registrar-name': r.registrarName,
@@ -283,13 +298,10 @@ export const domainsDef: ResourceDef<ItgDomainRecord> = {
   }),
   filters: { id: idsFilter((r) => r.id), organization_id: idsFilter((r) => r.organizationId) },
   sorts: { created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt },
-};
+});
 
-export const contactsDef: ResourceDef<ItgContactRecord> = {
-  type: 'contacts',
-  list: (s) => s.contacts,
-  attributes: (r, store) => ({
-    ...ownedBy(r, store, 'contacts'),
+export const contactsDef = ownedResource<ItgContactRecord>('contacts', {
+  attributes: (r) => ({
     name: `${r.firstName} ${r.lastName}`,
     'first-name': r.firstName,
     'last-name': r.lastName,
@@ -328,7 +340,7 @@ export const contactsDef: ResourceDef<ItgContactRecord> = {
     created_at: (r) => r.createdAt,
     updated_at: (r) => r.updatedAt,
   },
-};
+});
 
 export function renderResource<R extends { id: number }>(def: ResourceDef<R>, r: R, store: ItgStore, opts: RenderOptions): Record<string, unknown> {
   const out: Record<string, unknown> = { id: String(r.id), type: def.type, attributes: def.attributes(r, store, opts) };

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { z } from 'zod';
 import { createFaultQueue, type Fault as SharedFault, type FaultSpec as SharedFaultSpec, type FaultType } from '../shared/faults.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
+import { DEFAULT_SEED } from '../seed/businesses.js';
 import {
   delay, emptyReply, htmlReply, jsonReply, listen, parseQuery, readJson, sendReply, splitPathAndQuery, type QueryParam, type Reply,
 } from '../shared/http.js';
@@ -279,7 +280,7 @@ function positiveInt(raw: string, what: string): number {
 export async function startItGlueSandbox(opts: StartItGlueSandboxOptions = {}): Promise<ItGlueSandbox> {
   const clock = opts.clock ?? Date.now;
   const toMs = (d: Date | number | undefined) => (d === undefined ? clock() : typeof d === 'number' ? d : d.getTime());
-  let store: ItgStore = buildStore({ seed: opts.seed ?? 1, orgCount: opts.orgCount ?? 300, now: toMs(opts.now) });
+  let store: ItgStore = buildStore({ seed: opts.seed ?? DEFAULT_SEED, orgCount: opts.orgCount ?? 300, now: toMs(opts.now) });
   let apiKey = opts.apiKey ?? 'ITG.sandbox.key';
   const behaviour: ItGlueSandboxBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
   if (opts.latencyMs !== undefined) behaviour.latencyMs = opts.latencyMs;

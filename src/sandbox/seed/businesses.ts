@@ -447,9 +447,15 @@ const GUARANTEED: SeedVariant[] = [
   'neighbour-number', 'neighbour-second-word', 'neighbour-short', 'flagged', 'duplicate-name',
 ];
 
+/**
+ * The seed every sandbox starts from unless told otherwise: the same seed gives the same businesses in the
+ * documentation sandbox and the PSA sandboxes, so their companies can be linked.
+ */
+export const DEFAULT_SEED = 1;
+
 export function generateBusinesses(opts: { count?: number; seed?: number } = {}): SeedBusiness[] {
   const count = Math.max(0, Math.floor(opts.count ?? 300));
-  const rng = createRng(opts.seed ?? 1);
+  const rng = createRng(opts.seed ?? DEFAULT_SEED);
   const ctx: Ctx = {
     rng,
     pick: <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)],

@@ -13,7 +13,10 @@
  *   reset-after-create         a POST does its work, then the connection is dropped without a response
  *   500-after-create           a POST does its work, then answers 500 as if it had failed
  */
+import type { Socket } from 'node:net';
 import { z } from 'zod';
+import { delay } from './http.js';
+import type { RequestLogEntry } from './request-log.js';
 
 export const FAULT_TYPES = [
   '500', '502', '503', '504', '429', 'reset', 'slow', 'truncated', 'html404', 'repeat-page', 'post-timeout-after-create',
@@ -127,4 +130,36 @@ export function createFaultQueue<T extends FaultType>(opts: FaultQueueOptions<T>
       return served;
     },
   };
+}
+
+/**
+ * The fault a request gets before it is served, noted in its log entry: a `slow` fault delays it first (by `delayMs`,
+ * default 5 s), then the first live fault of `types` (the sandbox answers it) or null.
+ */
+export async function takeRequestFault<T extends FaultType>(faults: FaultQueue<T>, req: FaultRequest, entry: RequestLogEntry, types: readonly T[]): Promise<Fault<T> | null> {
+  const slow = faults.take(req, ['slow' as T]);
+  if (slow !== null) {
+    entry.fault = 'slow';
+    await delay(slow.delayMs ?? 5000);
+  }
+  const f = faults.take(req, types);
+  if (f !== null) entry.fault = f.type;
+  return f;
+}
+
+/** The `Retry-After` header a fault asks for, if any. */
+export function retryAfterHeader(f: Fault): Record<string, string> | undefined {
+  return f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
+}
+
+/**
+ * Plays a fault taken after a POST did its work, noted in the request's log entry: `500-after-create` answers 500
+ * (`answer500`), `reset-after-create` drops the connection, any other never answers (the client times out), the
+ * socket dropped after `delayMs` when given (else at the server's close()).
+ */
+export function playAfterCreate(fault: Fault, entry: RequestLogEntry, http: { socket: Socket; later(ms: number, fn: () => void): void; answer500(): void }): void {
+  entry.fault = fault.type;
+  if (fault.type === '500-after-create') http.answer500();
+  else if (fault.type === 'reset-after-create') http.socket.destroy();
+  else if (fault.delayMs !== undefined) http.later(fault.delayMs, () => http.socket.destroy());
 }

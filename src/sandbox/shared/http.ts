@@ -1,8 +1,8 @@
 /**
  * Small node:http helpers shared by the vendor sandboxes (no framework).
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A fully rendered response, so that faults (truncation) can be applied after rendering. */
 export interface Reply {
@@ -112,4 +112,65 @@ export async function listen(server: Server, port: number, host: string): Promis
   const bound = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return { port: bound, url: `http://${urlHost}:${bound}` };
+}
+
+/** A request's method (upper case) and path (lower case, slashes folded, no trailing slash), and its URL. */
+export function requestTarget(req: IncomingMessage): { url: URL; path: string; method: string } {
+  const url = new URL(req.url ?? '/', 'http://sandbox.local');
+  let path = url.pathname.toLowerCase().replace(/\/{2,}/g, '/');
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return { url, path, method: (req.method ?? 'GET').toUpperCase() };
+}
+
+export interface SandboxServer {
+  /** Runs `fn` after `ms` unless the server closes first (e.g. dropping a hung request's socket later). */
+  later(ms: number, fn: () => void): void;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Stops at once: pending `later` calls are dropped and every connection (hung requests too) is destroyed. */
+  close(): Promise<void>;
+}
+
+/**
+ * A sandbox's node:http server around `handle`. When `handle` fails, `onError` answers the request, unless an answer
+ * has begun or the response is gone (the connection is then dropped). Connections are tracked so that close() ends
+ * requests the sandbox keeps hanging on purpose.
+ */
+export function createSandboxServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  onError: (res: ServerResponse, err: unknown) => void,
+): SandboxServer {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing = false;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) onError(res, err);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    if (closing) s.destroy();
+  });
+  return {
+    later(ms, fn) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    },
+    listen: (port, host) => listen(server, port, host),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      }),
+  };
 }

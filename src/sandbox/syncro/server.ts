@@ -2,14 +2,14 @@
  * startSyncroSandbox: one node:http server playing Syncro's REST API under `/api/v1` (syncro.md) and the sandbox
  * control interface under `/_sandbox`. Every uncertain item of the document is a variant (`SyncroVariants`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { createFaultQueue, faultSpecSchema } from '../shared/faults.js';
-import { delay, listen, readBody } from '../shared/http.js';
+import { createFaultQueue, faultSpecSchema, playAfterCreate, retryAfterHeader, takeRequestFault } from '../shared/faults.js';
+import { createSandboxServer, delay, readBody, requestTarget } from '../shared/http.js';
+import { RecordTable, copyDefined } from '../shared/records.js';
 import { createRequestLog, type RequestLogEntry } from '../shared/request-log.js';
 import { createRollingWindow } from '../shared/rolling-window.js';
-import { createRng } from '../seed/businesses.js';
+import { DEFAULT_SEED, createRng } from '../seed/businesses.js';
 import { ISSUE_TYPES, generateSyncroData, syncroTime, ticketFactory, type SCustomer, type STicket } from './seed-data.js';
 import {
   SYNCRO_FAULT_TYPES, SYNCRO_PERMISSIONS, type Fault, type SyncroPermission, type SyncroSandbox, type SyncroSandboxControl,
@@ -20,7 +20,7 @@ export const SYNCRO_SANDBOX_DEFAULTS = {
   apiToken: 'syncro-sandbox-token',
   ticketCount: 3000,
   rateLimit: { limit: 180, windowMs: 60_000 },
-  seed: 1,
+  seed: DEFAULT_SEED,
   pageSize: 25,
 } as const;
 
@@ -77,10 +77,8 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
   const faults = createFaultQueue({ types: SYNCRO_FAULT_TYPES, matchPath: matchSyncroPath });
   const log = createRequestLog(100_000);
   let tokens = new Map<string, SyncroSandboxToken>();
-  let customers: SCustomer[] = [];
-  let tickets: STicket[] = [];
-  let customerById = new Map<number, SCustomer>();
-  let ticketById = new Map<number, STicket>();
+  const customers = new RecordTable<SCustomer>('customer');
+  const tickets = new RecordTable<STicket>('ticket');
   let nextCustomerId = 0;
   let ticketsCreated = 0;
   let factory = ticketFactory(createRng(seed ^ 0xadd), { ticketId: 0, number: 0, commentId: 0 });
@@ -92,10 +90,8 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
       ...(opts.businessCount === undefined ? {} : { businessCount: opts.businessCount }),
       ...(opts.individuals === undefined ? {} : { individuals: opts.individuals }),
     });
-    customers = d.customers;
-    tickets = d.tickets;
-    customerById = new Map(customers.map((c) => [c.id, c]));
-    ticketById = new Map(tickets.map((t) => [t.id, t]));
+    customers.load(d.customers);
+    tickets.load(d.tickets);
     nextCustomerId = d.nextCustomerId;
     factory = ticketFactory(createRng(seed ^ 0xadd), { ticketId: d.nextTicketId, number: d.nextTicketNumber, commentId: d.nextCommentId });
     tokens = new Map(initialTokens.map((t) => [t.token, { ...t }]));
@@ -128,7 +124,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     properties: {},
   });
   const renderTicket = (t: STicket, withComments: boolean) => {
-    const c = customerById.get(t.customerId);
+    const c = customers.get(t.customerId);
     return {
       id: t.id,
       number: variants.ticketNumber === 'string' ? String(t.number) : t.number,
@@ -162,6 +158,9 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
         return { status, json: { error: message } };
     }
   }
+
+  /** Syncro's (Rails') answer to an unexpected failure. */
+  const serverError = (): Reply => errorReply(500, 'We\'re sorry, but something went wrong.');
 
   // ---- filters ------------------------------------------------------------------------------------
   /** A filter date: a date only is midnight in the account's zone; a timestamp, cut to that day in `date-only` mode. */
@@ -213,7 +212,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
       if (!can(auth, 'Customers - List/Search')) return denied('Customers - List/Search');
       const includeDisabled = !variants.includeDisabledHonoured || query.get('include_disabled') === 'true';
       const q = (query.get('query') ?? '').toLowerCase();
-      const rows = auth.seesNothing === true ? [] : customers
+      const rows = auth.seesNothing === true ? [] : customers.rows
         .filter((c) => includeDisabled || !c.disabled)
         .filter((c) => q === '' || `${displayName(c)} ${c.email}`.toLowerCase().includes(q))
         .sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.id - b.id);
@@ -224,7 +223,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     const customerMatch = /^\/customers\/(\d+)$/.exec(rel);
     if (method === 'GET' && customerMatch !== null) {
       if (!can(auth, 'Customers - View Detail')) return denied('Customers - View Detail');
-      const c = customerById.get(Number(customerMatch[1]));
+      const c = customers.get(Number(customerMatch[1]));
       return c === undefined ? errorReply(404, 'Record not found') : { status: 200, json: { customer: renderCustomer(c) } };
     }
     if (method === 'GET' && (rel === '/tickets/settings' || rel === '/ticket_problem_types')) {
@@ -237,7 +236,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     }
     if (method === 'GET' && rel === '/tickets') {
       if (!can(auth, 'Tickets - List/Search')) return denied('Tickets - List/Search');
-      let rows = auth.seesNothing === true ? [] : tickets;
+      let rows = auth.seesNothing === true ? [] : tickets.rows;
       const customerId = query.get('customer_id');
       if (customerId !== null) rows = rows.filter((t) => String(t.customerId) === customerId);
       const status = query.get('status');
@@ -266,7 +265,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     const ticketMatch = /^\/tickets\/(\d+)$/.exec(rel);
     if (method === 'GET' && ticketMatch !== null) {
       if (!can(auth, 'Tickets - View Details')) return denied('Tickets - View Details');
-      const t = ticketById.get(Number(ticketMatch[1]));
+      const t = tickets.get(Number(ticketMatch[1]));
       return t === undefined ? errorReply(404, 'Record not found') : { status: 200, json: { ticket: renderTicket(t, true) } };
     }
     if (method === 'POST' && rel === '/tickets') return createTicket(body, auth);
@@ -283,7 +282,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return errorReply(422, 'Send one ticket as a JSON object');
     const b = body as Record<string, unknown>;
-    const customer = customerById.get(Number(b.customer_id));
+    const customer = customers.get(Number(b.customer_id));
     if (customer === undefined) return errorReply(422, 'Customer must exist', 'customer_id');
     if (typeof b.subject !== 'string' || b.subject.trim() === '') return errorReply(422, "Subject can't be blank", 'subject');
     const at = now();
@@ -304,8 +303,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     if (variants.comment !== 'comments_attributes' && typeof b.comment_body === 'string') {
       t.comments.push({ id: factory.next.commentId++, subject: 'Initial Issue', body: b.comment_body, hidden: false, createdAt: at });
     }
-    tickets.push(t);
-    ticketById.set(t.id, t);
+    tickets.add(t);
     ticketsCreated++;
     const after = faults.take({ method: 'POST', path: `${API}/tickets` }, ['post-timeout-after-create', 'reset-after-create', '500-after-create']);
     return { status: variants.postStatus, json: { ticket: renderTicket(t, true) }, ...(after === null ? {} : { after }) };
@@ -313,18 +311,12 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
 
   // ---- control --------------------------------------------------------------------------------------
   const customerFrom = (input: { businessName?: string; firstname?: string; lastname?: string; email?: string; phone?: string; disabled?: boolean }, into: SCustomer): void => {
-    if (input.businessName !== undefined) into.businessName = input.businessName;
-    if (input.firstname !== undefined) into.firstname = input.firstname;
-    if (input.lastname !== undefined) into.lastname = input.lastname;
-    if (input.email !== undefined) into.email = input.email;
-    if (input.phone !== undefined) into.phone = input.phone;
-    if (input.disabled !== undefined) into.disabled = input.disabled;
+    copyDefined(into, input, ['businessName', 'firstname', 'lastname', 'email', 'phone', 'disabled']);
     into.updatedAt = now();
   };
   const ticketFrom = (input: TicketInput, into: STicket): void => {
-    if (input.customerId !== undefined && customerById.has(input.customerId)) into.customerId = input.customerId;
-    if (input.subject !== undefined) into.subject = input.subject;
-    if (input.problemType !== undefined) into.problemType = input.problemType;
+    if (input.customerId !== undefined && customers.has(input.customerId)) into.customerId = input.customerId;
+    copyDefined(into, input, ['subject', 'problemType']);
     if (input.status !== undefined) {
       into.status = input.status;
       into.resolvedAt = input.status === 'Resolved' ? now() : null;
@@ -352,50 +344,32 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     addCustomer: (input) => {
       const c: SCustomer = { id: nextCustomerId++, businessName: '', firstname: '', lastname: '', email: '', phone: '', city: 'Springfield', disabled: false, createdAt: now(), updatedAt: now(), businessKey: null };
       customerFrom(input, c);
-      customers.push(c);
-      customerById.set(c.id, c);
-      return c.id;
+      return customers.add(c).id;
     },
-    updateCustomer: (id, patch) => {
-      const c = customerById.get(id);
-      if (c === undefined) throw new Error(`no customer ${id}`);
-      customerFrom(patch, c);
-    },
-    deleteCustomer: (id) => {
-      customers = customers.filter((c) => c.id !== id);
-      customerById.delete(id);
-    },
+    updateCustomer: (id, patch) => customerFrom(patch, customers.require(id)),
+    deleteCustomer: (id) => customers.remove(id),
     addTickets: (input) => {
       const specs: TicketInput[] = input.tickets ?? Array.from({ length: input.count ?? 1 }, () => ({}));
       return specs.map((spec) => {
-        const customer = customerById.get(spec.customerId ?? -1) ?? customers[(factory.next.ticketId * 7) % customers.length]!;
+        const customer = customers.get(spec.customerId ?? -1) ?? customers.rows[(factory.next.ticketId * 7) % customers.rows.length]!;
         const t = factory.make(customer, now() - 1000, now(), { resolved: false });
         t.updatedAt = now();
         ticketFrom(spec, t);
-        tickets.push(t);
-        ticketById.set(t.id, t);
-        return t.id;
+        return tickets.add(t).id;
       });
     },
-    updateTicket: (id, patch) => {
-      const t = ticketById.get(id);
-      if (t === undefined) throw new Error(`no ticket ${id}`);
-      ticketFrom(patch, t);
-    },
-    deleteTicket: (id) => {
-      tickets = tickets.filter((t) => t.id !== id);
-      ticketById.delete(id);
-    },
-    getTicket: (id) => ticketById.get(id),
-    getCustomer: (id) => customerById.get(id),
+    updateTicket: (id, patch) => ticketFrom(patch, tickets.require(id)),
+    deleteTicket: (id) => tickets.remove(id),
+    getTicket: (id) => tickets.get(id),
+    getCustomer: (id) => customers.get(id),
     requests: () => log.list(),
     clearRequests: () => log.clear(),
-    stats: () => ({ ...log.stats(), ticketsCreated, customers: customers.length, tickets: tickets.length, maxInWindow: window.maxInWindow }),
+    stats: () => ({ ...log.stats(), ticketsCreated, customers: customers.rows.length, tickets: tickets.rows.length, maxInWindow: window.maxInWindow }),
     data: () => ({
       now: new Date(now()).toISOString(),
-      customers: customers.slice().sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, name: displayName(c), disabled: c.disabled, businessKey: c.businessKey, email: c.email, phone: c.phone })),
-      customerIds: customers.map((c) => c.id).sort((a, b) => a - b),
-      ticketIds: tickets.map((t) => t.id).sort((a, b) => a - b),
+      customers: customers.rows.slice().sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, name: displayName(c), disabled: c.disabled, businessKey: c.businessKey, email: c.email, phone: c.phone })),
+      customerIds: customers.rows.map((c) => c.id).sort((a, b) => a - b),
+      ticketIds: tickets.rows.map((t) => t.id).sort((a, b) => a - b),
       issueTypes: [...ISSUE_TYPES],
     }),
     setRateLimit: (rl) => window.configure(rl?.limit ?? 0, rl?.windowMs ?? UNLIMITED_WINDOW_MS, { fresh: true }),
@@ -414,10 +388,6 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
   };
 
   // ---- HTTP ---------------------------------------------------------------------------------------
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  let closing = false;
-
   function send(res: ServerResponse, r: Reply): void {
     const body = r.raw ?? JSON.stringify(r.json ?? {});
     res.writeHead(r.status, { 'content-type': r.contentType ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(r.headers ?? {}) });
@@ -426,10 +396,7 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const perf = performance.now();
-    const url = new URL(req.url ?? '/', 'http://sandbox.local');
-    let path = url.pathname.toLowerCase().replace(/\/{2,}/g, '/');
-    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-    const method = (req.method ?? 'GET').toUpperCase();
+    const { url, path, method } = requestTarget(req);
     const body = await readBody(req, 5 * 1024 * 1024);
 
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
@@ -446,23 +413,16 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
       send(res, { status: 404, raw: '<!DOCTYPE html><html><body><h1>The page you were looking for doesn\'t exist.</h1></body></html>', contentType: 'text/html; charset=utf-8' });
       return;
     }
-    const req1 = { method, path };
-    const slow = faults.take(req1, ['slow']);
-    if (slow !== null) {
-      entry.fault = 'slow';
-      await delay(slow.delayMs ?? 5000);
-    }
-    const f = faults.take(req1, ['500', '502', '503', '429', 'reset', 'html404']);
+    const f = await takeRequestFault(faults, { method, path }, entry, ['500', '502', '503', '429', 'reset', 'html404']);
     if (f !== null) {
-      entry.fault = f.type;
-      const retry = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : undefined;
+      const retry = retryAfterHeader(f);
       if (f.type === 'reset') {
         req.socket.destroy();
         return;
       }
       if (f.type === 'html404') send(res, { status: 404, raw: '<html><body><h1>404 Not Found</h1></body></html>', contentType: 'text/html' });
       else if (f.type === '429') send(res, { ...errorReply(429, 'Rate limit exceeded'), ...(retry === undefined ? {} : { headers: retry }) });
-      else if (f.type === '500') send(res, errorReply(500, 'We\'re sorry, but something went wrong.'));
+      else if (f.type === '500') send(res, serverError());
       else send(res, { status: Number(f.type), raw: `<html><body><h1>${f.type}</h1></body></html>`, contentType: 'text/html', ...(retry === undefined ? {} : { headers: retry }) });
       return;
     }
@@ -479,48 +439,15 @@ export async function startSyncroSandbox(opts: SyncroSandboxOptions = {}): Promi
     }
     const r = api(method, path, url.searchParams, body, auth);
     if (r.after !== undefined) {
-      entry.fault = r.after.type;
-      if (r.after.type === '500-after-create') send(res, errorReply(500, 'We\'re sorry, but something went wrong.'));
-      else if (r.after.type === 'reset-after-create') req.socket.destroy();
-      else if (r.after.delayMs !== undefined) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          req.socket.destroy();
-        }, r.after.delayMs);
-        timers.add(t);
-      }
+      playAfterCreate(r.after, entry, { socket: req.socket, later: server.later, answer500: () => send(res, serverError()) });
       return;
     }
     send(res, r);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) send(res, { status: 500, json: { error: err instanceof Error ? err.message : String(err) } });
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 5000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    if (closing) s.destroy();
-  });
-  const { url } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-  return {
-    url,
-    baseUrl: `${url}${API}`,
-    control,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closing = true;
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  const server = createSandboxServer(handle, (res, err) => send(res, { status: 500, json: { error: err instanceof Error ? err.message : String(err) } }));
+  const { url } = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  return { url, baseUrl: `${url}${API}`, control, close: server.close };
 }
 
 // ---- the control interface over HTTP (no auth; JSON) ------------------------------------------------
