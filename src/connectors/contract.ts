@@ -31,6 +31,13 @@ export interface Page<T> {
    * `resumeFrom` to go on from there. Streams without one restart from scratch when a run resumes.
    */
   checkpoint?: unknown;
+  /**
+   * The stream already fetches the pages after this one while it is handled (concurrent paging), so a crash loses
+   * those anyway: the runner may then hold this checkpointed page in a batch (see FLUSH_RECORDS / FLUSH_MS in
+   * src/sync/runner.ts) instead of storing it before it asks for the next page. Absent or false: a checkpointed page
+   * is stored before the next one is asked for, so a crash loses at most the page in flight.
+   */
+  readAhead?: boolean;
 }
 
 export interface StreamReadOptions {

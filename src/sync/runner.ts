@@ -79,6 +79,8 @@ export interface SyncServiceDeps {
   maxAttempts?: number;
   /** This process's name on the runs it executes (default host:pid:random). */
   owner?: string;
+  /** Batches of records written per transaction: at most `records` (default FLUSH_RECORDS) or `ms` (FLUSH_MS) apart. */
+  batch?: { records?: number; ms?: number };
 }
 
 /** Per stream of a run, persisted in `sync_runs.checkpoint_json` with the records it covers. */
@@ -95,7 +97,7 @@ const REAPER_INTERVAL_MS = 30 * 1000;
 const MAX_ATTEMPTS = 5;
 const MAX_EVENTS = 200;
 /** Write a stream's records in batches of up to this many, */
-const FLUSH_RECORDS = 1000;
+const FLUSH_RECORDS = 5000;
 /** or at least this often. */
 const FLUSH_MS = 500;
 
@@ -132,6 +134,8 @@ export function createSyncService(deps: SyncServiceDeps) {
   const heartbeatMs = deps.heartbeatMs ?? Math.max(10, Math.min(15_000, Math.floor(leaseMs / 4)));
   const reaperIntervalMs = deps.reaperIntervalMs ?? REAPER_INTERVAL_MS;
   const maxAttempts = deps.maxAttempts ?? MAX_ATTEMPTS;
+  const flushRecords = deps.batch?.records ?? FLUSH_RECORDS;
+  const flushMs = deps.batch?.ms ?? FLUSH_MS;
   const owner = deps.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const controllers = new Map<string, AbortController>();
   const finished = new Map<string, Promise<void>>();
@@ -293,8 +297,11 @@ export function createSyncService(deps: SyncServiceDeps) {
         // Pages are written in batches: one transaction (and one progress write) per FLUSH_RECORDS records
         // or FLUSH_MS, whichever comes first — per page when pages arrive slowly (rate-limited), fewer and
         // larger transactions when they arrive fast (each SQLite commit costs WAL writes for every index page touched).
-        // A page that carries a checkpoint is written at once, with the checkpoint in the same transaction: a run
-        // that dies reads again at most the pages it had in flight.
+        // A batch's last checkpoint is written in the same transaction as its records. A checkpointed page of a stream
+        // that reads one page at a time is written at once, before the next page is asked for: a run that dies reads
+        // again at most the page it had in flight. A stream that reads ahead (`readAhead`: several pages in flight)
+        // loses those pages in a crash anyway; its pages are batched like the others, so a run that dies reads again
+        // the pages in flight plus at most one batch.
         let buffer: unknown[] = [];
         let bufferTotal: number | null = null;
         let bufferCursor: unknown = undefined;
@@ -328,7 +335,8 @@ export function createSyncService(deps: SyncServiceDeps) {
           for (const r of page.records) buffer.push(r);
           if (page.total !== null) bufferTotal = page.total;
           if (page.checkpoint !== undefined) bufferCursor = page.checkpoint;
-          if (bufferCursor !== undefined || buffer.length >= FLUSH_RECORDS || performance.now() - lastFlush >= FLUSH_MS) await flush();
+          const storeNow = page.checkpoint !== undefined && page.readAhead !== true;
+          if (storeNow || buffer.length >= flushRecords || performance.now() - lastFlush >= flushMs) await flush();
         }
         await flush();
         p.done = true;

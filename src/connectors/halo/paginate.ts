@@ -34,6 +34,8 @@ export interface HaloRawPage {
   pageNo: number;
   /** The effective page size (what a resumed read must ask for). */
   pageSize: number;
+  /** The pages after this one are fetched concurrently while it is handled (record_count known, concurrency > 1). */
+  readAhead: boolean;
 }
 
 /** The paginator's result: `shortfall` when the only gap is a count below `record_count`. */
@@ -110,7 +112,8 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
   }
   // A resumed read counts the pages before `startPage` as read (they were stored by the run).
   let fetched = (startPage - 1) * pageSize + first.records.length;
-  yield { records: first.records, total: recordCount, pageNo: startPage, pageSize };
+  const readAhead = recordCount !== null && concurrency > 1;
+  yield { records: first.records, total: recordCount, pageNo: startPage, pageSize, readAhead };
 
   const result = (partialReason: string | null): HaloPagesResult => {
     if (partialReason !== null) return { fetched, expected: recordCount, partial: true, reason: partialReason };
@@ -159,7 +162,7 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
     }
     previousIds = ids;
     fetched += page.records.length;
-    yield { records: page.records, total: recordCount, pageNo, pageSize };
+    yield { records: page.records, total: recordCount, pageNo, pageSize, readAhead };
     if (page.records.length < pageSize) return result(null);
     if (recordCount !== null && fetched >= recordCount) return result(null);
   }

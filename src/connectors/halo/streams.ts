@@ -210,7 +210,7 @@ function fullStream<T extends { id: string }>(deps: HaloStreamDeps, name: string
             }
             for (const r of next.value.records) seen.add(r.id);
             const checkpoint: ListCursor = { read: 0, page: next.value.raw.pageNo, pageSize: next.value.raw.pageSize };
-            yield { records: next.value.records, total: next.value.raw.total, checkpoint };
+            yield { records: next.value.records, total: next.value.raw.total, checkpoint, readAhead: next.value.raw.readAhead };
           }
         } finally {
           await pages.return(undefined as never);
@@ -306,7 +306,7 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
             const total = next.value.raw.total;
             const checkpoint: ListCursor = { read: i, page: next.value.raw.pageNo, pageSize: next.value.raw.pageSize, cutoff: cutoffIso };
             // Progress: unique so far plus what this read still has to deliver.
-            yield { records: fresh, total: total === null ? null : before + Math.max(0, total - duplicates), checkpoint };
+            yield { records: fresh, total: total === null ? null : before + Math.max(0, total - duplicates), checkpoint, readAhead: next.value.raw.readAhead };
           }
         } finally {
           await pages.return(undefined as never);
