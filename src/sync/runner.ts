@@ -89,6 +89,11 @@ interface StreamCheckpoint {
   cursor?: unknown;
   /** The stream was read to the end (and swept) by this run. */
   done?: boolean;
+  /**
+   * Rows the stream's table held for the integration when this run started reading it (full reads that sweep): with
+   * none, every row is this run's and the sweep has nothing to look for.
+   */
+  before?: number;
 }
 
 const OVERLAP_MS = 10 * 60 * 1000;
@@ -283,10 +288,12 @@ export function createSyncService(deps: SyncServiceDeps) {
         const since = useSince ? new Date(Date.parse(st.watermark!) - overlapMs) : null;
         const scope = { workspaceId, kind, runId };
         const p: StreamProgress = step.progressName !== null ? progress[step.progressName]! : { fetched: 0, total: null, done: false };
+        const sweeps = since === null && step.sweepOnFull;
         if (cp.cursor === undefined) {
           // Not started, or started without a stored page: the stream starts over (its progress too).
           p.fetched = 0;
           p.total = null;
+          if (sweeps) cp.before = await step.writer.count(scope);
         }
         const gen = step.stream.read({
           since, signal: controller.signal,
@@ -349,7 +356,9 @@ export function createSyncService(deps: SyncServiceDeps) {
           counters.partial = true;
           counters.notes.push(`${name}: ${result.reason ?? `fetched ${result.fetched} of ${result.expected ?? '?'} records`}`);
         } else {
-          if (since === null && step.sweepOnFull) {
+          // A table that held nothing for the integration before this run read the stream (an initial sync) holds only
+          // what the run stored: the sweep (a scan of every row) is skipped.
+          if (sweeps && cp.before !== 0) {
             const removed = await step.writer.sweep(scope, result.sweepWindow);
             if (removed > 0) counters.notes.push(`${name}: ${removed} record(s) deleted in the vendor system were removed`);
           }
@@ -360,6 +369,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         await integrations.writeState(workspaceId, kind, state);
         cp.done = true;
         delete cp.cursor;
+        delete cp.before;
         await save();
       }
       if (counters.partial) status = 'partial';

@@ -271,9 +271,11 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
 
       // Tickets carry a status id; Halo's /Status list (bare array) gives the names people know.
       const statusNames = await loadStatusNames(deps, opts.signal);
+      // In place: the mapper built the record for this read alone.
       const named = (t: PsaTicket): PsaTicket => {
         const name = statusNames.get(t.status);
-        return name === undefined ? t : { ...t, status: name };
+        if (name !== undefined) t.status = name;
+        return t;
       };
       const seen = new Set<string>();
       let expected: number | null = 0;
