@@ -120,10 +120,13 @@ async function* reconcile<T extends { id: string }>(r: Reconciler<T>, seen: Set<
 AsyncGenerator<Page<T>, Reconciled> {
   const listed = await r.list(opts.signal);
   if (listed === null) return { checked: false, complete: false, gone: [], fetched: 0 };
-  const have = new Set(seen);
-  // A read that was not resumed yielded everything this run stored for the stream (`seen`); a resumed one asks the store.
-  if (opts.resumeFrom !== undefined && opts.storedIds !== undefined) for (const id of await opts.storedIds()) have.add(id);
-  const missing = [...listed].filter((id) => !have.has(id));
+  // A read that was not resumed yielded everything this run stored for the stream (`seen`, used as is: no copy of
+  // 100,000 ids); a resumed one asks the store.
+  const resumed = opts.resumeFrom !== undefined && opts.storedIds !== undefined;
+  const have = resumed ? new Set(seen) : seen;
+  if (resumed) for (const id of await opts.storedIds!()) have.add(id);
+  const missing: string[] = [];
+  for (const id of listed) if (!have.has(id)) missing.push(id);
   let fetched = 0;
   if (missing.length > 0) {
     const pages = r.fetch(missing, opts.signal);
@@ -143,8 +146,10 @@ AsyncGenerator<Page<T>, Reconciled> {
   }
   let final = listed;
   if (missing.some((id) => !have.has(id))) final = (await r.list(opts.signal)) ?? listed; // deleted since they were listed?
-  const unread = [...final].filter((id) => !have.has(id));
-  const gone = [...have].filter((id) => !final.has(id));
+  const unread: string[] = [];
+  for (const id of final) if (!have.has(id)) unread.push(id);
+  const gone: string[] = [];
+  for (const id of have) if (!final.has(id)) gone.push(id);
   if (unread.length > 0) {
     return { checked: true, complete: false, gone, fetched, reason: `${unread.length} ${r.noun} Halo lists could not be read (e.g. ${unread.slice(0, 5).join(', ')}).` };
   }
