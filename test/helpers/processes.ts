@@ -1,17 +1,15 @@
 /** Several Crosswalk processes on one test database: child processes, their database URL, workspaces made directly. */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { definitionOf } from '../../src/integrations/registry.js';
 import { mergeSecrets, toStoredSettings } from '../../src/integrations/settings.js';
 import type { Store } from '../../src/store/db.js';
 import { createRepos } from '../../src/store/repos/index.js';
 import type { Vault } from '../../src/store/secrets.js';
+import { nodeArgsFor, ROOT, scriptBeside } from '../../src/paths.js';
 import type { TestStore } from './app.js';
 import type { SyncChildInput, SyncChildResult } from './sync-child.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const ROOT = path.resolve(HERE, '..', '..');
+export { ROOT };
 
 /** The database URL a child process uses to reach the test's own schema (PostgreSQL: search_path in the URL). */
 export function childDatabaseUrl(ts: Pick<TestStore, 'databaseUrl' | 'store'>): string {
@@ -20,10 +18,10 @@ export function childDatabaseUrl(ts: Pick<TestStore, 'databaseUrl' | 'store'>): 
   return `${ts.databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${ts.store.schema}`)}`;
 }
 
-/** Runs test/helpers/sync-child.ts: one sync in its own process; resolves with its result line. */
+/** Runs test/helpers/sync-child.ts (compiled, when this module is: bench:shared-limit): one sync in its own process; resolves with its result line. */
 export function runSyncChild(input: SyncChildInput): Promise<SyncChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'sync-child.ts'), JSON.stringify(input)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgsFor(scriptBeside(import.meta.url, './sync-child.ts')), JSON.stringify(input)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
