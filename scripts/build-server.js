@@ -6,7 +6,8 @@
  * (dist/server/src/main.js, dist/server/bench/sync.js, …), so the relative `.js` imports of the sources hold as they
  * are. JSON the code imports (src/sandbox/seed/words.json) is copied beside.
  *
- *   node scripts/build-server.js        (npm run build:server; part of npm run build)
+ *   node scripts/build-server.js              (npm run build:server; part of npm run build)
+ *   node scripts/build-server.js --if-stale   (only when dist/server is missing or older than a file under src/)
  *
  * Each file is written to a temporary name and renamed over the old one, so a process starting while another
  * builds never reads a half-written module. Last, dist/server/.built records when the build started: the
@@ -34,6 +35,17 @@ function writeAtomically(file, contents) {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, contents);
   fs.renameSync(tmp, file);
+}
+
+/** Whether dist/server was built after every file under src/ last changed. */
+export function serverIsCurrent() {
+  let builtAt;
+  try {
+    builtAt = JSON.parse(fs.readFileSync(STAMP, 'utf8')).startedAt;
+  } catch {
+    return false;
+  }
+  return filesBelow('src').every((f) => fs.statSync(path.join(ROOT, f)).mtimeMs <= builtAt);
 }
 
 /** Builds dist/server; returns the number of files written. Throws (esbuild's message) when a file does not compile. */
@@ -67,6 +79,7 @@ export async function buildServer() {
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
+  if (process.argv.includes('--if-stale') && serverIsCurrent()) process.exit(0);
   try {
     const n = await buildServer();
     process.stdout.write(`dist/server: ${n} files in ${Math.round(performance.now() - t0)} ms\n`);

@@ -7,21 +7,9 @@
  * line on stderr. When that fails (no esbuild, a read-only install) it runs the TypeScript sources through tsx
  * instead, also with one line on stderr.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OUT, ROOT, STAMP, buildServer, filesBelow } from './build-server.js';
-
-/** Whether dist/server was built after every file under src/ last changed. */
-export function serverIsCurrent() {
-  let builtAt;
-  try {
-    builtAt = JSON.parse(fs.readFileSync(STAMP, 'utf8')).startedAt;
-  } catch {
-    return false;
-  }
-  return filesBelow('src').every((f) => fs.statSync(path.join(ROOT, f)).mtimeMs <= builtAt);
-}
+import { OUT, ROOT, buildServer, serverIsCurrent } from './build-server.js';
 
 /** Imports `entry` ('src/main', 'src/cli/index'): compiled, after compiling it when needed; else through tsx. */
 export async function launch(entry) {

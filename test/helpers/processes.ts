@@ -1,5 +1,6 @@
 /** Several Crosswalk processes on one test database: child processes, their database URL, workspaces made directly. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { definitionOf } from '../../src/integrations/registry.js';
 import { mergeSecrets, toStoredSettings } from '../../src/integrations/settings.js';
 import type { Store } from '../../src/store/db.js';
@@ -8,8 +9,6 @@ import type { Vault } from '../../src/store/secrets.js';
 import { nodeArgsFor, ROOT, scriptBeside } from '../../src/paths.js';
 import type { TestStore } from './app.js';
 import type { SyncChildInput, SyncChildResult } from './sync-child.js';
-
-export { ROOT };
 
 /** The database URL a child process uses to reach the test's own schema (PostgreSQL: search_path in the URL). */
 export function childDatabaseUrl(ts: Pick<TestStore, 'databaseUrl' | 'store'>): string {
@@ -55,9 +54,26 @@ export interface ChildProcessHandle {
   kill(signal: NodeJS.Signals): void;
 }
 
+let compiled = false;
+
+/**
+ * The node arguments of a command as users run it: `bin/crosswalk.js <args>` (the crosswalk command) or
+ * `scripts/start.js` (npm start), both running the compiled server (dist/server). `npm test` builds it before the
+ * tests; a test file run alone compiles it here when it is older than src/ (once per test process), so that the
+ * command itself has nothing to say about compiling.
+ */
+export function userCommand(script: 'bin/crosswalk.js' | 'scripts/start.js', args: string[] = []): string[] {
+  if (!compiled) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-server.js'), '--if-stale'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`compiling the server failed: ${r.stderr}`);
+    compiled = true;
+  }
+  return [path.join(ROOT, script), ...args];
+}
+
 /** Starts `crosswalk <args>` (e.g. `worker`) and resolves once it printed `ready` (a pattern of its stdout). */
 export async function startCli(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 120_000): Promise<ChildProcessHandle> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+  const child = spawn(process.execPath, userCommand('bin/crosswalk.js', args), {
     cwd: ROOT,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
