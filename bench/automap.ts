@@ -3,7 +3,7 @@
  * (deterministic PRNG), the median time of several runs, the speed ratio against a straightforward
  * token_set_ratio baseline over all pairs (measured on a sample, scaled linearly), and accuracy.
  *
- *   node --import tsx bench/automap.ts [--size 10000] [--runs 7] [--sample 200] [--seed 42]
+ *   npm run bench:automap -- [--size 10000] [--runs 7] [--sample 200] [--seed 42]
  */
 import { loadavg } from 'node:os';
 import {

@@ -4,7 +4,7 @@
  * into SQLite with better-sqlite3 — one prepared statement per table, one transaction per page. No connector,
  * runner, validation, rate limiter or retries.
  *
- *   node --import tsx bench/floor.ts <requests.json>
+ *   node dist/server/bench/floor.js <requests.json>   (or node --import tsx bench/floor.ts)
  *
  * `requests.json`: `{ baseUrl, clientId, clientSecret, concurrency, requests: [{ method, path }] }` where `path` is
  * the path with its query string exactly as the sandbox received it. Prints one JSON line (FloorResult) on stdout.

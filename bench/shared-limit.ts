@@ -7,7 +7,7 @@
  * Figures: wall time (first run's start → last run's end) ÷ the physical bound (API requests of both runs ÷ limit ×
  * window), the sandbox's 429s and its most requests in one window; the machine's busy CPU beside the wall time.
  *
- *   BENCH_DATABASE_URL=postgres://… node --import tsx bench/shared-limit.ts [--tickets 10000] [--clients 100]
+ *   BENCH_DATABASE_URL=postgres://… npm run bench:shared-limit -- [--tickets 10000] [--clients 100]
  *        [--limit 60] [--window-ms 10000]
  *
  * Falls back to TEST_DATABASE_URL; without either it says so and exits 0 (PostgreSQL is needed for several

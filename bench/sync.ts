@@ -18,13 +18,16 @@
  * times (the machine may be shared: each round reports how much CPU other processes took) and the worst
  * round for 429s and RSS.
  *
- *   node --import tsx bench/sync.ts [--rounds 2] [--only a|b] [--tickets 100000] [--clients 10000]
+ *   npm run bench:sync -- [--rounds 2] [--only a|b] [--tickets 100000] [--clients 10000]
  *        [--limit 300] [--window-ms 5000] [--latency-a 20] [--latency-b 20] [--trace] [--memo-sandbox] [--json]
  *        [--no-floor] [--profile DIR]   (--profile: a V8 CPU profile of each run window, PUT to run end, into DIR)
  *
  * --memo-sandbox: the sandbox child reuses its last ticket query instead of filtering every ticket on every
  * page request (see bench/lib/halo-sandbox-child.ts) — a cost of the imitation, not of Crosswalk, which
  * otherwise takes ~10 ms of this machine's CPU per ticket page. Off by default.
+ *
+ * `npm run bench:sync` compiles the server (npm run build:server) and runs dist/server/bench/sync.js with plain node,
+ * so the figures are the production code's; `node --import tsx bench/sync.ts` runs the sources (tsx adds ~50 MB RSS).
  *
  * Exits 0 on a missed target (it is a benchmark), 1 when the stored data differ from the sandbox's or a
  * run fails.
@@ -41,6 +44,7 @@ import type { FloorInput, FloorResult } from './floor.js';
 import { createBenchApp, type BenchApp } from './lib/app.js';
 import { startSandboxProcess, type SandboxProcess } from './lib/sandbox-process.js';
 import { machineBusyMs } from './lib/machine.js';
+import { scriptBeside } from '../src/paths.js';
 
 // ------------------------------------------------------------------------------------------------
 // options
@@ -247,7 +251,7 @@ interface WorkerResult {
   floor: FloorResult | null;
 }
 
-const FLOOR = fileURLToPath(new URL('./floor.ts', import.meta.url));
+const FLOOR = scriptBeside(import.meta.url, './floor.ts');
 
 /** Replays the sandbox's logged successful requests with bench/floor.ts in a fresh process (no rate limit: the floor's CPU is what counts). */
 async function runFloor(sandbox: SandboxProcess, dir: string): Promise<FloorResult> {
@@ -551,7 +555,7 @@ async function parent(): Promise<void> {
   rows.push({ figure: '(c) peak RSS during the sync', value: `${fmt(rssPeak, 0)} MB (worst run)`, target: `≤ ${TARGET.rssMb} MB`, verdict: pass(rssPeak <= TARGET.rssMb) });
   notes.push(
     `(c) Crosswalk process alone (the sandbox is a child process: ${results.map((r) => (r.childRssPeakMb === null ? '?' : fmt(r.childRssPeakMb, 0))).join(' / ')} MB, not counted), peak from the PUT to the run's end (Linux VmHWM reset at the PUT; elsewhere sampled every 25 ms): ` +
-      `${results.map((r) => `(${r.scenario}) ${fmt(r.rss.runPeak, 0)}`).join(', ')} MB. Before the app was built ${fmt(median(results.map((r) => r.rss.beforeApp)), 0)} MB (Node + tsx + modules), ` +
+      `${results.map((r) => `(${r.scenario}) ${fmt(r.rss.runPeak, 0)}`).join(', ')} MB. Before the app was built ${fmt(median(results.map((r) => r.rss.beforeApp)), 0)} MB (Node + ${import.meta.url.endsWith('.ts') ? 'tsx + ' : ''}modules), ` +
       `after setup ${fmt(median(results.map((r) => r.rss.appReady)), 0)} MB; process maxRSS incl. setup and verification ${fmt(processMax, 0)} MB; ` +
       `V8 heap at the run's end ${results.map((r) => `(${r.scenario}) ${fmt(r.heapAtEnd.used, 0)} used / ${fmt(r.heapAtEnd.total, 0)} committed, ${fmt(r.heapAtEnd.external, 0)} external`).join(', ')} MB.`,
   );

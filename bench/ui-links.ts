@@ -9,7 +9,7 @@
  * numbers are what a user would see, not Playwright round-trips. Each run is a fresh tab in a
  * signed-in context (static assets cached, as on a second visit); one warm-up run is not counted.
  *
- *   npx vite build --config web/vite.config.ts && node --import tsx bench/ui-links.ts [--runs 5] [--orgs 6600] [--clients 5000]
+ *   npm run bench:ui -- [--runs 5] [--orgs 6600] [--clients 5000]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

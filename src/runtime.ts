@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type Store } from './store/db.js';
@@ -11,8 +10,9 @@ import { createPgBossQueue } from './sync/pg-boss-queue.js';
 import { createDeferredQueue } from './sync/job-queue.js';
 import type { FastifyInstance } from 'fastify';
 import type { DemoHints } from './shared/wire.js';
+import { ROOT } from './paths.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const WEB_ROOT = path.join(ROOT, 'dist', 'web');
 
 export interface Running {

@@ -1,7 +1,7 @@
 /**
  * Runs one HaloPSA sandbox in its own process, so that the benchmark's RSS is Crosswalk's alone.
  *
- *   node --import tsx bench/lib/halo-sandbox-child.ts '<HaloSandboxOptions as JSON>' [memo]
+ *   node dist/server/bench/lib/halo-sandbox-child.js '<HaloSandboxOptions as JSON>' [memo]   (or node --import tsx bench/lib/halo-sandbox-child.ts …)
  *
  * Prints one JSON line `{ url, authUrl, resourceUrl, tenant, memo }` on stdout once listening; control
  * goes through the sandbox's own HTTP control interface (`/_sandbox/*`). Closes on SIGTERM/SIGINT or

@@ -4,12 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HaloSandboxData, HaloSandboxOptions, HaloSandboxStats } from '../../src/sandbox/halo/types.js';
 import type { RequestLogEntry } from '../../src/sandbox/shared/request-log.js';
+import { nodeArgsFor, scriptBeside } from '../../src/paths.js';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'halo-sandbox-child.ts');
+const CHILD = scriptBeside(import.meta.url, './halo-sandbox-child.ts');
 
 export interface SandboxProcess {
   url: string;
@@ -38,7 +37,7 @@ export async function startSandboxProcess(opts: HaloSandboxOptions, flags: { mem
   const spawnedAt = performance.now();
   // BENCH_SANDBOX_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const extra = (process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
-  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', CHILD, JSON.stringify(opts), ...(flags.memo === true ? ['memo'] : [])], {
+  const child: ChildProcess = spawn(process.execPath, [...extra, ...nodeArgsFor(CHILD), JSON.stringify(opts), ...(flags.memo === true ? ['memo'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError } from '../../src/config.js';
+import { userCommand } from '../helpers/processes.js';
 
+/** `npm start`: the compiled server. */
 function start(env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30000 });
+  return spawnSync(process.execPath, userCommand('scripts/start.js'), { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30000 });
 }
 
 test('an unsupported DATABASE_URL scheme exits non-zero with one clear line, no stack trace', () => {
@@ -13,7 +15,7 @@ test('an unsupported DATABASE_URL scheme exits non-zero with one clear line, no 
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /DATABASE_URL: unsupported scheme "mysql"; use a file path or postgres:\/\//);
-  assert.doesNotMatch(r.stderr, /\bat .*\.ts:\d+/);
+  assert.doesNotMatch(r.stderr, /\bat .*\.[jt]s:\d+/);
 });
 
 test('several bad values are named on one line', () => {

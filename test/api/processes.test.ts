@@ -13,14 +13,14 @@ import pg from 'pg';
 import { createRepos } from '../../src/store/repos/index.js';
 import { createVault, KEY_CHECK_META, SecretKeyMismatchError, verifySecretKey, type ResolvedKey } from '../../src/store/secrets.js';
 import { dialects, openTestStore, type DialectName, type TestStore } from '../helpers/app.js';
-import { childDatabaseUrl } from '../helpers/processes.js';
+import { childDatabaseUrl, userCommand } from '../helpers/processes.js';
 
 const KEY_A = crypto.randomBytes(32);
 const KEY_B = crypto.randomBytes(32);
 const fromEnv = (key: Buffer): ResolvedKey => ({ key, source: 'env', persist() {} });
 
 function cli(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+  return spawnSync(process.execPath, userCommand('bin/crosswalk.js', args), {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', PORT: '0', SYNC_INTERVAL_MINUTES: '0', ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -30,7 +30,7 @@ function cli(args: string[], env: Record<string, string>) {
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split('\n');
   assert.equal(lines.length, 1, `one line expected:\n${stderr}`);
-  assert.doesNotMatch(stderr, /\bat .*\.ts:\d+/, 'no stack trace');
+  assert.doesNotMatch(stderr, /\bat .*\.[jt]s:\d+/, 'no stack trace');
   return lines[0]!;
 }
 
@@ -108,7 +108,7 @@ if (dialects().includes('postgres')) {
       withDatabaseUnderKeyA('postgres', async (ts) => {
         const jobs = `jobs_${crypto.randomBytes(5).toString('hex')}`;
         try {
-          const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'worker'], {
+          const child = spawn(process.execPath, userCommand('bin/crosswalk.js', ['worker']), {
             env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', DATA_DIR: ts.dataDir, DATABASE_URL: childDatabaseUrl(ts), CROSSWALK_SECRET_KEY: KEY_A.toString('hex'), JOB_QUEUE_SCHEMA: jobs, SYNC_INTERVAL_MINUTES: '0' },
             stdio: ['ignore', 'pipe', 'pipe'],
           });
