@@ -102,7 +102,7 @@ const REAPER_INTERVAL_MS = 30 * 1000;
 const MAX_ATTEMPTS = 5;
 const MAX_EVENTS = 200;
 /** Write a stream's records in batches of up to this many, */
-const FLUSH_RECORDS = 5000;
+const FLUSH_RECORDS = 2000;
 /** or at least this often. */
 const FLUSH_MS = 500;
 
