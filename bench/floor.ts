@@ -20,7 +20,7 @@ export interface FloorInput {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Requests in flight at once (Crosswalk's paginator runs 4). */
+  /** Requests in flight at once (Crosswalk's Halo paginator runs 8 by default). */
   concurrency: number;
   requests: { method: string; path: string }[];
 }

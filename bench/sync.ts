@@ -253,12 +253,15 @@ interface WorkerResult {
 
 const FLOOR = scriptBeside(import.meta.url, './floor.ts');
 
+/** Requests the floor keeps in flight: the Halo connector's default `concurrency`. */
+const FLOOR_CONCURRENCY = 8;
+
 /** Replays the sandbox's logged successful requests with bench/floor.ts in a fresh process (no rate limit: the floor's CPU is what counts). */
 async function runFloor(sandbox: SandboxProcess, dir: string): Promise<FloorResult> {
   const log = await sandbox.requests();
   const sent = log.filter((e) => e.status >= 200 && e.status < 300).map((e) => ({ method: e.method, path: e.path }));
   const input: FloorInput = {
-    baseUrl: sandbox.url, clientId: 'crosswalk-sandbox', clientSecret: 'sandbox-secret', concurrency: 4, requests: sent,
+    baseUrl: sandbox.url, clientId: 'crosswalk-sandbox', clientSecret: 'sandbox-secret', concurrency: FLOOR_CONCURRENCY, requests: sent,
   };
   const file = `${dir}/floor-requests.json`;
   fs.writeFileSync(file, JSON.stringify(input));
@@ -545,7 +548,7 @@ async function parent(): Promise<void> {
       const f = r.floor!;
       notes.push(
         `floor (${r.scenario}): Crosswalk CPU ${secs(r.cpuMs)} / wall ${secs(r.wallMs)}; floor (bench/floor.ts, the ${f.requests} successful requests the sandbox logged, ${f.tokenRequests} of them token requests, replayed without rate limit, ` +
-          `4 in flight, ${f.rows} rows upserted, ${fmt(mb(f.bytes), 0)} MB of JSON) CPU ${secs(f.cpuMs)} / wall ${secs(f.wallMs)}: ratio ${fmt(ratio(r))}.`,
+          `${FLOOR_CONCURRENCY} in flight, ${f.rows} rows upserted, ${fmt(mb(f.bytes), 0)} MB of JSON) CPU ${secs(f.cpuMs)} / wall ${secs(f.wallMs)}: ratio ${fmt(ratio(r))}.`,
       );
     });
   }
