@@ -574,6 +574,38 @@ describe('orderedConcurrent', () => {
     assert.ok(aborted >= 1, 'in-flight tasks saw the abort');
   });
 
+  it('a finished task makes room at once: tasks keep starting while the consumer is busy, up to maxBuffered', async () => {
+    let running = 0;
+    let peak = 0;
+    let started = 0;
+    function* tasks() {
+      for (let i = 0; i < 40; i++) {
+        yield async () => {
+          started++;
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 2));
+          running--;
+          return i;
+        };
+      }
+    }
+    const out: number[] = [];
+    let startedWhileBusy = 0;
+    for await (const v of orderedConcurrent(tasks(), 2, { maxBuffered: 6 })) {
+      out.push(v);
+      if (v === 0) {
+        // The consumer is busy (e.g. writing what it got) and asks for nothing meanwhile.
+        await new Promise((r) => setTimeout(r, 150));
+        startedWhileBusy = started;
+      }
+    }
+    assert.deepEqual(out, Array.from({ length: 40 }, (_, i) => i));
+    assert.ok(peak <= 2, `peak ${peak}`);
+    // Task 0 was handed over; 6 more (maxBuffered) were started and finished while the consumer waited.
+    assert.equal(startedWhileBusy, 7);
+  });
+
   it('propagates a failing task and mapConcurrent keeps order', async () => {
     const r = await mapConcurrent([5, 1, 3, 2], 2, async (x) => {
       await new Promise((res) => setTimeout(res, x));

@@ -5,7 +5,9 @@
  *   (Halo clamps, e.g. 100 on /Tickets). When no size is echoed and page 1 is shorter than asked although
  *   more records exist, page 1's length is taken as the page size.
  * - With `record_count` known, pages 2…⌈record_count / page_size⌉ are fetched with bounded concurrency
- *   (`orderedConcurrent`: `concurrency` requests in flight, as many more buffered) and yielded in order.
+ *   (`orderedConcurrent`: `concurrency` requests in flight, as many more pages buffered; a page that arrives starts
+ *   the next request at once, also while the consumer is busy) and yielded in order; each page is mapped (`map`)
+ *   as it arrives, so the buffer holds mapped records, not the parsed JSON.
  *   Without it, or with concurrency 1, pages are read one after another (the next asked for when the consumer
  *   wants it) until a short or empty page.
  * - Stops at fetched ≥ record_count, or at a short / empty page.
@@ -28,7 +30,10 @@ export const SAFE_PAGE_SIZE = 100;
 export type HaloQuery = Record<string, string | number | boolean | undefined>;
 
 export interface HaloRawPage {
+  /** The page's records as Halo sent them, or as `map` made them (those it mapped to null left out). */
   records: unknown[];
+  /** Records Halo sent on the page (before `map`). */
+  count: number;
   /** Halo's `record_count`, when it sent one. */
   total: number | null;
   pageNo: number;
@@ -55,6 +60,11 @@ export interface PaginateHaloOptions {
   signal?: AbortSignal;
   /** Resume at this page (default 1); `pageSize` must then be the effective size of the earlier pages. */
   startPage?: number;
+  /**
+   * Maps each record as soon as its page arrives (null = left out), inside the request's task: pages waiting to be
+   * handed over then hold the mapped records only, and the parsed JSON is garbage at once.
+   */
+  map?: (raw: unknown) => unknown;
 }
 
 function idsOf(records: unknown[]): string {
@@ -65,11 +75,14 @@ function idsOf(records: unknown[]): string {
 
 interface Parsed {
   records: unknown[];
+  count: number;
+  /** The ids on the page, joined (the repeat guard's signature). */
+  ids: string;
   recordCount: number | null;
   pageSize: number | null;
 }
 
-function parse(body: unknown, key: string, label: string, pageNo: number): Parsed {
+function parse(body: unknown, key: string, label: string, pageNo: number, map: ((raw: unknown) => unknown) | undefined): Parsed {
   const list = unwrapList(body, key);
   if (list === null) {
     throw new HaloConnectorError({
@@ -79,7 +92,14 @@ function parse(body: unknown, key: string, label: string, pageNo: number): Parse
       detail: `${label} page ${pageNo}: body keys ${typeof body === 'object' && body !== null ? Object.keys(body).slice(0, 10).join(',') : typeof body}`,
     });
   }
-  return list;
+  const ids = idsOf(list.records);
+  if (map === undefined) return { ...list, count: list.records.length, ids };
+  const records: unknown[] = [];
+  for (const raw of list.records) {
+    const mapped = map(raw);
+    if (mapped !== null) records.push(mapped);
+  }
+  return { records, count: list.records.length, ids, recordCount: list.recordCount, pageSize: list.pageSize };
 }
 
 export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<HaloRawPage, HaloPagesResult> {
@@ -88,7 +108,7 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
   const fetchPage = async (pageNo: number, size: number, signal: AbortSignal | undefined): Promise<Parsed> => {
     if (signal?.aborted === true) throw abortedError(signal.reason);
     const body = await opts.get({ ...opts.query, pageinate: true, page_size: size, page_no: pageNo }, signal);
-    return parse(body, opts.key, opts.label, pageNo);
+    return parse(body, opts.key, opts.label, pageNo, opts.map);
   };
 
   const startPage = Math.max(1, Math.floor(opts.startPage ?? 1));
@@ -106,14 +126,14 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
   }
   const recordCount = first.recordCount;
   let pageSize = startPage > 1 ? requestedSize : (first.pageSize ?? requestedSize);
-  if (startPage === 1 && first.pageSize === null && first.records.length > 0 && first.records.length < requestedSize && recordCount !== null && first.records.length < recordCount) {
+  if (startPage === 1 && first.pageSize === null && first.count > 0 && first.count < requestedSize && recordCount !== null && first.count < recordCount) {
     // Halo clamped without saying so (or ignored paging: the repeat guard will tell on page 2).
-    pageSize = first.records.length;
+    pageSize = first.count;
   }
   // A resumed read counts the pages before `startPage` as read (they were stored by the run).
-  let fetched = (startPage - 1) * pageSize + first.records.length;
+  let fetched = (startPage - 1) * pageSize + first.count;
   const readAhead = recordCount !== null && concurrency > 1;
-  yield { records: first.records, total: recordCount, pageNo: startPage, pageSize, readAhead };
+  yield { records: first.records, count: first.count, total: recordCount, pageNo: startPage, pageSize, readAhead };
 
   const result = (partialReason: string | null): HaloPagesResult => {
     if (partialReason !== null) return { fetched, expected: recordCount, partial: true, reason: partialReason };
@@ -129,7 +149,7 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
     return { fetched, expected: recordCount, partial: false };
   };
 
-  if (first.records.length === 0 || first.records.length < pageSize) return result(null);
+  if (first.count === 0 || first.count < pageSize) return result(null);
   if (recordCount !== null && fetched >= recordCount) return result(null);
 
   // The remaining pages: with record_count known, pages 2…last with bounded concurrency (yielded in
@@ -150,20 +170,20 @@ export async function* paginateHalo(opts: PaginateHaloOptions): AsyncGenerator<H
           { maxBuffered: concurrency * 2, ...(opts.signal === undefined ? {} : { signal: opts.signal }) },
         );
 
-  let previousIds = idsOf(first.records);
+  let previousIds = first.ids;
   for await (const { pageNo, page } of rest) {
-    if (page.records.length === 0) return result(null);
+    if (page.count === 0) return result(null);
     // Repeat guard: some endpoints ignore paging and serve page 1 again and again.
-    const ids = idsOf(page.records);
+    const ids = page.ids;
     if (ids === previousIds) {
       return result(
         `${opts.label}: page ${pageNo} repeated the records of page ${pageNo - 1}; Halo seems to ignore paging here, so the read stopped at ${fetched}${recordCount === null ? '' : ` of ${recordCount}`} records.`,
       );
     }
     previousIds = ids;
-    fetched += page.records.length;
-    yield { records: page.records, total: recordCount, pageNo, pageSize, readAhead };
-    if (page.records.length < pageSize) return result(null);
+    fetched += page.count;
+    yield { records: page.records, count: page.count, total: recordCount, pageNo, pageSize, readAhead };
+    if (page.count < pageSize) return result(null);
     if (recordCount !== null && fetched >= recordCount) return result(null);
   }
   return result(null);

@@ -20,7 +20,6 @@
  * read with the same page size and ticket window (a shift meanwhile is caught by the reconciliation).
  */
 import type { Page, PsaCompany, PsaSite, PsaStreams, PsaTicket, PsaTicketType, Stream, StreamReadOptions, StreamResult } from '../contract.js';
-import { mapPages } from '../http/paginate.js';
 import type { HaloApi } from './client.js';
 import { HaloConnectorError } from './halo-error.js';
 import { haloId, haloQueryDate, mapCompany, mapSite, mapTicket, mapTicketType, unwrapList, type OpportunityTypeRule } from './mappers.js';
@@ -63,6 +62,7 @@ function asCursor(value: unknown): ListCursor | null {
 /** Runs the paginator for one list and maps each page; returns the paginator's result. */
 async function* readList<T>(deps: HaloStreamDeps, spec: ListSpec<T>, signal: AbortSignal | undefined, resume?: { page: number; pageSize: number }):
 AsyncGenerator<{ records: T[]; raw: HaloRawPage }, HaloPagesResult> {
+  // Records are mapped as each page arrives (`map`), so pages waiting in the paginator's buffer hold mapped records.
   const pages = paginateHalo({
     get: (query, s) => deps.api.getJson(spec.path, query, s),
     key: spec.key,
@@ -70,10 +70,19 @@ AsyncGenerator<{ records: T[]; raw: HaloRawPage }, HaloPagesResult> {
     query: spec.query,
     pageSize: resume?.pageSize ?? spec.pageSize,
     concurrency: deps.concurrency,
+    map: spec.map,
     ...(resume === undefined ? {} : { startPage: resume.page + 1 }),
     ...(signal === undefined ? {} : { signal }),
   });
-  return yield* mapPages(pages, spec.map, (records, raw) => ({ records, raw }));
+  try {
+    for (;;) {
+      const next = await pages.next();
+      if (next.done === true) return next.value;
+      yield { records: next.value.records as T[], raw: next.value };
+    }
+  } finally {
+    await pages.return(undefined as never);
+  }
 }
 
 const idOf = (r: unknown): string | null => (typeof r === 'object' && r !== null ? haloId((r as Record<string, unknown>).id) : null);
@@ -301,7 +310,7 @@ function ticketStream(deps: HaloStreamDeps, ticketMonths: number): Stream<PsaTic
               result = next.value;
               break;
             }
-            rawCount += next.value.raw.records.length;
+            rawCount += next.value.raw.count;
             const fresh: PsaTicket[] = [];
             for (const t of next.value.records) {
               if (seen.has(t.id)) duplicates++;

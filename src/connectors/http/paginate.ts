@@ -6,6 +6,8 @@
  * buffer finished results can wait for an earlier, slower one while new tasks go out.
  * Tasks are pulled lazily from the iterable, so a paginator can stop generating page numbers; when the
  * consumer stops early (break / return / throw) or a task fails, in-flight tasks get an aborted signal.
+ * A task that finishes makes room at once: the next one starts then, not only when the consumer asks for a result,
+ * so requests keep going out while the consumer is busy with earlier results (e.g. writing them).
  */
 import { abortedError } from './errors.js';
 
@@ -40,29 +42,16 @@ export async function* orderedConcurrent<T>(
   const inFlight: Promise<Settled<T>>[] = [];
   let running = 0;
   let exhausted = false;
+  let finished = false;
+  /** The fill under way (one at a time: the task iterator is not re-entrant). */
+  let filling: Promise<void> | null = null;
+  /** A failure of the task iterator met by a fill the consumer did not wait for: thrown at its next fill. */
+  let fillError: { error: unknown } | null = null;
 
-  const start = (task: ConcurrentTask<T>): Promise<Settled<T>> => {
-    let p: Promise<T>;
-    try {
-      p = task(ctrl.signal);
-    } catch (error) {
-      return Promise.resolve({ ok: false, error });
-    }
-    running++;
-    return p.then(
-      (value): Settled<T> => {
-        running--;
-        return { ok: true, value };
-      },
-      (error: unknown): Settled<T> => {
-        running--;
-        return { ok: false, error };
-      },
-    );
-  };
+  const canStart = (): boolean => !exhausted && !finished && running < limit && inFlight.length < maxBuffered && !ctrl.signal.aborted;
 
-  const fill = async (): Promise<void> => {
-    while (!exhausted && running < limit && inFlight.length < maxBuffered && !ctrl.signal.aborted) {
+  const fillOnce = async (): Promise<void> => {
+    while (canStart()) {
       const n = await iterator.next();
       if (n.done === true) {
         exhausted = true;
@@ -72,22 +61,72 @@ export async function* orderedConcurrent<T>(
     }
   };
 
-  let finished = false;
+  /** Starts tasks while there is room; returns once none can start (waiting for a fill already under way first). */
+  const fill = async (): Promise<void> => {
+    for (;;) {
+      if (fillError !== null) throw fillError.error;
+      filling ??= fillOnce().then(
+        () => {
+          filling = null;
+        },
+        (error: unknown) => {
+          filling = null;
+          fillError ??= { error };
+        },
+      );
+      await filling;
+      const failed = fillError as { error: unknown } | null;
+      if (failed !== null) throw failed.error;
+      if (!canStart()) return;
+    }
+  };
+
+  function onSettled(): void {
+    running--;
+    // Room for the next task now, whatever the consumer is doing (a failure waits for the consumer's next fill).
+    if (canStart()) fill().catch(() => {});
+  }
+
+  function start(task: ConcurrentTask<T>): Promise<Settled<T>> {
+    let p: Promise<T>;
+    try {
+      p = task(ctrl.signal);
+    } catch (error) {
+      return Promise.resolve({ ok: false, error });
+    }
+    running++;
+    return p.then(
+      (value): Settled<T> => {
+        onSettled();
+        return { ok: true, value };
+      },
+      (error: unknown): Settled<T> => {
+        onSettled();
+        return { ok: false, error };
+      },
+    );
+  }
+
   try {
-    await fill();
-    while (inFlight.length > 0) {
-      const settled = await (inFlight.shift() as Promise<Settled<T>>);
-      if (!settled.ok) throw settled.error;
+    for (;;) {
+      // After a fill, nothing in flight means nothing left (a fill starts a task whenever one may start).
+      await fill();
+      const next = inFlight.shift();
+      if (next === undefined) break;
+      const result = await next;
+      if (!result.ok) throw result.error;
       if (ctrl.signal.aborted) throw abortedError(ctrl.signal.reason);
       // start the next task before handing the result over, so the pipe stays full
       await fill();
-      yield settled.value;
+      yield result.value;
     }
     finished = true;
   } finally {
+    finished = true;
     outer?.removeEventListener('abort', onAbort);
-    if (!finished) {
+    if (inFlight.length > 0 || !exhausted) {
       ctrl.abort(abortedError());
+      await filling;
       await iterator.return?.();
     }
   }

@@ -13,6 +13,8 @@ type SyncedTable = 'itg_organizations' | 'itg_statuses' | 'itg_types' | 'itg_con
   | 'psa_ticket_type_rules' | 'psa_tickets';
 
 const BATCH = 400;
+/** SQLite rows written between two turns of the event loop (see writeSqlite). */
+const WRITE_SLICE = 250;
 const b = (v: boolean): number => (v ? 1 : 0);
 
 export interface Scope {
@@ -80,7 +82,6 @@ function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow
     }
     return stmt;
   };
-  /** The whole batch in one SQLite transaction, synchronously (nothing else runs on the connection meanwhile). */
   /** SQLite: the run's row update of a checkpointed batch, one prepared statement per column list. */
   const commitStatements = new Map<string, SqliteStatement>();
   const commitFor = (cols: string[]): SqliteStatement => {
@@ -92,28 +93,48 @@ function writer<T>(db: Kysely<Database>, table: SyncedTable, psa: boolean, toRow
     }
     return stmt;
   };
-  const writeSqlite = sqlite?.transaction((records: T[], scope: Scope, now: string, commit: RunCommit | undefined): void => {
-    if (commit !== undefined) {
-      // First, so a run taken over by another process writes nothing (throwing rolls the transaction back).
-      const values = Object.fromEntries(Object.entries(commit.values).filter(([, v]) => v !== undefined));
-      const res = commitFor(Object.keys(values)).run({ ...values, __id: scope.runId, __owner: commit.owner });
-      if (res.changes !== 1) throw new RunLostError(scope.runId);
+  /**
+   * SQLite: the whole batch in one transaction, written in slices of WRITE_SLICE rows with a turn of the event loop
+   * between them, so answers that arrive meanwhile are read and the next requests go out (a batch of 2,000 tickets is
+   * tens of milliseconds of SQLite work). The caller holds Kysely's only connection throughout, so no other query runs
+   * on it, let alone inside this transaction.
+   */
+  const control = sqlite === undefined ? null : {
+    begin: sqlite.prepare('BEGIN'),
+    commit: sqlite.prepare('COMMIT'),
+    rollback: sqlite.prepare('ROLLBACK'),
+  };
+  const writeSqlite = async (records: T[], scope: Scope, now: string, commit: RunCommit | undefined): Promise<void> => {
+    const tx = control!;
+    tx.begin.run();
+    try {
+      if (commit !== undefined) {
+        // First, so a run taken over by another process writes nothing (throwing rolls the transaction back).
+        const values = Object.fromEntries(Object.entries(commit.values).filter(([, v]) => v !== undefined));
+        const res = commitFor(Object.keys(values)).run({ ...values, __id: scope.runId, __owner: commit.owner });
+        if (res.changes !== 1) throw new RunLostError(scope.runId);
+      }
+      let stmt: SqliteStatement | null = null;
+      for (let i = 0; i < records.length; i++) {
+        if (i > 0 && i % WRITE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const row = toRow(records[i]!);
+        stmt ??= statementFor(Object.keys(row));
+        // Later records of the same id overwrite earlier ones, as the vendor's last word.
+        if (psa) stmt.run(scope.workspaceId, scope.kind, scope.runId, now, row);
+        else stmt.run(scope.workspaceId, scope.runId, now, row);
+      }
+      tx.commit.run();
+    } catch (err) {
+      if (sqlite!.inTransaction) tx.rollback.run();
+      throw err;
     }
-    let stmt: SqliteStatement | null = null;
-    for (const r of records) {
-      const row = toRow(r);
-      stmt ??= statementFor(Object.keys(row));
-      // Later records of the same id overwrite earlier ones, as the vendor's last word.
-      if (psa) stmt.run(scope.workspaceId, scope.kind, scope.runId, now, row);
-      else stmt.run(scope.workspaceId, scope.runId, now, row);
-    }
-  });
+  };
   return {
     table,
     async upsert(records, scope, commit) {
       if (records.length === 0 && commit === undefined) return;
       const now = new Date().toISOString();
-      if (writeSqlite !== undefined) {
+      if (control !== null) {
         // Holding Kysely's connection keeps its other queries (and transactions) off the database meanwhile.
         await db.connection().execute(async () => writeSqlite(records, scope, now, commit));
         return;
