@@ -453,7 +453,25 @@ function numbersOf(tokens: string[], key: string): string {
     }
   }
   if (!nums) return '';
-  return nums.sort().join(',');
+  return sortStrings(nums).join(',');
+}
+
+/**
+ * Sorts a short string array in place, in the order of Array.prototype.sort() without a comparator
+ * (UTF-16 code units), by insertion: names have a handful of tokens, and the built-in sort allocates
+ * a work array per call.
+ */
+function sortStrings(xs: string[]): string[] {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    while (j >= 0 && xs[j] > x) {
+      xs[j + 1] = xs[j];
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
 }
 
 function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: string } {
@@ -464,7 +482,7 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   if (tokens.length < 2) fingerprint = key;
   else if (tokens.length === 2) fingerprint = tokens[0] <= tokens[1] ? (tokens[0] === tokens[1] ? tokens[0] : key) : `${tokens[1]} ${tokens[0]}`;
   else {
-    const sorted = tokens.slice().sort();
+    const sorted = sortStrings(tokens.slice());
     let out = sorted[0];
     for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out += ' ' + sorted[i];
     fingerprint = out;
