@@ -47,9 +47,14 @@ const BLOCKED = 2;
 const LINKED = 3;
 
 interface Group {
+  /** The key id the group shares. */
+  key: number;
   itg: number[];
   psa: number[];
 }
+
+/** `ignored` of a decision that set nothing aside (shared, never mutated). */
+const NO_IGNORED: number[][] = [[], []];
 
 /** Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. */
 function groupsFrom(
@@ -65,7 +70,7 @@ function groupsFrom(
     if (g === undefined) {
       const p = psaOf(k);
       if (p === undefined) continue;
-      groups.set(k, (g = { itg: [], psa: p }));
+      groups.set(k, (g = { key: k, itg: [], psa: p }));
     }
     if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
   }
@@ -202,7 +207,8 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   const runClass = (groups: Map<number, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
-    for (const [kid, g] of groups) {
+    for (const g of groups.values()) {
+      const kid = g.key;
       const k = corpus.keyText[kid];
       if (g.itg.length === 0 || g.psa.length === 0) continue;
       // nothing left to decide when every IT Glue member is already taken or linked
@@ -214,6 +220,15 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
         // only groups where an alias key is involved (plain key equality was class 'key')
         const viaAlias = g.itg.some((i) => itg[i].keyId !== kid) || g.psa.some((j) => psa[j].keyId !== kid);
         if (!viaAlias) continue;
+      }
+      if (g.itg.length === 1 && g.psa.length === 1) {
+        // one record on each side (most groups): the general case below without its filtered copies
+        const i = g.itg[0];
+        const j = g.psa[0];
+        if (itg[i].flagged || psa[j].flagged || (psa[j].inactive && kind !== 'key')) continue;
+        if (itgState[i] !== FREE || psaState[j] !== FREE || isRejected(i, j)) continue;
+        tentative.push({ i, j, ignored: NO_IGNORED, inactive: psa[j].inactive });
+        continue;
       }
       const itgS = g.itg.filter((i) => !itg[i].flagged);
       if (itgS.length === 0) continue;
@@ -237,14 +252,14 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
         }
       }
     }
-    const cntI = new Map<number, number>();
-    const cntJ = new Map<number, number>();
+    const cntI = new Uint32Array(nI);
+    const cntJ = new Uint32Array(nP);
     for (const t of tentative) {
-      cntI.set(t.i, (cntI.get(t.i) ?? 0) + 1);
-      cntJ.set(t.j, (cntJ.get(t.j) ?? 0) + 1);
+      cntI[t.i]++;
+      cntJ[t.j]++;
     }
     for (const t of tentative) {
-      if ((cntI.get(t.i) ?? 0) > 1 || (cntJ.get(t.j) ?? 0) > 1) {
+      if (cntI[t.i] > 1 || cntJ[t.j] > 1) {
         const cands = tentative.filter((u) => u.i === t.i || u.j === t.j).map((u) => u.j);
         markAmbiguous(t.i, cands, kind);
         if (psaState[t.j] === FREE) psaState[t.j] = BLOCKED;
