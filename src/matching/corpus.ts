@@ -43,8 +43,6 @@ interface NameInfo {
   variantIds: number[];
   prefixId: number;
   key: string;
-  compact: string;
-  fingerprint: string;
   /** Alias keys (dba / aka / formerly …), without the main key. */
   variants: string[];
   numbers: string;
@@ -181,8 +179,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       const cached = info !== undefined;
       if (info === undefined) {
         const norm = normalizeDetailed(name);
-        const tok: number[] = [];
-        for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
+        // exact length: the record keeps it for the whole run
+        const tok: number[] = norm.tokens.map(intern);
         let notes: NameNotes;
         if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) notes = NO_NOTES;
         else {
@@ -209,8 +207,6 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           variantIds: norm.aliases.length ? norm.aliases.map(idOf) : NO_IDS,
           prefixId: prefixCode(norm.compact),
           key: norm.key,
-          compact: norm.compact,
-          fingerprint: norm.fingerprint,
           variants: norm.aliases,
           numbers: norm.numbers,
           short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
@@ -251,8 +247,6 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         variantIds: info.variantIds,
         prefixId: info.prefixId,
         key: info.key,
-        compact: info.compact,
-        fingerprint: info.fingerprint,
         variants: info.variants,
         numbers: info.numbers,
         flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),

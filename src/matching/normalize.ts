@@ -483,9 +483,11 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   else if (tokens.length === 2) fingerprint = tokens[0] <= tokens[1] ? (tokens[0] === tokens[1] ? tokens[0] : key) : `${tokens[1]} ${tokens[0]}`;
   else {
     const sorted = sortStrings(tokens.slice());
-    let out = sorted[0];
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out += ' ' + sorted[i];
-    fingerprint = out;
+    // unique in place, then one flat string (no chain of concatenations to flatten on lookup)
+    let n = 1;
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
+    sorted.length = n;
+    fingerprint = sorted.join(' ');
   }
   return { key, compact, fingerprint };
 }
