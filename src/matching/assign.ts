@@ -66,13 +66,12 @@ function groupsFrom(
   for (let i = 0; i < itg.length; i++) {
     const k = idOf(itg[i]);
     if (k < 0) continue;
-    let g = groups.get(k);
+    const g = groups.get(k);
     if (g === undefined) {
       const p = psaOf(k);
-      if (p === undefined) continue;
-      groups.set(k, (g = { key: k, itg: [], psa: p }));
-    }
-    if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
+      // most groups keep their one first member: an array of exactly that length
+      if (p !== undefined) groups.set(k, { key: k, itg: [i], psa: p });
+    } else if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
   }
   return groups;
 }

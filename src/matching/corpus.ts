@@ -222,11 +222,11 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       }
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {
-        doms = [];
         for (const d of c.domains) {
           const r = typeof d === 'string' ? registrableDomain(d) : null;
           if (!r || FREE_MAIL_DOMAINS.has(r) || own.has(r) || doms.includes(r)) continue;
-          doms.push(r);
+          if (doms === NONE) doms = [r]; // usually the only one: exact length
+          else doms.push(r);
         }
       }
       for (const d of doms) domainCount.set(d, (domainCount.get(d) ?? 0) + 1);
@@ -266,8 +266,12 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     for (let i = 0; i < recs.length; i++) {
       const doms = rawDomains[i];
       if (doms.length) {
-        const kept = doms.filter((d) => domainCount.get(d) === 1);
-        recs[i].domains = kept.length ? kept : NONE;
+        let shared = 0;
+        for (const d of doms) if (domainCount.get(d) !== 1) shared++;
+        if (shared > 0) {
+          const kept = shared < doms.length ? doms.filter((d) => domainCount.get(d) === 1) : NONE;
+          recs[i].domains = kept.length ? kept : NONE;
+        }
       }
       const ph = phones[i];
       recs[i].phone = ph && phoneCount.get(ph) === 1 ? ph : null;
