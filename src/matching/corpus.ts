@@ -7,6 +7,7 @@ import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
 import { qualifierOf } from './qualifier.js';
+import { StringTable } from './string-table.js';
 
 /** Words that say almost nothing about which company it is ("services", "solutions", "group"). */
 export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
@@ -85,7 +86,8 @@ export interface Corpus {
   tokenVocab: Uint8Array;
   /** Bit set of the characters of each token (code % 32), for a cheap necessary test before Jaro-Winkler. */
   tokenMask: Int32Array;
-  tokenIds: Map<string, number>;
+  /** Token text -> id (`get` gives -1 for a token no name has). */
+  tokenIds: StringTable;
   /** Interned key strings (keys, compacts, fingerprints, alias keys, prefixes): id -> text. */
   keyText: string[];
 }
@@ -133,24 +135,13 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
   return out;
 }
 
-/** Interning into `ids` (text -> id) and `text` (id -> text): a new string gets the next id. */
-function interner(ids: Map<string, number>, text: string[]): (s: string) => number {
-  return (s) => {
-    let id = ids.get(s);
-    if (id === undefined) {
-      id = text.length;
-      ids.set(s, id);
-      text.push(s);
-    }
-    return id;
-  };
-}
-
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
-  const tokenIds = new Map<string, number>();
-  const tokenText: string[] = [];
-  // records already built, by raw name: a Rec carries every NameInfo field
-  const cache = new Map<string, NameInfo>();
+  const nIn = (itgIn ?? []).length + (psaIn ?? []).length;
+  const tokenIds = new StringTable(nIn);
+  const tokenText = tokenIds.text;
+  // records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field
+  const names = new StringTable(nIn);
+  const named: NameInfo[] = [];
   const notesCache = new Map<string, NameNotes>();
   const own = new Set<string>();
   for (const d of ownDomains) {
@@ -158,13 +149,16 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     if (r) own.add(r);
   }
 
-  const keyIds = new Map<string, number>();
-  const keyText: string[] = [];
-  const internKey = interner(keyIds, keyText);
-  const intern = interner(tokenIds, tokenText);
+  const keyIds = new StringTable(3 * (psaIn ?? []).length);
+  const keyText = keyIds.text;
+  const internKey = (k: string): number => keyIds.add(k);
+  const intern = (t: string): number => tokenIds.add(t);
 
   // IT Glue keys are only looked up: a key no PSA record has can match nothing (id ABSENT).
-  const lookupKey = (k: string): number => keyIds.get(k) ?? ABSENT;
+  const lookupKey = (k: string): number => {
+    const id = keyIds.get(k);
+    return id < 0 ? ABSENT : id;
+  };
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
     const idOf = side === 'psa' ? internKey : lookupKey;
     const recs: Rec[] = new Array(list.length);
@@ -175,8 +169,9 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       const name = typeof c.name === 'string' ? c.name : '';
-      let info: NameInfo | undefined = cache.get(name);
-      const cached = info !== undefined;
+      const nameId = names.add(name);
+      const cached = nameId < named.length;
+      let info: NameInfo | undefined = cached ? named[nameId] : undefined;
       if (info === undefined) {
         const norm = normalizeDetailed(name);
         // exact length: the record keeps it for the whole run
@@ -260,7 +255,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
       };
       recs[i] = rec;
-      if (!cached) cache.set(name, rec);
+      if (!cached) named.push(rec);
     }
     // Domains and phones on more than one record of a side are not evidence.
     for (let i = 0; i < recs.length; i++) {

@@ -39,8 +39,9 @@ function signalReasons(a: Rec, b: Rec, flags: number): string[] {
 function wordReasons(scorer: Scorer, corpus: Corpus, a: Rec, b: Rec): string[] {
   const al = scorer.align(a, b);
   const out: string[] = [];
-  const informative = al.matched.filter(([x]) => corpus.tokenInformative[corpus.tokenIds.get(x) ?? 0] === 1);
-  const generic = al.matched.filter(([x]) => corpus.tokenInformative[corpus.tokenIds.get(x) ?? 0] === 0);
+  const inf = (x: string): number => corpus.tokenInformative[Math.max(0, corpus.tokenIds.get(x))];
+  const informative = al.matched.filter(([x]) => inf(x) === 1);
+  const generic = al.matched.filter(([x]) => inf(x) === 0);
   informative.sort((p, r) => scorer.weightOf(r[0], corpus) - scorer.weightOf(p[0], corpus));
   const rare = informative[0];
   if (rare) {

@@ -301,6 +301,6 @@ export class Scorer {
 
   weightOf(token: string, corpus: Corpus): number {
     const id = corpus.tokenIds.get(token);
-    return id === undefined ? 0 : this.w[id];
+    return id < 0 ? 0 : this.w[id];
   }
 }
