@@ -7,7 +7,7 @@ import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
 import { qualifierOf } from './qualifier.js';
-import { StringTable } from './string-table.js';
+import { StringCounter, StringTable } from './string-table.js';
 
 /** Words that say almost nothing about which company it is ("services", "solutions", "group"). */
 export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
@@ -125,11 +125,12 @@ Object.freeze(NO_IDS);
 const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null, synonyms: NONE });
 
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
-  const seen = new Set<string>();
+  const seen = new StringTable(list.length);
   const out: MatchCompany[] = [];
   for (const c of list) {
-    if (!c || typeof c.id !== 'string' || seen.has(c.id)) continue;
-    seen.add(c.id);
+    if (!c || typeof c.id !== 'string') continue;
+    const before = seen.size;
+    if (seen.add(c.id) < before) continue; // seen before
     out.push(c);
   }
   return out;
@@ -162,8 +163,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
     const idOf = side === 'psa' ? internKey : lookupKey;
     const recs: Rec[] = new Array(list.length);
-    const domainCount = new Map<string, number>();
-    const phoneCount = new Map<string, number>();
+    const domainCount = new StringCounter();
+    const phoneCount = new StringCounter();
     const rawDomains: string[][] = new Array(list.length);
     const phones: (string | null)[] = new Array(list.length);
     for (let i = 0; i < list.length; i++) {
@@ -224,11 +225,11 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           else doms.push(r);
         }
       }
-      for (const d of doms) domainCount.set(d, (domainCount.get(d) ?? 0) + 1);
+      for (const d of doms) domainCount.add(d);
       rawDomains[i] = doms;
       const ph = normalizePhone(c.phone ?? null);
       phones[i] = ph;
-      if (ph) phoneCount.set(ph, (phoneCount.get(ph) ?? 0) + 1);
+      if (ph) phoneCount.add(ph);
       const rec: Rec = {
         idx: i,
         id: c.id,
@@ -262,14 +263,14 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       const doms = rawDomains[i];
       if (doms.length) {
         let shared = 0;
-        for (const d of doms) if (domainCount.get(d) !== 1) shared++;
+        for (const d of doms) if (domainCount.count(d) !== 1) shared++;
         if (shared > 0) {
-          const kept = shared < doms.length ? doms.filter((d) => domainCount.get(d) === 1) : NONE;
+          const kept = shared < doms.length ? doms.filter((d) => domainCount.count(d) === 1) : NONE;
           recs[i].domains = kept.length ? kept : NONE;
         }
       }
       const ph = phones[i];
-      recs[i].phone = ph && phoneCount.get(ph) === 1 ? ph : null;
+      recs[i].phone = ph && phoneCount.count(ph) === 1 ? ph : null;
     }
     return recs;
   };

@@ -75,3 +75,24 @@ function hashOf(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h;
 }
+
+/** How many times each string was added (a Map<string, number> of counts on a StringTable). */
+export class StringCounter {
+  private readonly table: StringTable;
+  private readonly counts: number[] = [];
+
+  constructor(expected = 16) {
+    this.table = new StringTable(expected);
+  }
+
+  add(s: string): void {
+    const id = this.table.add(s);
+    if (id === this.counts.length) this.counts.push(1);
+    else this.counts[id]++;
+  }
+
+  count(s: string): number {
+    const id = this.table.get(s);
+    return id < 0 ? 0 : this.counts[id];
+  }
+}
