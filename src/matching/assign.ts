@@ -56,21 +56,35 @@ interface Group {
 /** `ignored` of a decision that set nothing aside (shared, never mutated). */
 const NO_IGNORED: number[][] = [[], []];
 
+/** Groups by key id (`byKey`), and in the order they were created (`list`). */
+interface Groups {
+  byKey: (Group | undefined)[];
+  list: Group[];
+}
+
+function newGroups(keyCount: number): Groups {
+  return { byKey: new Array(keyCount), list: [] };
+}
+
 /** Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. */
 function groupsFrom(
   itg: Rec[],
   idOf: (r: Rec) => number,
   psaOf: (id: number) => number[] | undefined,
-  groups: Map<number, Group> = new Map(),
-): Map<number, Group> {
+  groups: Groups,
+): Groups {
+  const byKey = groups.byKey;
   for (let i = 0; i < itg.length; i++) {
     const k = idOf(itg[i]);
     if (k < 0) continue;
-    const g = groups.get(k);
+    const g = byKey[k];
     if (g === undefined) {
       const p = psaOf(k);
+      if (p === undefined) continue;
       // most groups keep their one first member: an array of exactly that length
-      if (p !== undefined) groups.set(k, { key: k, itg: [i], psa: p });
+      const ng: Group = { key: k, itg: [i], psa: p };
+      byKey[k] = ng;
+      groups.list.push(ng);
     } else if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
   }
   return groups;
@@ -122,7 +136,8 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
-  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k]);
+  const K = corpus.keyText.length;
+  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k], newGroups(K));
   const itgByKey = new Map<string, number[]>();
   if ((input.aliases ?? []).length > 0) {
     for (const r of itg) {
@@ -191,22 +206,23 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     if (!a) return b;
     return [...new Set([...a, ...b])];
   };
-  let variantGroups = new Map<number, Group>();
+  let variantGroups = newGroups(0);
   if (hasVariants) {
-    variantGroups = groupsFrom(itg, (r) => r.keyId, anyPsaKey);
+    variantGroups = groupsFrom(itg, (r) => r.keyId, anyPsaKey, newGroups(K));
     const maxV = itg.reduce((m, r) => Math.max(m, r.variantIds.length), 0);
     for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variantIds[v] ?? -1, anyPsaKey, variantGroups);
   }
-  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k]);
+  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k], newGroups(K));
   const fpGroups = groupsFrom(
     itg,
     (r) => (r.tok.length > 1 ? r.fpId : -1),
     (k) => index.fpPost[k],
+    newGroups(K),
   );
 
-  const runClass = (groups: Map<number, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
+  const runClass = (groups: Groups, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
-    for (const g of groups.values()) {
+    for (const g of groups.list) {
       const kid = g.key;
       const k = corpus.keyText[kid];
       if (g.itg.length === 0 || g.psa.length === 0) continue;
