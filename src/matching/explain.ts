@@ -16,8 +16,15 @@ function legalPair(a: Rec, b: Rec): string | null {
   return `${la ?? '—'} / ${lb ?? '—'}`;
 }
 
+/**
+ * Connectors removed from a name ('&', 'and', '+', '& co' …). Helpers of this file are module-level
+ * functions, not closures made per call: tsx (keepNames) names every closure it creates, which is slow.
+ */
+function conn(r: Rec): string[] {
+  return r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || /^(&|and|\+|et) (co|company|cie)$/.test(x));
+}
+
 function connectorNote(a: Rec, b: Rec): string | null {
-  const conn = (r: Rec) => r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || /^(&|and|\+|et) (co|company|cie)$/.test(x));
   const ca = conn(a);
   const cb = conn(b);
   if (ca.length === 0 && cb.length === 0) return null;
@@ -36,12 +43,15 @@ function signalReasons(a: Rec, b: Rec, flags: number): string[] {
   return out;
 }
 
+function informativeToken(corpus: Corpus, token: string): number {
+  return corpus.tokenInformative[Math.max(0, corpus.tokenIds.get(token))];
+}
+
 function wordReasons(scorer: Scorer, corpus: Corpus, a: Rec, b: Rec): string[] {
   const al = scorer.align(a, b);
   const out: string[] = [];
-  const inf = (x: string): number => corpus.tokenInformative[Math.max(0, corpus.tokenIds.get(x))];
-  const informative = al.matched.filter(([x]) => inf(x) === 1);
-  const generic = al.matched.filter(([x]) => inf(x) === 0);
+  const informative = al.matched.filter(([x]) => informativeToken(corpus, x) === 1);
+  const generic = al.matched.filter(([x]) => informativeToken(corpus, x) === 0);
   informative.sort((p, r) => scorer.weightOf(r[0], corpus) - scorer.weightOf(p[0], corpus));
   const rare = informative[0];
   if (rare) {

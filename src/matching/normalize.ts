@@ -381,22 +381,16 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   if (hasSingle) {
     const out: string[] = [];
     let run = '';
-    let runLen = 0;
-    const flush = () => {
-      if (runLen > 0) out.push(run);
-      run = '';
-      runLen = 0;
-    };
     for (const x of t) {
       if (x.length === 1 && SINGLE_LETTER.test(x)) {
         run += x;
-        runLen++;
       } else {
-        flush();
+        if (run !== '') out.push(run);
+        run = '';
         out.push(x);
       }
     }
-    flush();
+    if (run !== '') out.push(run);
     t = out;
   }
   // Step 6: synonyms; saint/st only in leading position ("Main St" is a street).
@@ -508,6 +502,14 @@ function aliasKey(tokens: string[]): string {
 const EMPTY: string[] = [];
 Object.freeze(EMPTY);
 
+/**
+ * Adds a flag once. A module-level function, not a closure in normalizeDetailed: tsx (keepNames)
+ * names every closure it creates, which costs more than the rest of a short name's normalization.
+ */
+function addFlag(flags: string[], f: string): void {
+  if (!flags.includes(f)) flags.push(f);
+}
+
 /** Full normalization with the engine's extra fields. */
 export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDetail {
   const removed: string[] = [];
@@ -520,9 +522,6 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   const segments = splitSegments(s);
   let mainTokens: string[] = [];
   const flagTokens: string[] = [];
-  const addFlag = (f: string) => {
-    if (!flags.includes(f)) flags.push(f);
-  };
 
   const single = segments.length === 1;
   let anySpecial = 0;
@@ -544,7 +543,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     const joined = t.join(' ');
     const whole = maybeFlag ? FLAG_PHRASES.get(joined) : undefined;
     if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
-      addFlag(whole);
+      addFlag(flags, whole);
       removed.push(joined);
       flagTokens.push(...t);
       continue;
@@ -552,7 +551,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (seg.side && maybeFlag) {
       const lead = FLAG_LEADS.find((p) => startsWithSeq(t, 0, p.split(' ')));
       if (lead !== undefined) {
-        addFlag(FLAG_PHRASES.get(lead) ?? lead);
+        addFlag(flags, FLAG_PHRASES.get(lead) ?? lead);
         removed.push(joined);
         flagTokens.push(...t);
         continue;
@@ -593,7 +592,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       let seqHit = false;
       for (const [seq, f] of FLAG_WORD_SEQS) {
         if (x === seq[0] && startsWithSeq(mainTokens, i, seq)) {
-          addFlag(f);
+          addFlag(flags, f);
           removed.push(seq.join(' '));
           flagTokens.push(...seq);
           i += seq.length - 1;
@@ -604,19 +603,19 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       if (seqHit) continue;
       const w = FLAG_WORDS.get(x);
       if (w !== undefined) {
-        addFlag(w);
+        addFlag(flags, w);
         removed.push(x);
         flagTokens.push(x);
         continue;
       }
       if ((x === 'test' || x === 'testing') && (i === 0 || i === mainTokens.length - 1) && mainTokens.length > 1) {
-        addFlag('test');
+        addFlag(flags, 'test');
         removed.push(x);
         flagTokens.push(x);
         continue;
       }
       if (i === 0 && mainTokens.length > 1 && /^(z{2,}|x{2,})$/.test(x)) {
-        addFlag(x[0] === 'z' ? 'zz' : 'xx');
+        addFlag(flags, x[0] === 'z' ? 'zz' : 'xx');
         removed.push(x);
         flagTokens.push(x);
         continue;
