@@ -337,6 +337,9 @@ const CANON_TOKENS: ReadonlySet<string> = new Set([
   'y',
 ]);
 
+const SPA_ALLOWED = Object.freeze({ allowSpa: true });
+const SPA_NOT_ALLOWED = Object.freeze({ allowSpa: false });
+
 /** Steps 4–7 on a token list. Pushes what it removes onto `removed`. */
 function canonicalize(input: string[], removed: string[], allowSpa: boolean): CanonResult {
   let t = input;
@@ -350,7 +353,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   }
   if (!work) {
     // nothing for steps 4–6 (most names): legal forms and 'the' only
-    const legal = stripLegalForms(t, { allowSpa });
+    const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
     for (const f of legal) removed.push(f.text);
     stripThe(t, removed);
     return { tokens: t, legal, synonyms: EMPTY };
@@ -412,7 +415,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
     }
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
-  const legal = stripLegalForms(t, { allowSpa });
+  const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
   for (const f of legal) removed.push(f.text);
   stripThe(t, removed);
   return { tokens: t, legal, synonyms: synonyms ?? EMPTY };
