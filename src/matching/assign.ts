@@ -222,13 +222,19 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   const runClass = (groups: Groups, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
-    for (const g of groups.list) {
+    // indexed loops here and in the other per-record passes: for…of allocated an iterator result per step
+    const list = groups.list;
+    for (let q = 0; q < list.length; q++) {
+      const g = list[q];
       const kid = g.key;
       const k = corpus.keyText[kid];
       if (g.itg.length === 0 || g.psa.length === 0) continue;
       // nothing left to decide when every IT Glue member is already taken or linked
       let open = false;
-      for (const i of g.itg) if (itgState[i] === FREE || itgState[i] === BLOCKED) open = true;
+      for (let q2 = 0; q2 < g.itg.length; q2++) {
+        const st = itgState[g.itg[q2]];
+        if (st === FREE || st === BLOCKED) open = true;
+      }
       if (!open) continue;
       if (kind !== 'key' && k.length - countSpaces(k) <= 4) continue; // short names: exact only
       if (kind === 'variant') {
@@ -269,18 +275,20 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     }
     const cntI = new Uint32Array(nI);
     const cntJ = new Uint32Array(nP);
-    for (const t of tentative) {
-      cntI[t.i]++;
-      cntJ[t.j]++;
+    for (let q = 0; q < tentative.length; q++) {
+      cntI[tentative[q].i]++;
+      cntJ[tentative[q].j]++;
     }
-    for (const t of tentative) {
+    for (let q = 0; q < tentative.length; q++) {
+      const t = tentative[q];
       if (cntI[t.i] > 1 || cntJ[t.j] > 1) {
         const cands = tentative.filter((u) => u.i === t.i || u.j === t.j).map((u) => u.j);
         markAmbiguous(t.i, cands, kind);
         if (psaState[t.j] === FREE) psaState[t.j] = BLOCKED;
       }
     }
-    for (const t of tentative) {
+    for (let q = 0; q < tentative.length; q++) {
+      const t = tentative[q];
       if (itgState[t.i] !== FREE || psaState[t.j] !== FREE) continue;
       const weak = t.ignored[0].length > 0 || t.ignored[1].length > 0;
       // Equal keys reached through spelling variants (Centre / Center, Mt / Mount) are near-exact.
@@ -434,8 +442,9 @@ export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInp
     if (j !== undefined) touchedPsa.add(j);
   }
   const itgCount = new Int32Array(corpus.keyText.length);
-  for (const r of itg) if (r.keyId >= 0) itgCount[r.keyId]++;
-  for (const r of itg) {
+  for (let i = 0; i < itg.length; i++) if (itg[i].keyId >= 0) itgCount[itg[i].keyId]++;
+  for (let i = 0; i < itg.length; i++) {
+    const r = itg[i];
     if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.keyId < 0 || touchedItg.has(r.idx)) continue;
     if (itgCount[r.keyId] !== 1 || (aliasKeys.size > 0 && aliasKeys.has(r.key))) continue;
     const p = index.keyPost[r.keyId];

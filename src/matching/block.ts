@@ -66,12 +66,14 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     phoneMap: new Map(),
     postings: new Array(corpus.tokenText.length),
   };
-  for (const r of corpus.psa) {
+  const psa = corpus.psa;
+  for (let q = 0; q < psa.length; q++) {
+    const r = psa[q];
     if (r.keyId < 0) continue;
     const j = r.idx;
     pushAt(idx.keyPost, r.keyId, j);
-    for (const v of r.variantIds) {
-      pushAt(idx.aliasPost, v, j);
+    for (let k = 0; k < r.variantIds.length; k++) {
+      pushAt(idx.aliasPost, r.variantIds[k], j);
       idx.hasAliases = true;
     }
     pushAt(idx.compactPost, r.compactId, j);
@@ -81,7 +83,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
       if (l === undefined) idx.prefixMap.set(r.prefixId, [j]);
       else l.push(j);
     }
-    for (const d of r.domains) pushMap(idx.domainMap, d, j);
+    for (let k = 0; k < r.domains.length; k++) pushMap(idx.domainMap, r.domains[k], j);
     if (r.phone) pushMap(idx.phoneMap, r.phone, j);
     for (let k = 0; k < r.tok.length; k++) pushAt(idx.postings, r.tok[k], j);
   }
@@ -151,14 +153,15 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
       n = addAll(index.keyPost[a.keyId], stamp, cand, n, i);
       if (index.hasAliases) n = addAll(index.aliasPost[a.keyId], stamp, cand, n, i);
     }
-    for (const v of a.variantIds) {
+    for (let k = 0; k < a.variantIds.length; k++) {
+      const v = a.variantIds[k];
       if (v < 0) continue;
       n = addAll(index.keyPost[v], stamp, cand, n, i);
       n = addAll(index.aliasPost[v], stamp, cand, n, i);
     }
     if (a.compactId >= 0) n = addAll(index.compactPost[a.compactId], stamp, cand, n, i);
     if (a.fpId >= 0) n = addAll(index.fpPost[a.fpId], stamp, cand, n, i);
-    for (const d of a.domains) n = addAll(index.domainMap.get(d), stamp, cand, n, i);
+    for (let k = 0; k < a.domains.length; k++) n = addAll(index.domainMap.get(a.domains[k]), stamp, cand, n, i);
     if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
     // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
     let r1: number[] | undefined;

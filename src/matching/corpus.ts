@@ -218,14 +218,15 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       }
       let doms: string[] = NONE;
       if (c.domains && c.domains.length > 0) {
-        for (const d of c.domains) {
+        for (let k = 0; k < c.domains.length; k++) {
+          const d = c.domains[k];
           const r = typeof d === 'string' ? registrableDomain(d) : null;
           if (!r || FREE_MAIL_DOMAINS.has(r) || own.has(r) || doms.includes(r)) continue;
           if (doms === NONE) doms = [r]; // usually the only one: exact length
           else doms.push(r);
         }
       }
-      for (const d of doms) domainCount.add(d);
+      for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
       rawDomains[i] = doms;
       const ph = normalizePhone(c.phone ?? null);
       phones[i] = ph;
@@ -263,7 +264,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       const doms = rawDomains[i];
       if (doms.length) {
         let shared = 0;
-        for (const d of doms) if (domainCount.count(d) !== 1) shared++;
+        for (let k = 0; k < doms.length; k++) if (domainCount.count(doms[k]) !== 1) shared++;
         if (shared > 0) {
           const kept = shared < doms.length ? doms.filter((d) => domainCount.count(d) === 1) : NONE;
           recs[i].domains = kept.length ? kept : NONE;
@@ -283,7 +284,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const stamp = new Int32Array(T).fill(-1);
   let s = 0;
   for (const list of [itg, psa]) {
-    for (const r of list) {
+    for (let q = 0; q < list.length; q++) {
+      const r = list[q];
       for (let k = 0; k < r.tok.length; k++) {
         const t = r.tok[k];
         if (stamp[t] !== s) {
@@ -312,7 +314,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     tokenMask[t] = mask;
   }
   for (const list of [itg, psa]) {
-    for (const r of list) {
+    for (let q = 0; q < list.length; q++) {
+      const r = list[q];
       let m = 0;
       for (let k = 0; k < r.tok.length; k++) m |= tokenMask[r.tok[k]];
       r.keyMask = m;

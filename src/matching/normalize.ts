@@ -374,13 +374,13 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   if (t.some((x) => CONNECTORS.has(x))) {
     const kept = t.filter((x) => !CONNECTORS.has(x));
     if (kept.length > 0) {
-      for (const x of t) if (CONNECTORS.has(x)) removed.push(x);
+      for (let i = 0; i < t.length; i++) if (CONNECTORS.has(t[i])) removed.push(t[i]);
       t = kept;
     }
   }
   // Step 5: join runs of single letters ("a b c" -> "abc").
   let hasSingle = false;
-  for (const x of t) if (x.length === 1 && SINGLE_LETTER.test(x)) hasSingle = true;
+  for (let i = 0; i < t.length; i++) if (t[i].length === 1 && SINGLE_LETTER.test(t[i])) hasSingle = true;
   if (hasSingle) {
     const out: string[] = [];
     let run = '';
