@@ -215,7 +215,7 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k], newGroups(K));
   const fpGroups = groupsFrom(
     itg,
-    (r) => (r.tok.length > 1 ? r.fpId : -1),
+    (r) => (r.tokEnd - r.tokStart > 1 ? r.fpId : -1),
     (k) => index.fpPost[k],
     newGroups(K),
   );

@@ -85,7 +85,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     }
     for (let k = 0; k < r.domains.length; k++) pushMap(idx.domainMap, r.domains[k], j);
     if (r.phone) pushMap(idx.phoneMap, r.phone, j);
-    for (let k = 0; k < r.tok.length; k++) pushAt(idx.postings, r.tok[k], j);
+    for (let k = r.tokStart; k < r.tokEnd; k++) pushAt(idx.postings, corpus.tokData[k], j);
   }
   return idx;
 }
@@ -166,8 +166,8 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
     // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
     let r1: number[] | undefined;
     let r2: number[] | undefined;
-    for (let k = 0; k < a.tok.length; k++) {
-      const l = index.postings[a.tok[k]];
+    for (let k = a.tokStart; k < a.tokEnd; k++) {
+      const l = index.postings[corpus.tokData[k]];
       if (l === undefined) continue;
       if (r1 === undefined || l.length < r1.length) {
         r2 = r1;

@@ -31,8 +31,9 @@ export interface NameNotes {
 /** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
 interface NameInfo {
   norm: NameNotes;
-  /** Interned token ids of the normalized tokens. */
-  tok: number[];
+  /** Interned token ids of the normalized tokens: `Corpus.tokData[tokStart .. tokEnd)`. */
+  tokStart: number;
+  tokEnd: number;
   /**
    * Interned ids (one id space, `Corpus.keyText`) of key, compact, fingerprint and alias keys; PSA
    * strings are interned, IT Glue ones only looked up (ABSENT when no PSA record has it); EMPTY_KEY
@@ -79,6 +80,11 @@ export interface Corpus {
   itg: Rec[];
   psa: Rec[];
   tokenText: string[];
+  /**
+   * Token ids of every record's name, one run per distinct name (see `NameInfo.tokStart`): one typed
+   * array instead of an array per record, nothing for the garbage collector to copy.
+   */
+  tokData: Int32Array;
   tokenWeight: Float64Array;
   tokenInformative: Uint8Array;
   tokenLen: Int32Array;
@@ -140,6 +146,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const nIn = (itgIn ?? []).length + (psaIn ?? []).length;
   const tokenIds = new StringTable(nIn);
   const tokenText = tokenIds.text;
+  let tokData = new Int32Array(Math.max(64, nIn * 4));
+  let tokLen = 0;
   // records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field
   const names = new StringTable(nIn);
   const named: NameInfo[] = [];
@@ -175,8 +183,15 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       let info: NameInfo | undefined = cached ? named[nameId] : undefined;
       if (info === undefined) {
         const norm = normalizeDetailed(name);
-        // exact length: the record keeps it for the whole run
-        const tok: number[] = norm.tokens.map(intern);
+        const tokStart = tokLen;
+        for (let k = 0; k < norm.tokens.length; k++) {
+          if (tokLen === tokData.length) {
+            const grown = new Int32Array(tokData.length * 2);
+            grown.set(tokData);
+            tokData = grown;
+          }
+          tokData[tokLen++] = intern(norm.tokens[k]);
+        }
         let notes: NameNotes;
         if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) notes = NO_NOTES;
         else {
@@ -196,7 +211,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         const compactId = norm.compact === norm.key ? keyId : idOf(norm.compact);
         const fpId = norm.fingerprint === norm.key ? keyId : idOf(norm.fingerprint);
         info = {
-          tok,
+          tokStart,
+          tokEnd: tokLen,
           keyId,
           compactId,
           fpId,
@@ -236,7 +252,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
         id: c.id,
         name,
         norm: info.norm,
-        tok: info.tok,
+        tokStart: info.tokStart,
+        tokEnd: info.tokEnd,
         keyMask: 0,
         keyId: info.keyId,
         compactId: info.compactId,
@@ -286,8 +303,8 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   for (const list of [itg, psa]) {
     for (let q = 0; q < list.length; q++) {
       const r = list[q];
-      for (let k = 0; k < r.tok.length; k++) {
-        const t = r.tok[k];
+      for (let k = r.tokStart; k < r.tokEnd; k++) {
+        const t = tokData[k];
         if (stamp[t] !== s) {
           stamp[t] = s;
           df[t]++;
@@ -317,9 +334,9 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
     for (let q = 0; q < list.length; q++) {
       const r = list[q];
       let m = 0;
-      for (let k = 0; k < r.tok.length; k++) m |= tokenMask[r.tok[k]];
+      for (let k = r.tokStart; k < r.tokEnd; k++) m |= tokenMask[tokData[k]];
       r.keyMask = m;
     }
   }
-  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
+  return { itg, psa, tokenText, tokData, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
 }
