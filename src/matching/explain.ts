@@ -7,6 +7,14 @@ import type { Corpus, Rec } from './corpus.js';
 import { CAPS, F, type Scorer } from './score.js';
 
 const fmt = (x: number): string => x.toFixed(2);
+
+/**
+ * Reasons live in the result as long as the caller keeps it: a copy of exactly their length (an array
+ * grown by push from empty has room for 17), so the garbage collector has less to copy.
+ */
+function exactLength(out: string[]): string[] {
+  return out.slice();
+}
 const q = (s: string): string => `'${s}'`;
 
 function legalPair(a: Rec, b: Rec): string | null {
@@ -137,7 +145,7 @@ export function explainDecision(
   if (a.norm.legalForm && b.norm.legalForm && a.norm.legalForm !== b.norm.legalForm && d.kind !== 'key')
     out.push(`Legal forms differ (${legalPair(a, b)})`);
   out.push(runnerUp(corpus, edges, d.i, d.j));
-  return out;
+  return exactLength(out);
 }
 
 /** Short, allocation-light reasons for a suggestion (flags only; no token alignment). */
@@ -164,7 +172,7 @@ export function explainSuggestion(corpus: Corpus, edges: Edges, e: number, i: nu
   if (fl & F.INACTIVE) out.push('PSA company is inactive');
   if ((fl & CAPS) === 0 && !(fl & F.KEY_EQ) && !ambiguousHere && edges.raw[e] < 0.92 && !(fl & (F.DOMAIN | F.PHONE)))
     out.push('Similar, not similar enough to propose');
-  return out;
+  return exactLength(out);
 }
 
 /** Reasons of a review item ("possible match"): which qualifier is extra, on which side. */
@@ -178,5 +186,5 @@ export function explainReview(corpus: Corpus, i: number, j: number, score: numbe
   out.push(`Name similarity ${fmt(score)}`);
   if (b.inactive) out.push('PSA company is inactive');
   if (others > 0) out.push(others === 1 ? 'One other possible match' : `${others} other possible matches`);
-  return out;
+  return exactLength(out);
 }
