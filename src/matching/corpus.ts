@@ -2,7 +2,7 @@
  * Precomputation done once per run: normalized names, interned tokens, token IDF over both lists
  * combined (matching.md §3 step 8), filtered domains and phones.
  */
-import { normalizeDetailed } from './normalize.js';
+import { normalizeDetailed, type NormalizedDetail } from './normalize.js';
 import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.js';
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
@@ -142,143 +142,161 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
   return out;
 }
 
-export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
-  const nIn = (itgIn ?? []).length + (psaIn ?? []).length;
-  const tokenIds = new StringTable(nIn);
-  const tokenText = tokenIds.text;
-  let tokData = new Int32Array(Math.max(64, nIn * 4));
-  let tokLen = 0;
-  // records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field
-  const names = new StringTable(nIn);
-  const named: NameInfo[] = [];
-  const notesCache = new Map<string, NameNotes>();
-  const own = new Set<string>();
-  for (const d of ownDomains) {
-    const r = registrableDomain(d);
-    if (r) own.add(r);
+/**
+ * What buildCorpus accumulates over both lists. The per-record work lives in methods called once per
+ * record (hot, optimized like any hot function) rather than in a loop body of a closure run twice
+ * per call, which spent much of its time unoptimized.
+ */
+class CorpusBuilder {
+  readonly tokenIds: StringTable;
+  readonly keyIds: StringTable;
+  /** Token ids of the names, see Corpus.tokData. */
+  tokData: Int32Array;
+  tokLen = 0;
+  /** Records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field. */
+  private readonly names: StringTable;
+  private readonly named: NameInfo[] = [];
+  private readonly notesCache = new Map<string, NameNotes>();
+  private readonly own = new Set<string>();
+
+  constructor(nIn: number, nPsa: number, ownDomains: string[]) {
+    this.tokenIds = new StringTable(nIn);
+    this.keyIds = new StringTable(3 * nPsa);
+    this.names = new StringTable(nIn);
+    this.tokData = new Int32Array(Math.max(64, nIn * 4));
+    for (const d of ownDomains) {
+      const r = registrableDomain(d);
+      if (r) this.own.add(r);
+    }
   }
 
-  const keyIds = new StringTable(3 * (psaIn ?? []).length);
-  const keyText = keyIds.text;
-  const internKey = (k: string): number => keyIds.add(k);
-  const intern = (t: string): number => tokenIds.add(t);
-
-  // IT Glue keys are only looked up: a key no PSA record has can match nothing (id ABSENT).
-  const lookupKey = (k: string): number => {
-    const id = keyIds.get(k);
+  /**
+   * Key id: PSA strings are interned, IT Glue ones only looked up (a key no PSA record has can match
+   * nothing: ABSENT).
+   */
+  private idOf(k: string, psaSide: boolean): number {
+    if (psaSide) return this.keyIds.add(k);
+    const id = this.keyIds.get(k);
     return id < 0 ? ABSENT : id;
-  };
+  }
+
+  private notesOf(norm: NormalizedDetail): NameNotes {
+    if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) return NO_NOTES;
+    // most names only lose one legal form: share their notes per form
+    const nk =
+      norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1 && norm.synonyms.length === 0
+        ? norm.legalDisplays[0]
+        : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}#${norm.synonyms.join('|')}`;
+    const shared = this.notesCache.get(nk);
+    if (shared !== undefined) return shared;
+    const notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm, synonyms: norm.synonyms };
+    this.notesCache.set(nk, notes);
+    return notes;
+  }
+
+  /** NameInfo of a name met for the first time. */
+  private newInfo(name: string, psaSide: boolean): NameInfo {
+    const norm = normalizeDetailed(name);
+    const tokStart = this.tokLen;
+    for (let k = 0; k < norm.tokens.length; k++) {
+      if (this.tokLen === this.tokData.length) {
+        const grown = new Int32Array(this.tokData.length * 2);
+        grown.set(this.tokData);
+        this.tokData = grown;
+      }
+      this.tokData[this.tokLen++] = this.tokenIds.add(norm.tokens[k]);
+    }
+    const notes = this.notesOf(norm);
+    const keyId = norm.key === '' ? EMPTY_KEY : this.idOf(norm.key, psaSide);
+    const compactId = norm.compact === norm.key ? keyId : this.idOf(norm.compact, psaSide);
+    const fpId = norm.fingerprint === norm.key ? keyId : this.idOf(norm.fingerprint, psaSide);
+    const info: NameInfo = {
+      tokStart,
+      tokEnd: this.tokLen,
+      keyId,
+      compactId,
+      fpId,
+      variantIds: norm.aliases.length ? norm.aliases.map((k) => this.idOf(k, psaSide)) : NO_IDS,
+      prefixId: prefixCode(norm.compact),
+      key: norm.key,
+      variants: norm.aliases,
+      numbers: norm.numbers,
+      short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
+      norm: notes,
+      baseKey: null,
+      qualifier: null,
+    };
+    const qual = qualifierOf(name, norm);
+    if (qual.baseKey !== null) {
+      info.baseKey = qual.baseKey;
+      info.qualifier = qual.qualifier;
+    }
+    return info;
+  }
+
+  /**
+   * The record of company `c` (index `i` on its side). Its `domains` and `phone` are still unfiltered
+   * (every signal domain, the normalized phone); `domainCount` and `phoneCount` tally them for the side.
+   */
+  record(c: MatchCompany, i: number, side: 'itg' | 'psa', domainCount: StringCounter, phoneCount: StringCounter): Rec {
+    const name = typeof c.name === 'string' ? c.name : '';
+    const nameId = this.names.add(name);
+    const cached = nameId < this.named.length;
+    const info = cached ? this.named[nameId] : this.newInfo(name, side === 'psa');
+    let doms: string[] = NONE;
+    if (c.domains && c.domains.length > 0) {
+      for (let k = 0; k < c.domains.length; k++) {
+        const d = c.domains[k];
+        const r = typeof d === 'string' ? registrableDomain(d) : null;
+        if (!r || FREE_MAIL_DOMAINS.has(r) || this.own.has(r) || doms.includes(r)) continue;
+        if (doms === NONE) doms = [r]; // usually the only one: exact length
+        else doms.push(r);
+      }
+    }
+    for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
+    const ph = normalizePhone(c.phone ?? null);
+    if (ph) phoneCount.add(ph);
+    const rec: Rec = {
+      idx: i,
+      id: c.id,
+      name,
+      norm: info.norm,
+      tokStart: info.tokStart,
+      tokEnd: info.tokEnd,
+      keyMask: 0,
+      keyId: info.keyId,
+      compactId: info.compactId,
+      fpId: info.fpId,
+      variantIds: info.variantIds,
+      prefixId: info.prefixId,
+      key: info.key,
+      variants: info.variants,
+      numbers: info.numbers,
+      flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
+      inactive: side === 'psa' && c.inactive === true,
+      short: info.short,
+      baseKey: info.baseKey,
+      qualifier: info.qualifier,
+      domains: doms,
+      phone: ph,
+      phoneRaw: c.phone ?? null,
+      psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
+    };
+    if (!cached) this.named.push(rec);
+    return rec;
+  }
+}
+
+export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
+  const b = new CorpusBuilder((itgIn ?? []).length + (psaIn ?? []).length, (psaIn ?? []).length, ownDomains);
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
-    const idOf = side === 'psa' ? internKey : lookupKey;
     const recs: Rec[] = new Array(list.length);
     const domainCount = new StringCounter();
     const phoneCount = new StringCounter();
-    const rawDomains: string[][] = new Array(list.length);
-    const phones: (string | null)[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      const name = typeof c.name === 'string' ? c.name : '';
-      const nameId = names.add(name);
-      const cached = nameId < named.length;
-      let info: NameInfo | undefined = cached ? named[nameId] : undefined;
-      if (info === undefined) {
-        const norm = normalizeDetailed(name);
-        const tokStart = tokLen;
-        for (let k = 0; k < norm.tokens.length; k++) {
-          if (tokLen === tokData.length) {
-            const grown = new Int32Array(tokData.length * 2);
-            grown.set(tokData);
-            tokData = grown;
-          }
-          tokData[tokLen++] = intern(norm.tokens[k]);
-        }
-        let notes: NameNotes;
-        if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) notes = NO_NOTES;
-        else {
-          // most names only lose one legal form: share their notes per form
-          const nk =
-            norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1 && norm.synonyms.length === 0
-              ? norm.legalDisplays[0]
-              : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}#${norm.synonyms.join('|')}`;
-          const shared = notesCache.get(nk);
-          if (shared !== undefined) notes = shared;
-          else {
-            notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm, synonyms: norm.synonyms };
-            notesCache.set(nk, notes);
-          }
-        }
-        const keyId = norm.key === '' ? EMPTY_KEY : idOf(norm.key);
-        const compactId = norm.compact === norm.key ? keyId : idOf(norm.compact);
-        const fpId = norm.fingerprint === norm.key ? keyId : idOf(norm.fingerprint);
-        info = {
-          tokStart,
-          tokEnd: tokLen,
-          keyId,
-          compactId,
-          fpId,
-          variantIds: norm.aliases.length ? norm.aliases.map(idOf) : NO_IDS,
-          prefixId: prefixCode(norm.compact),
-          key: norm.key,
-          variants: norm.aliases,
-          numbers: norm.numbers,
-          short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
-          norm: notes,
-          baseKey: null,
-          qualifier: null,
-        };
-        const qual = qualifierOf(name, norm);
-        if (qual.baseKey !== null) {
-          info.baseKey = qual.baseKey;
-          info.qualifier = qual.qualifier;
-        }
-      }
-      let doms: string[] = NONE;
-      if (c.domains && c.domains.length > 0) {
-        for (let k = 0; k < c.domains.length; k++) {
-          const d = c.domains[k];
-          const r = typeof d === 'string' ? registrableDomain(d) : null;
-          if (!r || FREE_MAIL_DOMAINS.has(r) || own.has(r) || doms.includes(r)) continue;
-          if (doms === NONE) doms = [r]; // usually the only one: exact length
-          else doms.push(r);
-        }
-      }
-      for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
-      rawDomains[i] = doms;
-      const ph = normalizePhone(c.phone ?? null);
-      phones[i] = ph;
-      if (ph) phoneCount.add(ph);
-      const rec: Rec = {
-        idx: i,
-        id: c.id,
-        name,
-        norm: info.norm,
-        tokStart: info.tokStart,
-        tokEnd: info.tokEnd,
-        keyMask: 0,
-        keyId: info.keyId,
-        compactId: info.compactId,
-        fpId: info.fpId,
-        variantIds: info.variantIds,
-        prefixId: info.prefixId,
-        key: info.key,
-        variants: info.variants,
-        numbers: info.numbers,
-        flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
-        inactive: side === 'psa' && c.inactive === true,
-        short: info.short,
-        baseKey: info.baseKey,
-        qualifier: info.qualifier,
-        domains: doms,
-        phone: null,
-        phoneRaw: c.phone ?? null,
-        psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
-      };
-      recs[i] = rec;
-      if (!cached) named.push(rec);
-    }
+    for (let i = 0; i < list.length; i++) recs[i] = b.record(list[i], i, side, domainCount, phoneCount);
     // Domains and phones on more than one record of a side are not evidence.
     for (let i = 0; i < recs.length; i++) {
-      const doms = rawDomains[i];
+      const doms = recs[i].domains;
       if (doms.length) {
         let shared = 0;
         for (let k = 0; k < doms.length; k++) if (domainCount.count(doms[k]) !== 1) shared++;
@@ -287,7 +305,7 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
           recs[i].domains = kept.length ? kept : NONE;
         }
       }
-      const ph = phones[i];
+      const ph = recs[i].phone;
       recs[i].phone = ph && phoneCount.count(ph) === 1 ? ph : null;
     }
     return recs;
@@ -295,6 +313,9 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
 
   const psa = prep(dedupeById(psaIn ?? []), 'psa');
   const itg = prep(dedupeById(itgIn ?? []), 'itg');
+  const { tokenIds, tokData } = b;
+  const tokenText = tokenIds.text;
+  const keyText = b.keyIds.text;
 
   const T = tokenText.length;
   const df = new Int32Array(T);
