@@ -354,7 +354,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   if (!work) {
     // nothing for steps 4–6 (most names): legal forms and 'the' only
     const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
-    for (const f of legal) removed.push(f.text);
+    for (let i = 0; i < legal.length; i++) removed.push(legal[i].text);
     stripThe(t, removed);
     return { tokens: t, legal, synonyms: EMPTY };
   }
@@ -416,7 +416,7 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
   const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
-  for (const f of legal) removed.push(f.text);
+  for (let i = 0; i < legal.length; i++) removed.push(legal[i].text);
   stripThe(t, removed);
   return { tokens: t, legal, synonyms: synonyms ?? EMPTY };
 }
