@@ -57,7 +57,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
   const K = corpus.keyText.length;
   const idx: PsaIndex = {
     keyPost: new Array(K),
-    aliasPost: new Array(K),
+    aliasPost: [],
     hasAliases: false,
     compactPost: new Array(K),
     fpPost: new Array(K),
@@ -73,6 +73,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     const j = r.idx;
     pushAt(idx.keyPost, r.keyId, j);
     for (let k = 0; k < r.variantIds.length; k++) {
+      if (!idx.hasAliases) idx.aliasPost = new Array(K); // most lists have no alias at all
       pushAt(idx.aliasPost, r.variantIds[k], j);
       idx.hasAliases = true;
     }

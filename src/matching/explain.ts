@@ -29,8 +29,9 @@ function legalPair(a: Rec, b: Rec): string | null {
  * functions, not closures made per call: tsx (keepNames) names every closure it creates, which is slow.
  */
 function conn(r: Rec): string[] {
-  return r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || /^(&|and|\+|et) (co|company|cie)$/.test(x));
+  return r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || (x.includes(' ') && CONNECTOR_UNIT.test(x)));
 }
+const CONNECTOR_UNIT = /^(&|and|\+|et) (co|company|cie)$/;
 
 function connectorNote(a: Rec, b: Rec): string | null {
   const ca = conn(a);
