@@ -290,24 +290,10 @@ class CorpusBuilder {
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
   const b = new CorpusBuilder((itgIn ?? []).length + (psaIn ?? []).length, (psaIn ?? []).length, ownDomains);
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
-    const recs: Rec[] = new Array(list.length);
     const domainCount = new StringCounter();
     const phoneCount = new StringCounter();
-    for (let i = 0; i < list.length; i++) recs[i] = b.record(list[i], i, side, domainCount, phoneCount);
-    // Domains and phones on more than one record of a side are not evidence.
-    for (let i = 0; i < recs.length; i++) {
-      const doms = recs[i].domains;
-      if (doms.length) {
-        let shared = 0;
-        for (let k = 0; k < doms.length; k++) if (domainCount.count(doms[k]) !== 1) shared++;
-        if (shared > 0) {
-          const kept = shared < doms.length ? doms.filter((d) => domainCount.count(d) === 1) : NONE;
-          recs[i].domains = kept.length ? kept : NONE;
-        }
-      }
-      const ph = recs[i].phone;
-      recs[i].phone = ph && phoneCount.count(ph) === 1 ? ph : null;
-    }
+    const recs = buildRecs(b, list, side, domainCount, phoneCount);
+    keepUniqueSignals(recs, domainCount, phoneCount);
     return recs;
   };
 
@@ -318,10 +304,53 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
   const keyText = b.keyIds.text;
 
   const T = tokenText.length;
+  const df = documentFrequency([itg, psa], tokData, T);
+  const N = itg.length + psa.length;
+  const tokenWeight = new Float64Array(T);
+  const tokenInformative = new Uint8Array(T);
+  const tokenLen = new Int32Array(T);
+  const tokenVocab = new Uint8Array(T);
+  const tokenMask = new Int32Array(T);
+  for (let t = 0; t < T; t++) tokenStats(t, tokenText[t], N, df, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask);
+  setKeyMasks([itg, psa], tokData, tokenMask);
+  return { itg, psa, tokenText, tokData, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
+}
+
+// The passes below are functions of their own, each a loop and a return: V8 optimizes a long loop
+// of a function called once per run by on-stack replacement, and code compiled so for one loop of a
+// longer function stopped at the next statement after it (no type feedback there yet) on every run.
+
+/** The records of one side (see CorpusBuilder.record). */
+function buildRecs(b: CorpusBuilder, list: MatchCompany[], side: 'itg' | 'psa', domainCount: StringCounter, phoneCount: StringCounter): Rec[] {
+  const recs: Rec[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) recs[i] = b.record(list[i], i, side, domainCount, phoneCount);
+  return recs;
+}
+
+/** Domains and phones on more than one record of a side are not evidence: dropped from those records. */
+function keepUniqueSignals(recs: Rec[], domainCount: StringCounter, phoneCount: StringCounter): void {
+  for (let i = 0; i < recs.length; i++) {
+    const doms = recs[i].domains;
+    if (doms.length) {
+      let shared = 0;
+      for (let k = 0; k < doms.length; k++) if (domainCount.count(doms[k]) !== 1) shared++;
+      if (shared > 0) {
+        const kept = shared < doms.length ? doms.filter((d) => domainCount.count(d) === 1) : NONE;
+        recs[i].domains = kept.length ? kept : NONE;
+      }
+    }
+    const ph = recs[i].phone;
+    recs[i].phone = ph && phoneCount.count(ph) === 1 ? ph : null;
+  }
+}
+
+/** Per token: how many records (of both lists) have it. */
+function documentFrequency(lists: Rec[][], tokData: Int32Array, T: number): Int32Array {
   const df = new Int32Array(T);
   const stamp = new Int32Array(T).fill(-1);
   let s = 0;
-  for (const list of [itg, psa]) {
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
     for (let q = 0; q < list.length; q++) {
       const r = list[q];
       for (let k = r.tokStart; k < r.tokEnd; k++) {
@@ -334,24 +363,35 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       s++;
     }
   }
-  const N = itg.length + psa.length;
-  const tokenWeight = new Float64Array(T);
-  const tokenInformative = new Uint8Array(T);
-  const tokenLen = new Int32Array(T);
-  const tokenVocab = new Uint8Array(T);
-  const tokenMask = new Int32Array(T);
-  for (let t = 0; t < T; t++) {
-    const text = tokenText[t];
-    const generic = GENERIC_TOKENS.has(text);
-    tokenWeight[t] = Math.log(1 + N / Math.max(1, df[t])) * (generic ? GENERIC_WEIGHT : 1);
-    tokenInformative[t] = generic ? 0 : 1;
-    tokenLen[t] = text.length;
-    tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
-    let mask = 0;
-    for (let k = 0; k < text.length; k++) mask |= 1 << (text.charCodeAt(k) & 31);
-    tokenMask[t] = mask;
-  }
-  for (const list of [itg, psa]) {
+  return df;
+}
+
+/** IDF weight, informative flag, length, dictionary flag and character mask of token t. */
+function tokenStats(
+  t: number,
+  text: string,
+  N: number,
+  df: Int32Array,
+  tokenWeight: Float64Array,
+  tokenInformative: Uint8Array,
+  tokenLen: Int32Array,
+  tokenVocab: Uint8Array,
+  tokenMask: Int32Array,
+): void {
+  const generic = GENERIC_TOKENS.has(text);
+  tokenWeight[t] = Math.log(1 + N / Math.max(1, df[t])) * (generic ? GENERIC_WEIGHT : 1);
+  tokenInformative[t] = generic ? 0 : 1;
+  tokenLen[t] = text.length;
+  tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
+  let mask = 0;
+  for (let k = 0; k < text.length; k++) mask |= 1 << (text.charCodeAt(k) & 31);
+  tokenMask[t] = mask;
+}
+
+/** Each record's keyMask: the character bits of its tokens. */
+function setKeyMasks(lists: Rec[][], tokData: Int32Array, tokenMask: Int32Array): void {
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
     for (let q = 0; q < list.length; q++) {
       const r = list[q];
       let m = 0;
@@ -359,5 +399,4 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       r.keyMask = m;
     }
   }
-  return { itg, psa, tokenText, tokData, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
 }
