@@ -47,8 +47,23 @@ const BLOCKED = 2;
 const LINKED = 3;
 
 interface Group {
+  /** The key id the group shares. */
+  key: number;
   itg: number[];
   psa: number[];
+}
+
+/** `ignored` of a decision that set nothing aside (shared, never mutated). */
+const NO_IGNORED: number[][] = [[], []];
+
+/** Groups by key id (`byKey`), and in the order they were created (`list`). */
+interface Groups {
+  byKey: (Group | undefined)[];
+  list: Group[];
+}
+
+function newGroups(keyCount: number): Groups {
+  return { byKey: new Array(keyCount), list: [] };
 }
 
 /** Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. */
@@ -56,18 +71,21 @@ function groupsFrom(
   itg: Rec[],
   idOf: (r: Rec) => number,
   psaOf: (id: number) => number[] | undefined,
-  groups: Map<number, Group> = new Map(),
-): Map<number, Group> {
+  groups: Groups,
+): Groups {
+  const byKey = groups.byKey;
   for (let i = 0; i < itg.length; i++) {
     const k = idOf(itg[i]);
     if (k < 0) continue;
-    let g = groups.get(k);
+    const g = byKey[k];
     if (g === undefined) {
       const p = psaOf(k);
       if (p === undefined) continue;
-      groups.set(k, (g = { itg: [], psa: p }));
-    }
-    if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
+      // most groups keep their one first member: an array of exactly that length
+      const ng: Group = { key: k, itg: [i], psa: p };
+      byKey[k] = ng;
+      groups.list.push(ng);
+    } else if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
   }
   return groups;
 }
@@ -118,7 +136,8 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
 
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
-  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k]);
+  const K = corpus.keyText.length;
+  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k], newGroups(K));
   const itgByKey = new Map<string, number[]>();
   if ((input.aliases ?? []).length > 0) {
     for (const r of itg) {
@@ -187,33 +206,50 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     if (!a) return b;
     return [...new Set([...a, ...b])];
   };
-  let variantGroups = new Map<number, Group>();
+  let variantGroups = newGroups(0);
   if (hasVariants) {
-    variantGroups = groupsFrom(itg, (r) => r.keyId, anyPsaKey);
+    variantGroups = groupsFrom(itg, (r) => r.keyId, anyPsaKey, newGroups(K));
     const maxV = itg.reduce((m, r) => Math.max(m, r.variantIds.length), 0);
     for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variantIds[v] ?? -1, anyPsaKey, variantGroups);
   }
-  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k]);
+  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k], newGroups(K));
   const fpGroups = groupsFrom(
     itg,
-    (r) => (r.tok.length > 1 ? r.fpId : -1),
+    (r) => (r.tokEnd - r.tokStart > 1 ? r.fpId : -1),
     (k) => index.fpPost[k],
+    newGroups(K),
   );
 
-  const runClass = (groups: Map<number, Group>, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
+  const runClass = (groups: Groups, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
-    for (const [kid, g] of groups) {
+    // indexed loops here and in the other per-record passes: for…of allocated an iterator result per step
+    const list = groups.list;
+    for (let q = 0; q < list.length; q++) {
+      const g = list[q];
+      const kid = g.key;
       const k = corpus.keyText[kid];
       if (g.itg.length === 0 || g.psa.length === 0) continue;
       // nothing left to decide when every IT Glue member is already taken or linked
       let open = false;
-      for (const i of g.itg) if (itgState[i] === FREE || itgState[i] === BLOCKED) open = true;
+      for (let q2 = 0; q2 < g.itg.length; q2++) {
+        const st = itgState[g.itg[q2]];
+        if (st === FREE || st === BLOCKED) open = true;
+      }
       if (!open) continue;
       if (kind !== 'key' && k.length - countSpaces(k) <= 4) continue; // short names: exact only
       if (kind === 'variant') {
         // only groups where an alias key is involved (plain key equality was class 'key')
         const viaAlias = g.itg.some((i) => itg[i].keyId !== kid) || g.psa.some((j) => psa[j].keyId !== kid);
         if (!viaAlias) continue;
+      }
+      if (g.itg.length === 1 && g.psa.length === 1) {
+        // one record on each side (most groups): the general case below without its filtered copies
+        const i = g.itg[0];
+        const j = g.psa[0];
+        if (itg[i].flagged || psa[j].flagged || (psa[j].inactive && kind !== 'key')) continue;
+        if (itgState[i] !== FREE || psaState[j] !== FREE || isRejected(i, j)) continue;
+        tentative.push({ i, j, ignored: NO_IGNORED, inactive: psa[j].inactive });
+        continue;
       }
       const itgS = g.itg.filter((i) => !itg[i].flagged);
       if (itgS.length === 0) continue;
@@ -237,20 +273,22 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
         }
       }
     }
-    const cntI = new Map<number, number>();
-    const cntJ = new Map<number, number>();
-    for (const t of tentative) {
-      cntI.set(t.i, (cntI.get(t.i) ?? 0) + 1);
-      cntJ.set(t.j, (cntJ.get(t.j) ?? 0) + 1);
+    const cntI = new Uint32Array(nI);
+    const cntJ = new Uint32Array(nP);
+    for (let q = 0; q < tentative.length; q++) {
+      cntI[tentative[q].i]++;
+      cntJ[tentative[q].j]++;
     }
-    for (const t of tentative) {
-      if ((cntI.get(t.i) ?? 0) > 1 || (cntJ.get(t.j) ?? 0) > 1) {
+    for (let q = 0; q < tentative.length; q++) {
+      const t = tentative[q];
+      if (cntI[t.i] > 1 || cntJ[t.j] > 1) {
         const cands = tentative.filter((u) => u.i === t.i || u.j === t.j).map((u) => u.j);
         markAmbiguous(t.i, cands, kind);
         if (psaState[t.j] === FREE) psaState[t.j] = BLOCKED;
       }
     }
-    for (const t of tentative) {
+    for (let q = 0; q < tentative.length; q++) {
+      const t = tentative[q];
       if (itgState[t.i] !== FREE || psaState[t.j] !== FREE) continue;
       const weak = t.ignored[0].length > 0 || t.ignored[1].length > 0;
       // Equal keys reached through spelling variants (Centre / Center, Mt / Mount) are near-exact.
@@ -404,8 +442,9 @@ export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInp
     if (j !== undefined) touchedPsa.add(j);
   }
   const itgCount = new Int32Array(corpus.keyText.length);
-  for (const r of itg) if (r.keyId >= 0) itgCount[r.keyId]++;
-  for (const r of itg) {
+  for (let i = 0; i < itg.length; i++) if (itg[i].keyId >= 0) itgCount[itg[i].keyId]++;
+  for (let i = 0; i < itg.length; i++) {
+    const r = itg[i];
     if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.keyId < 0 || touchedItg.has(r.idx)) continue;
     if (itgCount[r.keyId] !== 1 || (aliasKeys.size > 0 && aliasKeys.has(r.key))) continue;
     const p = index.keyPost[r.keyId];

@@ -57,7 +57,7 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
   const K = corpus.keyText.length;
   const idx: PsaIndex = {
     keyPost: new Array(K),
-    aliasPost: new Array(K),
+    aliasPost: [],
     hasAliases: false,
     compactPost: new Array(K),
     fpPost: new Array(K),
@@ -66,12 +66,15 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     phoneMap: new Map(),
     postings: new Array(corpus.tokenText.length),
   };
-  for (const r of corpus.psa) {
+  const psa = corpus.psa;
+  for (let q = 0; q < psa.length; q++) {
+    const r = psa[q];
     if (r.keyId < 0) continue;
     const j = r.idx;
     pushAt(idx.keyPost, r.keyId, j);
-    for (const v of r.variantIds) {
-      pushAt(idx.aliasPost, v, j);
+    for (let k = 0; k < r.variantIds.length; k++) {
+      if (!idx.hasAliases) idx.aliasPost = new Array(K); // most lists have no alias at all
+      pushAt(idx.aliasPost, r.variantIds[k], j);
       idx.hasAliases = true;
     }
     pushAt(idx.compactPost, r.compactId, j);
@@ -81,9 +84,9 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
       if (l === undefined) idx.prefixMap.set(r.prefixId, [j]);
       else l.push(j);
     }
-    for (const d of r.domains) pushMap(idx.domainMap, d, j);
+    for (let k = 0; k < r.domains.length; k++) pushMap(idx.domainMap, r.domains[k], j);
     if (r.phone) pushMap(idx.phoneMap, r.phone, j);
-    for (let k = 0; k < r.tok.length; k++) pushAt(idx.postings, r.tok[k], j);
+    for (let k = r.tokStart; k < r.tokEnd; k++) pushAt(idx.postings, corpus.tokData[k], j);
   }
   return idx;
 }
@@ -121,24 +124,115 @@ export const BLOCK_LIGHT = 1;
 /** Already linked: no candidates at all. */
 export const BLOCK_NONE = 2;
 
+/** Per-record scratch of generateEdges: candidate stamps and list, the top-K buffers. */
+interface EdgeScratch {
+  stamp: Int32Array;
+  cand: Int32Array;
+  kPsa: Int32Array;
+  kScore: Float64Array;
+  kRaw: Float64Array;
+  kFlags: Int32Array;
+}
+
+/**
+ * Blocking for IT Glue record `a` (index i): its candidates into `x.cand`, how many. A function
+ * called per record (hot, optimized as such) rather than the body of generateEdges' loop.
+ */
+function candidatesOf(corpus: Corpus, index: PsaIndex, a: Rec, i: number, m: number, rareMax: number, x: EdgeScratch): number {
+  const { stamp, cand } = x;
+  let n = 0;
+  if (a.keyId >= 0) {
+    n = addAll(index.keyPost[a.keyId], stamp, cand, n, i);
+    if (index.hasAliases) n = addAll(index.aliasPost[a.keyId], stamp, cand, n, i);
+  }
+  for (let k = 0; k < a.variantIds.length; k++) {
+    const v = a.variantIds[k];
+    if (v < 0) continue;
+    n = addAll(index.keyPost[v], stamp, cand, n, i);
+    n = addAll(index.aliasPost[v], stamp, cand, n, i);
+  }
+  if (a.compactId >= 0) n = addAll(index.compactPost[a.compactId], stamp, cand, n, i);
+  if (a.fpId >= 0) n = addAll(index.fpPost[a.fpId], stamp, cand, n, i);
+  for (let k = 0; k < a.domains.length; k++) n = addAll(index.domainMap.get(a.domains[k]), stamp, cand, n, i);
+  if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
+  // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
+  let r1: number[] | undefined;
+  let r2: number[] | undefined;
+  for (let k = a.tokStart; k < a.tokEnd; k++) {
+    const l = index.postings[corpus.tokData[k]];
+    if (l === undefined) continue;
+    if (r1 === undefined || l.length < r1.length) {
+      r2 = r1;
+      r1 = l;
+    } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
+  }
+  if (m === BLOCK_LIGHT) {
+    if (r1 !== undefined && r1.length <= LIGHT_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
+  } else {
+    if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
+    if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
+  }
+  if (m === BLOCK_FULL && a.prefixId >= 0) {
+    const l = index.prefixMap.get(a.prefixId);
+    if (l !== undefined && l.length <= rareMax) n = addAll(l, stamp, cand, n, i);
+  }
+  return n;
+}
+
+/** Scores the n candidates of `a` and keeps the best K in the top-K buffers of `x`; how many kept. */
+function keepTop(psa: Rec[], scorer: Scorer, a: Rec, n: number, x: EdgeScratch): number {
+  const { cand, kPsa, kScore, kRaw, kFlags } = x;
+  const K = THRESHOLDS.topK;
+  const minScore = THRESHOLDS.cappedSuggest;
+  let kept = 0;
+  for (let q = 0; q < n; q++) {
+    const j = cand[q];
+    const s = scorer.score(a, psa[j], minScore);
+    if (s < 0) continue;
+    const fl = scorer.flags;
+    if (s < minScore && (fl & (EQUALITY | STRONG | F.CAP_SUBSET)) === 0) continue;
+    // insert into the top-K buffer, ordered by score desc then PSA id asc
+    let pos = kept;
+    while (pos > 0) {
+      const ps = kScore[pos - 1];
+      if (ps > s || (ps === s && psa[kPsa[pos - 1]].id < psa[j].id)) break;
+      pos--;
+    }
+    if (pos >= K) continue;
+    const last = kept < K ? kept : K - 1;
+    for (let z = last; z > pos; z--) {
+      kPsa[z] = kPsa[z - 1];
+      kScore[z] = kScore[z - 1];
+      kRaw[z] = kRaw[z - 1];
+      kFlags[z] = kFlags[z - 1];
+    }
+    kPsa[pos] = j;
+    kScore[pos] = s;
+    kRaw[pos] = scorer.raw;
+    kFlags[pos] = fl;
+    if (kept < K) kept++;
+  }
+  return kept;
+}
+
 export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, mode?: Uint8Array): Edges {
   const { itg, psa } = corpus;
   const nP = psa.length;
   const K = THRESHOLDS.topK;
-  const minScore = THRESHOLDS.cappedSuggest;
   const rareMax = rareTokenMaxPostings(nP);
-  const stamp = new Int32Array(nP).fill(-1);
-  const cand = new Int32Array(nP);
+  const x: EdgeScratch = {
+    stamp: new Int32Array(nP).fill(-1),
+    cand: new Int32Array(nP),
+    kPsa: new Int32Array(K),
+    kScore: new Float64Array(K),
+    kRaw: new Float64Array(K),
+    kFlags: new Int32Array(K),
+  };
   const start = new Int32Array(itg.length + 1);
   const outPsa: number[] = [];
   const outScore: number[] = [];
   const outRaw: number[] = [];
   const outFlags: number[] = [];
-  // top-K buffers
-  const kPsa = new Int32Array(K);
-  const kScore = new Float64Array(K);
-  const kRaw = new Float64Array(K);
-  const kFlags = new Int32Array(K);
   let pairsScored = 0;
 
   for (let i = 0; i < itg.length; i++) {
@@ -146,76 +240,14 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
     const a: Rec = itg[i];
     const m = mode === undefined ? BLOCK_FULL : mode[i];
     if (a.key === '' || m === BLOCK_NONE) continue;
-    let n = 0;
-    if (a.keyId >= 0) {
-      n = addAll(index.keyPost[a.keyId], stamp, cand, n, i);
-      if (index.hasAliases) n = addAll(index.aliasPost[a.keyId], stamp, cand, n, i);
-    }
-    for (const v of a.variantIds) {
-      if (v < 0) continue;
-      n = addAll(index.keyPost[v], stamp, cand, n, i);
-      n = addAll(index.aliasPost[v], stamp, cand, n, i);
-    }
-    if (a.compactId >= 0) n = addAll(index.compactPost[a.compactId], stamp, cand, n, i);
-    if (a.fpId >= 0) n = addAll(index.fpPost[a.fpId], stamp, cand, n, i);
-    for (const d of a.domains) n = addAll(index.domainMap.get(d), stamp, cand, n, i);
-    if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
-    // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
-    let r1: number[] | undefined;
-    let r2: number[] | undefined;
-    for (let k = 0; k < a.tok.length; k++) {
-      const l = index.postings[a.tok[k]];
-      if (l === undefined) continue;
-      if (r1 === undefined || l.length < r1.length) {
-        r2 = r1;
-        r1 = l;
-      } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
-    }
-    if (m === BLOCK_LIGHT) {
-      if (r1 !== undefined && r1.length <= LIGHT_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
-    } else {
-      if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
-      if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
-    }
-    if (m === BLOCK_FULL && a.prefixId >= 0) {
-      const l = index.prefixMap.get(a.prefixId);
-      if (l !== undefined && l.length <= rareMax) n = addAll(l, stamp, cand, n, i);
-    }
-
-    let kept = 0;
-    for (let q = 0; q < n; q++) {
-      const j = cand[q];
-      const s = scorer.score(a, psa[j], minScore);
-      pairsScored++;
-      if (s < 0) continue;
-      const fl = scorer.flags;
-      if (s < minScore && (fl & (EQUALITY | STRONG | F.CAP_SUBSET)) === 0) continue;
-      // insert into the top-K buffer, ordered by score desc then PSA id asc
-      let pos = kept;
-      while (pos > 0) {
-        const ps = kScore[pos - 1];
-        if (ps > s || (ps === s && psa[kPsa[pos - 1]].id < psa[j].id)) break;
-        pos--;
-      }
-      if (pos >= K) continue;
-      const last = kept < K ? kept : K - 1;
-      for (let z = last; z > pos; z--) {
-        kPsa[z] = kPsa[z - 1];
-        kScore[z] = kScore[z - 1];
-        kRaw[z] = kRaw[z - 1];
-        kFlags[z] = kFlags[z - 1];
-      }
-      kPsa[pos] = j;
-      kScore[pos] = s;
-      kRaw[pos] = scorer.raw;
-      kFlags[pos] = fl;
-      if (kept < K) kept++;
-    }
+    const n = candidatesOf(corpus, index, a, i, m, rareMax, x);
+    pairsScored += n;
+    const kept = keepTop(psa, scorer, a, n, x);
     for (let z = 0; z < kept; z++) {
-      outPsa.push(kPsa[z]);
-      outScore.push(kScore[z]);
-      outRaw.push(kRaw[z]);
-      outFlags.push(kFlags[z]);
+      outPsa.push(x.kPsa[z]);
+      outScore.push(x.kScore[z]);
+      outRaw.push(x.kRaw[z]);
+      outFlags.push(x.kFlags[z]);
     }
   }
   start[itg.length] = outPsa.length;

@@ -2,11 +2,12 @@
  * Precomputation done once per run: normalized names, interned tokens, token IDF over both lists
  * combined (matching.md §3 step 8), filtered domains and phones.
  */
-import { normalizeDetailed } from './normalize.js';
+import { normalizeDetailed, type NormalizedDetail } from './normalize.js';
 import { FREE_MAIL_DOMAINS, normalizePhone, registrableDomain } from './signals.js';
 import type { MatchCompany } from './types.js';
 import { VOCABULARY } from './vocabulary.js';
 import { qualifierOf } from './qualifier.js';
+import { StringCounter, StringTable } from './string-table.js';
 
 /** Words that say almost nothing about which company it is ("services", "solutions", "group"). */
 export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
@@ -30,8 +31,9 @@ export interface NameNotes {
 /** Normalization result of one distinct name, kept lean (the token strings live in the corpus). */
 interface NameInfo {
   norm: NameNotes;
-  /** Interned token ids of the normalized tokens. */
-  tok: number[];
+  /** Interned token ids of the normalized tokens: `Corpus.tokData[tokStart .. tokEnd)`. */
+  tokStart: number;
+  tokEnd: number;
   /**
    * Interned ids (one id space, `Corpus.keyText`) of key, compact, fingerprint and alias keys; PSA
    * strings are interned, IT Glue ones only looked up (ABSENT when no PSA record has it); EMPTY_KEY
@@ -43,8 +45,6 @@ interface NameInfo {
   variantIds: number[];
   prefixId: number;
   key: string;
-  compact: string;
-  fingerprint: string;
   /** Alias keys (dba / aka / formerly …), without the main key. */
   variants: string[];
   numbers: string;
@@ -80,6 +80,11 @@ export interface Corpus {
   itg: Rec[];
   psa: Rec[];
   tokenText: string[];
+  /**
+   * Token ids of every record's name, one run per distinct name (see `NameInfo.tokStart`): one typed
+   * array instead of an array per record, nothing for the garbage collector to copy.
+   */
+  tokData: Int32Array;
   tokenWeight: Float64Array;
   tokenInformative: Uint8Array;
   tokenLen: Int32Array;
@@ -87,7 +92,8 @@ export interface Corpus {
   tokenVocab: Uint8Array;
   /** Bit set of the characters of each token (code % 32), for a cheap necessary test before Jaro-Winkler. */
   tokenMask: Int32Array;
-  tokenIds: Map<string, number>;
+  /** Token text -> id (`get` gives -1 for a token no name has). */
+  tokenIds: StringTable;
   /** Interned key strings (keys, compacts, fingerprints, alias keys, prefixes): id -> text. */
   keyText: string[];
 }
@@ -125,173 +131,230 @@ Object.freeze(NO_IDS);
 const NO_NOTES: NameNotes = Object.freeze({ flags: NONE, removed: NONE, legalDisplays: NONE, legalForm: null, synonyms: NONE });
 
 function dedupeById(list: MatchCompany[]): MatchCompany[] {
-  const seen = new Set<string>();
+  const seen = new StringTable(list.length);
   const out: MatchCompany[] = [];
   for (const c of list) {
-    if (!c || typeof c.id !== 'string' || seen.has(c.id)) continue;
-    seen.add(c.id);
+    if (!c || typeof c.id !== 'string') continue;
+    const before = seen.size;
+    if (seen.add(c.id) < before) continue; // seen before
     out.push(c);
   }
   return out;
 }
 
-/** Interning into `ids` (text -> id) and `text` (id -> text): a new string gets the next id. */
-function interner(ids: Map<string, number>, text: string[]): (s: string) => number {
-  return (s) => {
-    let id = ids.get(s);
-    if (id === undefined) {
-      id = text.length;
-      ids.set(s, id);
-      text.push(s);
+/**
+ * What buildCorpus accumulates over both lists. The per-record work lives in methods called once per
+ * record (hot, optimized like any hot function) rather than in a loop body of a closure run twice
+ * per call, which spent much of its time unoptimized.
+ */
+class CorpusBuilder {
+  readonly tokenIds: StringTable;
+  readonly keyIds: StringTable;
+  /** Token ids of the names, see Corpus.tokData. */
+  tokData: Int32Array;
+  tokLen = 0;
+  /** Records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field. */
+  private readonly names: StringTable;
+  private readonly named: NameInfo[] = [];
+  private readonly notesCache = new Map<string, NameNotes>();
+  private readonly own = new Set<string>();
+
+  constructor(nIn: number, nPsa: number, ownDomains: string[]) {
+    this.tokenIds = new StringTable(nIn);
+    this.keyIds = new StringTable(3 * nPsa);
+    this.names = new StringTable(nIn);
+    this.tokData = new Int32Array(Math.max(64, nIn * 4));
+    for (const d of ownDomains) {
+      const r = registrableDomain(d);
+      if (r) this.own.add(r);
     }
-    return id;
-  };
+  }
+
+  /**
+   * Key id: PSA strings are interned, IT Glue ones only looked up (a key no PSA record has can match
+   * nothing: ABSENT).
+   */
+  private idOf(k: string, psaSide: boolean): number {
+    if (psaSide) return this.keyIds.add(k);
+    const id = this.keyIds.get(k);
+    return id < 0 ? ABSENT : id;
+  }
+
+  private notesOf(norm: NormalizedDetail): NameNotes {
+    if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) return NO_NOTES;
+    // most names only lose one legal form: share their notes per form
+    const nk =
+      norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1 && norm.synonyms.length === 0
+        ? norm.legalDisplays[0]
+        : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}#${norm.synonyms.join('|')}`;
+    const shared = this.notesCache.get(nk);
+    if (shared !== undefined) return shared;
+    const notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm, synonyms: norm.synonyms };
+    this.notesCache.set(nk, notes);
+    return notes;
+  }
+
+  /** NameInfo of a name met for the first time. */
+  private newInfo(name: string, psaSide: boolean): NameInfo {
+    const norm = normalizeDetailed(name);
+    const tokStart = this.tokLen;
+    for (let k = 0; k < norm.tokens.length; k++) {
+      if (this.tokLen === this.tokData.length) {
+        const grown = new Int32Array(this.tokData.length * 2);
+        grown.set(this.tokData);
+        this.tokData = grown;
+      }
+      this.tokData[this.tokLen++] = this.tokenIds.add(norm.tokens[k]);
+    }
+    const notes = this.notesOf(norm);
+    const keyId = norm.key === '' ? EMPTY_KEY : this.idOf(norm.key, psaSide);
+    const compactId = norm.compact === norm.key ? keyId : this.idOf(norm.compact, psaSide);
+    const fpId = norm.fingerprint === norm.key ? keyId : this.idOf(norm.fingerprint, psaSide);
+    const info: NameInfo = {
+      tokStart,
+      tokEnd: this.tokLen,
+      keyId,
+      compactId,
+      fpId,
+      variantIds: norm.aliases.length ? norm.aliases.map((k) => this.idOf(k, psaSide)) : NO_IDS,
+      prefixId: prefixCode(norm.compact),
+      key: norm.key,
+      variants: norm.aliases,
+      numbers: norm.numbers,
+      short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
+      norm: notes,
+      baseKey: null,
+      qualifier: null,
+    };
+    const qual = qualifierOf(name, norm);
+    if (qual.baseKey !== null) {
+      info.baseKey = qual.baseKey;
+      info.qualifier = qual.qualifier;
+    }
+    return info;
+  }
+
+  /**
+   * The record of company `c` (index `i` on its side). Its `domains` and `phone` are still unfiltered
+   * (every signal domain, the normalized phone); `domainCount` and `phoneCount` tally them for the side.
+   */
+  record(c: MatchCompany, i: number, side: 'itg' | 'psa', domainCount: StringCounter, phoneCount: StringCounter): Rec {
+    const name = typeof c.name === 'string' ? c.name : '';
+    const nameId = this.names.add(name);
+    const cached = nameId < this.named.length;
+    const info = cached ? this.named[nameId] : this.newInfo(name, side === 'psa');
+    let doms: string[] = NONE;
+    if (c.domains && c.domains.length > 0) {
+      for (let k = 0; k < c.domains.length; k++) {
+        const d = c.domains[k];
+        const r = typeof d === 'string' ? registrableDomain(d) : null;
+        if (!r || FREE_MAIL_DOMAINS.has(r) || this.own.has(r) || doms.includes(r)) continue;
+        if (doms === NONE) doms = [r]; // usually the only one: exact length
+        else doms.push(r);
+      }
+    }
+    for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
+    const ph = normalizePhone(c.phone ?? null);
+    if (ph) phoneCount.add(ph);
+    const rec: Rec = {
+      idx: i,
+      id: c.id,
+      name,
+      norm: info.norm,
+      tokStart: info.tokStart,
+      tokEnd: info.tokEnd,
+      keyMask: 0,
+      keyId: info.keyId,
+      compactId: info.compactId,
+      fpId: info.fpId,
+      variantIds: info.variantIds,
+      prefixId: info.prefixId,
+      key: info.key,
+      variants: info.variants,
+      numbers: info.numbers,
+      flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
+      inactive: side === 'psa' && c.inactive === true,
+      short: info.short,
+      baseKey: info.baseKey,
+      qualifier: info.qualifier,
+      domains: doms,
+      phone: ph,
+      phoneRaw: c.phone ?? null,
+      psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
+    };
+    if (!cached) this.named.push(rec);
+    return rec;
+  }
 }
 
 export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDomains: string[] = []): Corpus {
-  const tokenIds = new Map<string, number>();
-  const tokenText: string[] = [];
-  // records already built, by raw name: a Rec carries every NameInfo field
-  const cache = new Map<string, NameInfo>();
-  const notesCache = new Map<string, NameNotes>();
-  const own = new Set<string>();
-  for (const d of ownDomains) {
-    const r = registrableDomain(d);
-    if (r) own.add(r);
-  }
-
-  const keyIds = new Map<string, number>();
-  const keyText: string[] = [];
-  const internKey = interner(keyIds, keyText);
-  const intern = interner(tokenIds, tokenText);
-
-  // IT Glue keys are only looked up: a key no PSA record has can match nothing (id ABSENT).
-  const lookupKey = (k: string): number => keyIds.get(k) ?? ABSENT;
+  const b = new CorpusBuilder((itgIn ?? []).length + (psaIn ?? []).length, (psaIn ?? []).length, ownDomains);
   const prep = (list: MatchCompany[], side: 'itg' | 'psa'): Rec[] => {
-    const idOf = side === 'psa' ? internKey : lookupKey;
-    const recs: Rec[] = new Array(list.length);
-    const domainCount = new Map<string, number>();
-    const phoneCount = new Map<string, number>();
-    const rawDomains: string[][] = new Array(list.length);
-    const phones: (string | null)[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      const name = typeof c.name === 'string' ? c.name : '';
-      let info: NameInfo | undefined = cache.get(name);
-      const cached = info !== undefined;
-      if (info === undefined) {
-        const norm = normalizeDetailed(name);
-        const tok: number[] = [];
-        for (let k = 0; k < norm.tokens.length; k++) tok.push(intern(norm.tokens[k]));
-        let notes: NameNotes;
-        if (norm.flags.length === 0 && norm.removed.length === 0 && norm.legalForm === null && norm.synonyms.length === 0) notes = NO_NOTES;
-        else {
-          // most names only lose one legal form: share their notes per form
-          const nk =
-            norm.flags.length === 0 && norm.removed.length === 1 && norm.legalDisplays.length === 1 && norm.synonyms.length === 0
-              ? norm.legalDisplays[0]
-              : `${norm.flags.join('|')}#${norm.removed.join('|')}#${norm.legalDisplays.join('|')}#${norm.legalForm ?? ''}#${norm.synonyms.join('|')}`;
-          const shared = notesCache.get(nk);
-          if (shared !== undefined) notes = shared;
-          else {
-            notes = { flags: norm.flags, removed: norm.removed, legalDisplays: norm.legalDisplays, legalForm: norm.legalForm, synonyms: norm.synonyms };
-            notesCache.set(nk, notes);
-          }
-        }
-        const keyId = norm.key === '' ? EMPTY_KEY : idOf(norm.key);
-        const compactId = norm.compact === norm.key ? keyId : idOf(norm.compact);
-        const fpId = norm.fingerprint === norm.key ? keyId : idOf(norm.fingerprint);
-        info = {
-          tok,
-          keyId,
-          compactId,
-          fpId,
-          variantIds: norm.aliases.length ? norm.aliases.map(idOf) : NO_IDS,
-          prefixId: prefixCode(norm.compact),
-          key: norm.key,
-          compact: norm.compact,
-          fingerprint: norm.fingerprint,
-          variants: norm.aliases,
-          numbers: norm.numbers,
-          short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
-          norm: notes,
-          baseKey: null,
-          qualifier: null,
-        };
-        const qual = qualifierOf(name, norm);
-        if (qual.baseKey !== null) {
-          info.baseKey = qual.baseKey;
-          info.qualifier = qual.qualifier;
-        }
-      }
-      let doms: string[] = NONE;
-      if (c.domains && c.domains.length > 0) {
-        doms = [];
-        for (const d of c.domains) {
-          const r = typeof d === 'string' ? registrableDomain(d) : null;
-          if (!r || FREE_MAIL_DOMAINS.has(r) || own.has(r) || doms.includes(r)) continue;
-          doms.push(r);
-        }
-      }
-      for (const d of doms) domainCount.set(d, (domainCount.get(d) ?? 0) + 1);
-      rawDomains[i] = doms;
-      const ph = normalizePhone(c.phone ?? null);
-      phones[i] = ph;
-      if (ph) phoneCount.set(ph, (phoneCount.get(ph) ?? 0) + 1);
-      const rec: Rec = {
-        idx: i,
-        id: c.id,
-        name,
-        norm: info.norm,
-        tok: info.tok,
-        keyMask: 0,
-        keyId: info.keyId,
-        compactId: info.compactId,
-        fpId: info.fpId,
-        variantIds: info.variantIds,
-        prefixId: info.prefixId,
-        key: info.key,
-        compact: info.compact,
-        fingerprint: info.fingerprint,
-        variants: info.variants,
-        numbers: info.numbers,
-        flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
-        inactive: side === 'psa' && c.inactive === true,
-        short: info.short,
-        baseKey: info.baseKey,
-        qualifier: info.qualifier,
-        domains: doms,
-        phone: null,
-        phoneRaw: c.phone ?? null,
-        psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
-      };
-      recs[i] = rec;
-      if (!cached) cache.set(name, rec);
-    }
-    // Domains and phones on more than one record of a side are not evidence.
-    for (let i = 0; i < recs.length; i++) {
-      const doms = rawDomains[i];
-      if (doms.length) {
-        const kept = doms.filter((d) => domainCount.get(d) === 1);
-        recs[i].domains = kept.length ? kept : NONE;
-      }
-      const ph = phones[i];
-      recs[i].phone = ph && phoneCount.get(ph) === 1 ? ph : null;
-    }
+    const domainCount = new StringCounter();
+    const phoneCount = new StringCounter();
+    const recs = buildRecs(b, list, side, domainCount, phoneCount);
+    keepUniqueSignals(recs, domainCount, phoneCount);
     return recs;
   };
 
   const psa = prep(dedupeById(psaIn ?? []), 'psa');
   const itg = prep(dedupeById(itgIn ?? []), 'itg');
+  const { tokenIds, tokData } = b;
+  const tokenText = tokenIds.text;
+  const keyText = b.keyIds.text;
 
   const T = tokenText.length;
+  const df = documentFrequency([itg, psa], tokData, T);
+  const N = itg.length + psa.length;
+  const tokenWeight = new Float64Array(T);
+  const tokenInformative = new Uint8Array(T);
+  const tokenLen = new Int32Array(T);
+  const tokenVocab = new Uint8Array(T);
+  const tokenMask = new Int32Array(T);
+  for (let t = 0; t < T; t++) tokenStats(t, tokenText[t], N, df, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask);
+  setKeyMasks([itg, psa], tokData, tokenMask);
+  return { itg, psa, tokenText, tokData, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
+}
+
+// The passes below are functions of their own, each a loop and a return: V8 optimizes a long loop
+// of a function called once per run by on-stack replacement, and code compiled so for one loop of a
+// longer function stopped at the next statement after it (no type feedback there yet) on every run.
+
+/** The records of one side (see CorpusBuilder.record). */
+function buildRecs(b: CorpusBuilder, list: MatchCompany[], side: 'itg' | 'psa', domainCount: StringCounter, phoneCount: StringCounter): Rec[] {
+  const recs: Rec[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) recs[i] = b.record(list[i], i, side, domainCount, phoneCount);
+  return recs;
+}
+
+/** Domains and phones on more than one record of a side are not evidence: dropped from those records. */
+function keepUniqueSignals(recs: Rec[], domainCount: StringCounter, phoneCount: StringCounter): void {
+  for (let i = 0; i < recs.length; i++) {
+    const doms = recs[i].domains;
+    if (doms.length) {
+      let shared = 0;
+      for (let k = 0; k < doms.length; k++) if (domainCount.count(doms[k]) !== 1) shared++;
+      if (shared > 0) {
+        const kept = shared < doms.length ? doms.filter((d) => domainCount.count(d) === 1) : NONE;
+        recs[i].domains = kept.length ? kept : NONE;
+      }
+    }
+    const ph = recs[i].phone;
+    recs[i].phone = ph && phoneCount.count(ph) === 1 ? ph : null;
+  }
+}
+
+/** Per token: how many records (of both lists) have it. */
+function documentFrequency(lists: Rec[][], tokData: Int32Array, T: number): Int32Array {
   const df = new Int32Array(T);
   const stamp = new Int32Array(T).fill(-1);
   let s = 0;
-  for (const list of [itg, psa]) {
-    for (const r of list) {
-      for (let k = 0; k < r.tok.length; k++) {
-        const t = r.tok[k];
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
+    for (let q = 0; q < list.length; q++) {
+      const r = list[q];
+      for (let k = r.tokStart; k < r.tokEnd; k++) {
+        const t = tokData[k];
         if (stamp[t] !== s) {
           stamp[t] = s;
           df[t]++;
@@ -300,29 +363,40 @@ export function buildCorpus(itgIn: MatchCompany[], psaIn: MatchCompany[], ownDom
       s++;
     }
   }
-  const N = itg.length + psa.length;
-  const tokenWeight = new Float64Array(T);
-  const tokenInformative = new Uint8Array(T);
-  const tokenLen = new Int32Array(T);
-  const tokenVocab = new Uint8Array(T);
-  const tokenMask = new Int32Array(T);
-  for (let t = 0; t < T; t++) {
-    const text = tokenText[t];
-    const generic = GENERIC_TOKENS.has(text);
-    tokenWeight[t] = Math.log(1 + N / Math.max(1, df[t])) * (generic ? GENERIC_WEIGHT : 1);
-    tokenInformative[t] = generic ? 0 : 1;
-    tokenLen[t] = text.length;
-    tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
-    let mask = 0;
-    for (let k = 0; k < text.length; k++) mask |= 1 << (text.charCodeAt(k) & 31);
-    tokenMask[t] = mask;
-  }
-  for (const list of [itg, psa]) {
-    for (const r of list) {
+  return df;
+}
+
+/** IDF weight, informative flag, length, dictionary flag and character mask of token t. */
+function tokenStats(
+  t: number,
+  text: string,
+  N: number,
+  df: Int32Array,
+  tokenWeight: Float64Array,
+  tokenInformative: Uint8Array,
+  tokenLen: Int32Array,
+  tokenVocab: Uint8Array,
+  tokenMask: Int32Array,
+): void {
+  const generic = GENERIC_TOKENS.has(text);
+  tokenWeight[t] = Math.log(1 + N / Math.max(1, df[t])) * (generic ? GENERIC_WEIGHT : 1);
+  tokenInformative[t] = generic ? 0 : 1;
+  tokenLen[t] = text.length;
+  tokenVocab[t] = VOCABULARY.has(text) ? 1 : 0;
+  let mask = 0;
+  for (let k = 0; k < text.length; k++) mask |= 1 << (text.charCodeAt(k) & 31);
+  tokenMask[t] = mask;
+}
+
+/** Each record's keyMask: the character bits of its tokens. */
+function setKeyMasks(lists: Rec[][], tokData: Int32Array, tokenMask: Int32Array): void {
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
+    for (let q = 0; q < list.length; q++) {
+      const r = list[q];
       let m = 0;
-      for (let k = 0; k < r.tok.length; k++) m |= tokenMask[r.tok[k]];
+      for (let k = r.tokStart; k < r.tokEnd; k++) m |= tokenMask[tokData[k]];
       r.keyMask = m;
     }
   }
-  return { itg, psa, tokenText, tokenWeight, tokenInformative, tokenLen, tokenVocab, tokenMask, tokenIds, keyText };
 }

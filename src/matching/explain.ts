@@ -7,6 +7,14 @@ import type { Corpus, Rec } from './corpus.js';
 import { CAPS, F, type Scorer } from './score.js';
 
 const fmt = (x: number): string => x.toFixed(2);
+
+/**
+ * Reasons live in the result as long as the caller keeps it: a copy of exactly their length (an array
+ * grown by push from empty has room for 17), so the garbage collector has less to copy.
+ */
+function exactLength(out: string[]): string[] {
+  return out.slice();
+}
 const q = (s: string): string => `'${s}'`;
 
 function legalPair(a: Rec, b: Rec): string | null {
@@ -16,8 +24,16 @@ function legalPair(a: Rec, b: Rec): string | null {
   return `${la ?? '—'} / ${lb ?? '—'}`;
 }
 
+/**
+ * Connectors removed from a name ('&', 'and', '+', '& co' …). Helpers of this file are module-level
+ * functions, not closures made per call: tsx (keepNames) names every closure it creates, which is slow.
+ */
+function conn(r: Rec): string[] {
+  return r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || (x.includes(' ') && CONNECTOR_UNIT.test(x)));
+}
+const CONNECTOR_UNIT = /^(&|and|\+|et) (co|company|cie)$/;
+
 function connectorNote(a: Rec, b: Rec): string | null {
-  const conn = (r: Rec) => r.norm.removed.filter((x) => x === '&' || x === 'and' || x === '+' || /^(&|and|\+|et) (co|company|cie)$/.test(x));
   const ca = conn(a);
   const cb = conn(b);
   if (ca.length === 0 && cb.length === 0) return null;
@@ -36,11 +52,15 @@ function signalReasons(a: Rec, b: Rec, flags: number): string[] {
   return out;
 }
 
+function informativeToken(corpus: Corpus, token: string): number {
+  return corpus.tokenInformative[Math.max(0, corpus.tokenIds.get(token))];
+}
+
 function wordReasons(scorer: Scorer, corpus: Corpus, a: Rec, b: Rec): string[] {
   const al = scorer.align(a, b);
   const out: string[] = [];
-  const informative = al.matched.filter(([x]) => corpus.tokenInformative[corpus.tokenIds.get(x) ?? 0] === 1);
-  const generic = al.matched.filter(([x]) => corpus.tokenInformative[corpus.tokenIds.get(x) ?? 0] === 0);
+  const informative = al.matched.filter(([x]) => informativeToken(corpus, x) === 1);
+  const generic = al.matched.filter(([x]) => informativeToken(corpus, x) === 0);
   informative.sort((p, r) => scorer.weightOf(r[0], corpus) - scorer.weightOf(p[0], corpus));
   const rare = informative[0];
   if (rare) {
@@ -126,7 +146,7 @@ export function explainDecision(
   if (a.norm.legalForm && b.norm.legalForm && a.norm.legalForm !== b.norm.legalForm && d.kind !== 'key')
     out.push(`Legal forms differ (${legalPair(a, b)})`);
   out.push(runnerUp(corpus, edges, d.i, d.j));
-  return out;
+  return exactLength(out);
 }
 
 /** Short, allocation-light reasons for a suggestion (flags only; no token alignment). */
@@ -153,7 +173,7 @@ export function explainSuggestion(corpus: Corpus, edges: Edges, e: number, i: nu
   if (fl & F.INACTIVE) out.push('PSA company is inactive');
   if ((fl & CAPS) === 0 && !(fl & F.KEY_EQ) && !ambiguousHere && edges.raw[e] < 0.92 && !(fl & (F.DOMAIN | F.PHONE)))
     out.push('Similar, not similar enough to propose');
-  return out;
+  return exactLength(out);
 }
 
 /** Reasons of a review item ("possible match"): which qualifier is extra, on which side. */
@@ -167,5 +187,5 @@ export function explainReview(corpus: Corpus, i: number, j: number, score: numbe
   out.push(`Name similarity ${fmt(score)}`);
   if (b.inactive) out.push('PSA company is inactive');
   if (others > 0) out.push(others === 1 ? 'One other possible match' : `${others} other possible matches`);
-  return out;
+  return exactLength(out);
 }

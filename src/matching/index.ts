@@ -62,7 +62,8 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   }
 
   const proposals: Proposal[] = [];
-  const proposedPsaOf = new Map<number, number>();
+  // the PSA company proposed for each IT Glue company, or -1
+  const proposedPsaOf = new Int32Array(itg.length).fill(-1);
   for (const d of asg.decisions) {
     const e = findEdge(edges, d.i, d.j);
     const aliasName =
@@ -74,7 +75,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
       tier: d.tier,
       reasons: explainDecision(corpus, edges, scorer, d, e, aliasName),
     });
-    proposedPsaOf.set(d.i, d.j);
+    proposedPsaOf[d.i] = d.j;
   }
   proposals.sort((x, y) => byId(x.itglueId, y.itglueId) || byId(x.psaId, y.psaId));
 
@@ -89,7 +90,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   const suggestions: Suggestion[] = [];
   for (let i = 0; i < itg.length; i++) {
     if (asg.itgLinked[i]) continue;
-    const own = proposedPsaOf.get(i);
+    const own = proposedPsaOf[i];
     const amb = asg.ambiguous.get(i);
     let n = 0;
     for (let e = edges.start[i]; e < edges.start[i + 1] && n < 3; e++) {
@@ -132,7 +133,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   for (let i = 0; i < itg.length; i++) if (itg[i].baseKey !== null) wanted.add(itg[i].baseKey!);
   if (psaByBase.size > 0 || wanted.size > 0) {
     const proposedPsa = new Uint8Array(psa.length);
-    for (const j of proposedPsaOf.values()) proposedPsa[j] = 1;
+    for (const d of asg.decisions) proposedPsa[d.j] = 1;
     const psaByKey = new Map<string, number[]>();
     if (wanted.size > 0) {
       for (const b of psa) {
@@ -147,7 +148,7 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
       const viaBase = a.baseKey !== null ? psaByKey.get(a.baseKey) : undefined;
       const viaKey = psaByBase.size > 0 ? psaByBase.get(a.key) : undefined;
       if (viaBase === undefined && viaKey === undefined) continue;
-      if (asg.itgLinked[i] || proposedPsaOf.has(i) || asg.ambiguous.has(i) || a.flagged || a.key === '') continue;
+      if (asg.itgLinked[i] || proposedPsaOf[i] >= 0 || asg.ambiguous.has(i) || a.flagged || a.key === '') continue;
       const cands = new Set<number>([...(viaBase ?? []), ...(viaKey ?? [])]);
       const list = [...cands]
         .filter((j) => !asg.psaLinked[j] && !proposedPsa[j] && !asg.isRejected(i, j))

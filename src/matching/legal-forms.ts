@@ -266,7 +266,7 @@ Object.freeze(NO_FORMS);
 
 export function stripLegalForms(tokens: string[], opts: StripOptions = {}): LegalForm[] {
   if (tokens.length < 2 || !BY_LAST.has(tokens[tokens.length - 1])) return NO_FORMS;
-  const removed: LegalForm[] = [];
+  let removed: LegalForm[] | null = null; // usually one form: created at that length
   for (;;) {
     const n = tokens.length;
     if (n < 2) break;
@@ -277,7 +277,7 @@ export function stripLegalForms(tokens: string[], opts: StripOptions = {}): Lega
       const k = f.tokens.length;
       if (k >= n) continue; // never strip to empty
       // last position only — except 'co' (company), which often precedes another form ("Co LLP")
-      if (f.wordLike && removed.length > 0 && f.text !== 'co') continue;
+      if (f.wordLike && removed !== null && f.text !== 'co') continue;
       if (f.tokens[0] === 'spa' && k === 1 && !opts.allowSpa) continue;
       let ok = true;
       for (let i = 0; i < k - 1; i++) {
@@ -292,8 +292,9 @@ export function stripLegalForms(tokens: string[], opts: StripOptions = {}): Lega
       }
     }
     if (!hit) break;
-    removed.push(hit);
+    if (removed === null) removed = [hit];
+    else removed.push(hit);
     tokens.length = n - hit.tokens.length;
   }
-  return removed;
+  return removed ?? NO_FORMS;
 }

@@ -337,6 +337,9 @@ const CANON_TOKENS: ReadonlySet<string> = new Set([
   'y',
 ]);
 
+const SPA_ALLOWED = Object.freeze({ allowSpa: true });
+const SPA_NOT_ALLOWED = Object.freeze({ allowSpa: false });
+
 /** Steps 4–7 on a token list. Pushes what it removes onto `removed`. */
 function canonicalize(input: string[], removed: string[], allowSpa: boolean): CanonResult {
   let t = input;
@@ -350,8 +353,8 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   }
   if (!work) {
     // nothing for steps 4–6 (most names): legal forms and 'the' only
-    const legal = stripLegalForms(t, { allowSpa });
-    for (const f of legal) removed.push(f.text);
+    const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
+    for (let i = 0; i < legal.length; i++) removed.push(legal[i].text);
     stripThe(t, removed);
     return { tokens: t, legal, synonyms: EMPTY };
   }
@@ -371,32 +374,26 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
   if (t.some((x) => CONNECTORS.has(x))) {
     const kept = t.filter((x) => !CONNECTORS.has(x));
     if (kept.length > 0) {
-      for (const x of t) if (CONNECTORS.has(x)) removed.push(x);
+      for (let i = 0; i < t.length; i++) if (CONNECTORS.has(t[i])) removed.push(t[i]);
       t = kept;
     }
   }
   // Step 5: join runs of single letters ("a b c" -> "abc").
   let hasSingle = false;
-  for (const x of t) if (x.length === 1 && SINGLE_LETTER.test(x)) hasSingle = true;
+  for (let i = 0; i < t.length; i++) if (t[i].length === 1 && SINGLE_LETTER.test(t[i])) hasSingle = true;
   if (hasSingle) {
     const out: string[] = [];
     let run = '';
-    let runLen = 0;
-    const flush = () => {
-      if (runLen > 0) out.push(run);
-      run = '';
-      runLen = 0;
-    };
     for (const x of t) {
       if (x.length === 1 && SINGLE_LETTER.test(x)) {
         run += x;
-        runLen++;
       } else {
-        flush();
+        if (run !== '') out.push(run);
+        run = '';
         out.push(x);
       }
     }
-    flush();
+    if (run !== '') out.push(run);
     t = out;
   }
   // Step 6: synonyms; saint/st only in leading position ("Main St" is a street).
@@ -418,8 +415,8 @@ function canonicalize(input: string[], removed: string[], allowSpa: boolean): Ca
     }
   }
   // Step 7: trailing legal forms, longest first, never to empty; then a leading 'the'.
-  const legal = stripLegalForms(t, { allowSpa });
-  for (const f of legal) removed.push(f.text);
+  const legal = stripLegalForms(t, allowSpa ? SPA_ALLOWED : SPA_NOT_ALLOWED);
+  for (let i = 0; i < legal.length; i++) removed.push(legal[i].text);
   stripThe(t, removed);
   return { tokens: t, legal, synonyms: synonyms ?? EMPTY };
 }
@@ -453,7 +450,25 @@ function numbersOf(tokens: string[], key: string): string {
     }
   }
   if (!nums) return '';
-  return nums.sort().join(',');
+  return sortStrings(nums).join(',');
+}
+
+/**
+ * Sorts a short string array in place, in the order of Array.prototype.sort() without a comparator
+ * (UTF-16 code units), by insertion: names have a handful of tokens, and the built-in sort allocates
+ * a work array per call.
+ */
+function sortStrings(xs: string[]): string[] {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    while (j >= 0 && xs[j] > x) {
+      xs[j + 1] = xs[j];
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
 }
 
 function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: string } {
@@ -464,10 +479,12 @@ function keysOf(tokens: string[]): { key: string; compact: string; fingerprint: 
   if (tokens.length < 2) fingerprint = key;
   else if (tokens.length === 2) fingerprint = tokens[0] <= tokens[1] ? (tokens[0] === tokens[1] ? tokens[0] : key) : `${tokens[1]} ${tokens[0]}`;
   else {
-    const sorted = tokens.slice().sort();
-    let out = sorted[0];
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out += ' ' + sorted[i];
-    fingerprint = out;
+    const sorted = sortStrings(tokens.slice());
+    // unique in place, then one flat string (no chain of concatenations to flatten on lookup)
+    let n = 1;
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
+    sorted.length = n;
+    fingerprint = sorted.join(' ');
   }
   return { key, compact, fingerprint };
 }
@@ -488,6 +505,14 @@ function aliasKey(tokens: string[]): string {
 const EMPTY: string[] = [];
 Object.freeze(EMPTY);
 
+/**
+ * Adds a flag once. A module-level function, not a closure in normalizeDetailed: tsx (keepNames)
+ * names every closure it creates, which costs more than the rest of a short name's normalization.
+ */
+function addFlag(flags: string[], f: string): void {
+  if (!flags.includes(f)) flags.push(f);
+}
+
 /** Full normalization with the engine's extra fields. */
 export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDetail {
   const removed: string[] = [];
@@ -500,9 +525,6 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   const segments = splitSegments(s);
   let mainTokens: string[] = [];
   const flagTokens: string[] = [];
-  const addFlag = (f: string) => {
-    if (!flags.includes(f)) flags.push(f);
-  };
 
   const single = segments.length === 1;
   let anySpecial = 0;
@@ -524,7 +546,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     const joined = t.join(' ');
     const whole = maybeFlag ? FLAG_PHRASES.get(joined) : undefined;
     if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
-      addFlag(whole);
+      addFlag(flags, whole);
       removed.push(joined);
       flagTokens.push(...t);
       continue;
@@ -532,7 +554,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (seg.side && maybeFlag) {
       const lead = FLAG_LEADS.find((p) => startsWithSeq(t, 0, p.split(' ')));
       if (lead !== undefined) {
-        addFlag(FLAG_PHRASES.get(lead) ?? lead);
+        addFlag(flags, FLAG_PHRASES.get(lead) ?? lead);
         removed.push(joined);
         flagTokens.push(...t);
         continue;
@@ -573,7 +595,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       let seqHit = false;
       for (const [seq, f] of FLAG_WORD_SEQS) {
         if (x === seq[0] && startsWithSeq(mainTokens, i, seq)) {
-          addFlag(f);
+          addFlag(flags, f);
           removed.push(seq.join(' '));
           flagTokens.push(...seq);
           i += seq.length - 1;
@@ -584,19 +606,19 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       if (seqHit) continue;
       const w = FLAG_WORDS.get(x);
       if (w !== undefined) {
-        addFlag(w);
+        addFlag(flags, w);
         removed.push(x);
         flagTokens.push(x);
         continue;
       }
       if ((x === 'test' || x === 'testing') && (i === 0 || i === mainTokens.length - 1) && mainTokens.length > 1) {
-        addFlag('test');
+        addFlag(flags, 'test');
         removed.push(x);
         flagTokens.push(x);
         continue;
       }
       if (i === 0 && mainTokens.length > 1 && /^(z{2,}|x{2,})$/.test(x)) {
-        addFlag(x[0] === 'z' ? 'zz' : 'xx');
+        addFlag(flags, x[0] === 'z' ? 'zz' : 'xx');
         removed.push(x);
         flagTokens.push(x);
         continue;

@@ -94,9 +94,11 @@ export class Scorer {
   private readonly text: string[];
   private readonly vocab: Uint8Array;
   private readonly mask: Int32Array;
+  private readonly tokData: Int32Array;
 
   constructor(corpus: Corpus) {
     this.mask = corpus.tokenMask;
+    this.tokData = corpus.tokData;
     this.vocab = corpus.tokenVocab;
     this.w = corpus.tokenWeight;
     this.inf = corpus.tokenInformative;
@@ -132,10 +134,12 @@ export class Scorer {
     if (flags & F.KEY_EQ) {
       jac = 1;
     } else {
-      const ta = a.tok;
-      const tb = b.tok;
-      const na = ta.length;
-      const nb = tb.length;
+      // token ids of a and b: td[a0 + i], td[b0 + j]
+      const td = this.tokData;
+      const a0 = a.tokStart;
+      const b0 = b.tokStart;
+      const na = a.tokEnd - a0;
+      const nb = b.tokEnd - b0;
       if (na > this.matchA.length || nb > this.usedB.length) {
         const n = Math.max(na, nb) * 2;
         this.matchA = new Uint8Array(n);
@@ -149,9 +153,9 @@ export class Scorer {
       let M = 0;
       let matchedCount = 0;
       for (let i = 0; i < na; i++) {
-        const t = ta[i];
+        const t = td[a0 + i];
         for (let j = 0; j < nb; j++) {
-          if (usedB[j] === 0 && tb[j] === t) {
+          if (usedB[j] === 0 && td[b0 + j] === t) {
             usedB[j] = 1;
             matchA[i] = 1;
             M += w[t];
@@ -165,13 +169,13 @@ export class Scorer {
         const minLen = THRESHOLDS.tokenJwMinLen;
         for (let i = 0; i < na; i++) {
           if (matchA[i] === 1) continue;
-          const t = ta[i];
+          const t = td[a0 + i];
           if (len[t] < minLen) continue;
           let best = -1;
           let bestJw: number = THRESHOLDS.tokenJw;
           for (let j = 0; j < nb; j++) {
             if (usedB[j] === 1) continue;
-            const u = tb[j];
+            const u = td[b0 + j];
             if (len[u] < minLen) continue;
             const lt = len[t];
             const lu = len[u];
@@ -188,7 +192,7 @@ export class Scorer {
           if (best >= 0) {
             usedB[best] = 1;
             matchA[i] = 1;
-            M += (w[t] + w[tb[best]]) / 2;
+            M += (w[t] + w[td[b0 + best]]) / 2;
             matchedCount++;
             flags |= F.FUZZY;
           }
@@ -201,16 +205,16 @@ export class Scorer {
       const inf = this.inf;
       for (let i = 0; i < na; i++) {
         if (matchA[i] === 0) {
-          UA += w[ta[i]];
-          if (inf[ta[i]] === 1) infA = true;
+          UA += w[td[a0 + i]];
+          if (inf[td[a0 + i]] === 1) infA = true;
         }
       }
       let unmatchedB = 0;
       for (let j = 0; j < nb; j++) {
         if (usedB[j] === 0) {
-          UB += w[tb[j]];
+          UB += w[td[b0 + j]];
           unmatchedB++;
-          if (inf[tb[j]] === 1) infB = true;
+          if (inf[td[b0 + j]] === 1) infB = true;
         }
       }
       const unmatchedA = na - matchedCount;
@@ -242,8 +246,8 @@ export class Scorer {
 
   /** The token-level detail of a pair, for explanations (allocates; call for shown pairs only). */
   align(a: Rec, b: Rec): TokenAlignment {
-    const ta = Array.from(a.tok);
-    const tb = Array.from(b.tok);
+    const ta = Array.from(this.tokData.subarray(a.tokStart, a.tokEnd));
+    const tb = Array.from(this.tokData.subarray(b.tokStart, b.tokEnd));
     const usedB = new Array<boolean>(tb.length).fill(false);
     const matchA = new Array<number>(ta.length).fill(-1);
     const fuzzy = new Array<boolean>(ta.length).fill(false);
@@ -301,6 +305,6 @@ export class Scorer {
 
   weightOf(token: string, corpus: Corpus): number {
     const id = corpus.tokenIds.get(token);
-    return id === undefined ? 0 : this.w[id];
+    return id < 0 ? 0 : this.w[id];
   }
 }

@@ -98,6 +98,14 @@ export function registrableDomain(raw: string | null | undefined): string | null
   return s.slice(from + 1);
 }
 
+function mayHaveExtension(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32; // ASCII lower case ('#' | 32 is still '#')
+    if (c === 101 || c === 120 || c === 35) return true; // e, x, #
+  }
+  return false;
+}
+
 /**
  * Digits-normalized phone number: extension cut, leading international "00" dropped, compared on its
  * last 10 digits (so "+1 555 123 4567" = "555-123-4567", "+44 20 7946 0000" = "020 7946 0000").
@@ -106,8 +114,11 @@ export function registrableDomain(raw: string | null | undefined): string | null
 export function normalizePhone(raw: string | null | undefined): string | null {
   if (!raw) return null;
   let s = raw;
-  const ext = s.search(/(?:ext\.?|extension|x|#)\s*\d+\s*$/i);
-  if (ext > 0) s = s.slice(0, ext);
+  // an extension needs an 'e', an 'x' or a '#': most numbers have none, and skip the search
+  if (mayHaveExtension(s)) {
+    const ext = s.search(/(?:ext\.?|extension|x|#)\s*\d+\s*$/i);
+    if (ext > 0) s = s.slice(0, ext);
+  }
   let digits = s.replace(/\D+/g, '');
   if (digits.startsWith('00')) digits = digits.slice(2);
   if (digits.length < 7) return null;
