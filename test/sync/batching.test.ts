@@ -4,14 +4,14 @@
  * pages of a stream that reads ahead (`readAhead`) are batched — fewer, larger transactions — and each batch carries the
  * checkpoint of its last page, so what is stored and the checkpoint always agree.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, PsaCompany, Stream, StreamResult } from '../../src/connectors/contract.js';
-import { createRepos, type Repos } from '../../src/store/repos/index.js';
 import type { SyncedWriter } from '../../src/store/repos/synced.js';
 import { createInProcessQueue } from '../../src/sync/job-queue.js';
 import { createSyncService, type SyncService } from '../../src/sync/runner.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/app.js';
+import { dialects } from '../helpers/app.js';
+import { useSyncStore } from '../helpers/sync-store.js';
 
 const WS = 'ws-batching';
 const PAGES = 6;
@@ -24,24 +24,15 @@ interface Seen { page: number; stored: number; cursor: unknown }
 
 for (const dialect of dialects()) {
   describe(`sync runner batching (${dialect})`, () => {
-    let ts: TestStore;
-    let repos: Repos;
-    const services: SyncService[] = [];
-    before(async () => {
-      ts = await openTestStore(dialect);
-      repos = createRepos(ts.store.db);
-    });
-    after(async () => {
-      for (const s of services) await s.stop();
-      await ts.cleanup();
-    });
+    const suite = useSyncStore(dialect);
+    const { services } = suite;
 
     async function sync(readAhead: boolean | undefined): Promise<{ seen: Seen[]; writes: number; checkpoint: unknown }> {
       const seen: Seen[] = [];
       let runId = '';
       const storedNow = async (): Promise<Seen & { page: 0 }> => {
-        const rows = await ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).where('last_seen_run', '=', runId).execute();
-        const run = await ts.store.db.selectFrom('sync_runs').select('checkpoint_json').where('id', '=', runId).executeTakeFirstOrThrow();
+        const rows = await suite.ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).where('last_seen_run', '=', runId).execute();
+        const run = await suite.ts.store.db.selectFrom('sync_runs').select('checkpoint_json').where('id', '=', runId).executeTakeFirstOrThrow();
         const cp = run.checkpoint_json === null ? {} : (JSON.parse(run.checkpoint_json) as Record<string, { cursor?: unknown }>);
         return { page: 0, stored: rows.length, cursor: cp.clients?.cursor ?? null };
       };
@@ -57,11 +48,11 @@ for (const dialect of dialects()) {
           return { fetched: PAGES * PER_PAGE, expected: PAGES * PER_PAGE, partial: false };
         },
       };
-      const base = repos.synced.psaCompanies;
+      const base = suite.repos.synced.psaCompanies;
       let writes = 0;
       const writer: SyncedWriter<PsaCompany> = { ...base, upsert: async (records, scope, commit) => { writes++; await base.upsert(records, scope, commit); } };
       const s = createSyncService({
-        repos, queue: createInProcessQueue(), owner: `batching-${readAhead}`,
+        repos: suite.repos, queue: createInProcessQueue(), owner: `batching-${readAhead}`,
         // Batches bounded by size only (a minute apart at most), so the test does not depend on the machine's speed.
         batch: { records: 2 * PER_PAGE + 1, ms: 60_000 },
         plan: async (ctx) => {
@@ -73,7 +64,7 @@ for (const dialect of dialects()) {
       const run = await s.start(WS, 'halo', 'full');
       const done = await s.waitFor(run.id);
       assert.equal(done?.status, 'succeeded');
-      const ids = (await ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).where('last_seen_run', '=', run.id).execute()).length;
+      const ids = (await suite.ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).where('last_seen_run', '=', run.id).execute()).length;
       assert.equal(ids, PAGES * PER_PAGE, 'every record is stored in the end');
       return { seen, writes, checkpoint: (await storedNow()).cursor };
     }

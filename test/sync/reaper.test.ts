@@ -4,13 +4,13 @@
  * a timer even while a page is awaited — is never touched. Two sync services on one database play two processes.
  */
 import crypto from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, PsaCompany, Stream, StreamReadOptions, StreamResult } from '../../src/connectors/contract.js';
-import { createRepos, type Repos } from '../../src/store/repos/index.js';
 import { createInProcessQueue } from '../../src/sync/job-queue.js';
 import { createSyncService, type RunPlan, type SyncService } from '../../src/sync/runner.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/app.js';
+import { dialects } from '../helpers/app.js';
+import { useSyncStore } from '../helpers/sync-store.js';
 
 const WS = 'ws-reaper';
 const LEASE_MS = 400;
@@ -35,31 +35,22 @@ function companies(log: { resumeFrom: unknown[] }, gate?: Promise<void>): Stream
 
 for (const dialect of dialects()) {
   describe(`sync reaper (${dialect})`, () => {
-    let ts: TestStore;
-    let repos: Repos;
-    const services: SyncService[] = [];
-    before(async () => {
-      ts = await openTestStore(dialect);
-      repos = createRepos(ts.store.db);
-    });
-    after(async () => {
-      for (const s of services) await s.stop();
-      await ts.cleanup();
-    });
+    const suite = useSyncStore(dialect);
+    const { services } = suite;
 
     function service(owner: string, stream: () => Stream<PsaCompany>): SyncService {
       const s = createSyncService({
-        repos, queue: createInProcessQueue(), owner, leaseMs: LEASE_MS, heartbeatMs: 40, reaperIntervalMs: 60_000,
+        repos: suite.repos, queue: createInProcessQueue(), owner, leaseMs: LEASE_MS, heartbeatMs: 40, reaperIntervalMs: 60_000,
         plan: async (): Promise<RunPlan> => ({
-          steps: [{ progressName: 'clients', stream: stream(), writer: repos.synced.psaCompanies as never, sweepOnFull: true }],
+          steps: [{ progressName: 'clients', stream: stream(), writer: suite.repos.synced.psaCompanies as never, sweepOnFull: true }],
           requestsPerSecond: 0, pageSize: 2, requestCount: () => 0,
         }),
       });
       services.push(s);
       return s;
     }
-    const row = (id: string) => ts.store.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const stored = async () => (await ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).execute()).map((r) => r.id).sort();
+    const row = (id: string) => suite.ts.store.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = async () => (await suite.ts.store.db.selectFrom('psa_companies').select('id').where('workspace_id', '=', WS).execute()).map((r) => r.id).sort();
 
     test('a live run — waiting on a slow page — is never touched; its heartbeat keeps moving', async () => {
       let release!: () => void;
@@ -92,13 +83,13 @@ for (const dialect of dialects()) {
       // What a worker killed after storing page 1 leaves behind: running, its owner, an old heartbeat, the checkpoint.
       const id = crypto.randomUUID();
       const old = new Date(Date.now() - 10 * LEASE_MS).toISOString();
-      await ts.store.db.deleteFrom('psa_companies').execute();
-      await repos.syncRuns.insert({
+      await suite.ts.store.db.deleteFrom('psa_companies').execute();
+      await suite.repos.syncRuns.insert({
         id, workspace_id: WS, integration: 'halo', mode: 'initial', status: 'running', started_at: old, finished_at: null, created_at: old,
         progress_json: JSON.stringify({ clients: { fetched: 2, total: 6, done: false } }), error_json: null, events_json: '{}', request_count: 1,
         heartbeat_at: old, owner: 'worker-dead', attempt: 1, checkpoint_json: JSON.stringify({ clients: { cursor: 1 } }),
       });
-      await repos.synced.psaCompanies.upsert([{ id: '1', name: 'Co 1', inactive: false, website: null, domain: null, phone: null, updatedAt: null },
+      await suite.repos.synced.psaCompanies.upsert([{ id: '1', name: 'Co 1', inactive: false, website: null, domain: null, phone: null, updatedAt: null },
         { id: '2', name: 'Co 2', inactive: false, website: null, domain: null, phone: null, updatedAt: null }], { workspaceId: WS, kind: 'halo', runId: id });
       const cLog = { resumeFrom: [] as unknown[] };
       const dLog = { resumeFrom: [] as unknown[] };
@@ -117,13 +108,13 @@ for (const dialect of dialects()) {
       assert.deepEqual([...cLog.resumeFrom, ...dLog.resumeFrom], [1]);
       assert.equal(done?.progress.clients?.fetched, 6);
       assert.deepEqual(await stored(), ['1', '2', '3', '4', '5', '6']);
-      assert.equal((await ts.store.db.selectFrom('sync_runs').select('id').where('integration', '=', 'halo').execute()).length, 2, 'no new run');
+      assert.equal((await suite.ts.store.db.selectFrom('sync_runs').select('id').where('integration', '=', 'halo').execute()).length, 2, 'no new run');
     });
 
     test('a run that died too often is failed with the reason, not resumed', async () => {
       const id = crypto.randomUUID();
       const old = new Date(Date.now() - 10 * LEASE_MS).toISOString();
-      await repos.syncRuns.insert({
+      await suite.repos.syncRuns.insert({
         id, workspace_id: WS, integration: 'halo', mode: 'full', status: 'running', started_at: old, finished_at: null, created_at: old,
         progress_json: '{}', error_json: null, events_json: '{}', request_count: 0, heartbeat_at: old, owner: 'worker-dead', attempt: 5, checkpoint_json: null,
       });
@@ -139,18 +130,18 @@ for (const dialect of dialects()) {
     test('a worker whose run was taken over stops writing (its writes are refused)', async () => {
       const id = crypto.randomUUID();
       const now = new Date().toISOString();
-      await repos.syncRuns.insert({
+      await suite.repos.syncRuns.insert({
         id, workspace_id: WS, integration: 'halo', mode: 'full', status: 'running', started_at: now, finished_at: null, created_at: now,
         progress_json: '{}', error_json: null, events_json: '{}', request_count: 0, heartbeat_at: now, owner: 'worker-new', attempt: 2, checkpoint_json: null,
       });
       await assert.rejects(
-        repos.synced.psaCompanies.upsert([{ id: '99', name: 'Late', inactive: false, website: null, domain: null, phone: null, updatedAt: null }],
+        suite.repos.synced.psaCompanies.upsert([{ id: '99', name: 'Late', inactive: false, website: null, domain: null, phone: null, updatedAt: null }],
           { workspaceId: WS, kind: 'halo', runId: id }, { owner: 'worker-old', values: { checkpoint_json: '{}' } }),
         /no longer owned/,
       );
-      assert.equal((await ts.store.db.selectFrom('psa_companies').select('id').where('id', '=', '99').execute()).length, 0, 'nothing of the batch was written');
-      assert.equal(await repos.syncRuns.updateOwned(id, 'worker-old', { heartbeat_at: now }), false);
-      await repos.syncRuns.update(id, { status: 'failed', finished_at: now });
+      assert.equal((await suite.ts.store.db.selectFrom('psa_companies').select('id').where('id', '=', '99').execute()).length, 0, 'nothing of the batch was written');
+      assert.equal(await suite.repos.syncRuns.updateOwned(id, 'worker-old', { heartbeat_at: now }), false);
+      await suite.repos.syncRuns.update(id, { status: 'failed', finished_at: now });
     });
   });
 }
