@@ -78,6 +78,10 @@ if (dialects().includes('postgres')) {
         victim.kill('SIGKILL');
         await victim.exited;
         const killedAt = Date.now();
+        // the victim may have claimed another run between that poll and the kill (it runs two at once): what it
+        // left is read now, when nothing can change it until the lease runs out
+        orphaned = (await watch()).filter((r) => r.status === 'running' && r.owner !== null && r.owner.includes(`:${victim!.pid}:`)).map((r) => r.id);
+        assert.ok(orphaned.length > 0, 'the killed worker left a live run');
         const requestsBeforeKill = sandboxes.map((s) => s.control.requests().length);
 
         // a fresh process joins while the two survivors are running their syncs
