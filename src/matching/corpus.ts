@@ -143,6 +143,64 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
 }
 
 /**
+ * A Rec built by one constructor: every record gets the same hidden class from the start, allocated
+ * inline (an object literal of this size was built by a slower generic path, a third of the corpus).
+ */
+class Record implements Rec {
+  idx: number;
+  id: string;
+  name: string;
+  norm: NameNotes;
+  tokStart: number;
+  tokEnd: number;
+  keyMask: number;
+  keyId: number;
+  compactId: number;
+  fpId: number;
+  variantIds: number[];
+  prefixId: number;
+  key: string;
+  variants: string[];
+  numbers: string;
+  flagged: boolean;
+  inactive: boolean;
+  short: boolean;
+  baseKey: string | null;
+  qualifier: string | null;
+  domains: string[];
+  phone: string | null;
+  phoneRaw: string | null;
+  psaId: string | null;
+
+  constructor(c: MatchCompany, i: number, psaSide: boolean, name: string, info: NameInfo, doms: string[], ph: string | null) {
+    this.idx = i;
+    this.id = c.id;
+    this.name = name;
+    this.norm = info.norm;
+    this.tokStart = info.tokStart;
+    this.tokEnd = info.tokEnd;
+    this.keyMask = 0;
+    this.keyId = info.keyId;
+    this.compactId = info.compactId;
+    this.fpId = info.fpId;
+    this.variantIds = info.variantIds;
+    this.prefixId = info.prefixId;
+    this.key = info.key;
+    this.variants = info.variants;
+    this.numbers = info.numbers;
+    this.flagged = info.norm.flags.length > 0 || (!psaSide && c.inactive === true);
+    this.inactive = psaSide && c.inactive === true;
+    this.short = info.short;
+    this.baseKey = info.baseKey;
+    this.qualifier = info.qualifier;
+    this.domains = doms;
+    this.phone = ph;
+    this.phoneRaw = c.phone ?? null;
+    this.psaId = !psaSide && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null;
+  }
+}
+
+/**
  * What buildCorpus accumulates over both lists. The per-record work lives in methods called once per
  * record (hot, optimized like any hot function) rather than in a loop body of a closure run twice
  * per call, which spent much of its time unoptimized.
@@ -158,6 +216,11 @@ class CorpusBuilder {
   private readonly named: NameInfo[] = [];
   private readonly notesCache = new Map<string, NameNotes>();
   private readonly own = new Set<string>();
+  /** What newInfo returns: one object, overwritten per new name (see there). */
+  private readonly scratch: NameInfo = {
+    norm: NO_NOTES, tokStart: 0, tokEnd: 0, keyId: EMPTY_KEY, compactId: EMPTY_KEY, fpId: EMPTY_KEY, variantIds: NO_IDS,
+    prefixId: ABSENT, key: '', variants: NONE, numbers: '', short: false, baseKey: null, qualifier: null,
+  };
 
   constructor(nIn: number, nPsa: number, ownDomains: string[]) {
     this.tokenIds = new StringTable(nIn);
@@ -194,7 +257,7 @@ class CorpusBuilder {
     return notes;
   }
 
-  /** NameInfo of a name met for the first time. */
+  /** NameInfo of a name met for the first time, valid until the next call (the caller copies it). */
   private newInfo(name: string, psaSide: boolean): NameInfo {
     const norm = normalizeDetailed(name);
     const tokStart = this.tokLen;
@@ -210,27 +273,23 @@ class CorpusBuilder {
     const keyId = norm.key === '' ? EMPTY_KEY : this.idOf(norm.key, psaSide);
     const compactId = norm.compact === norm.key ? keyId : this.idOf(norm.compact, psaSide);
     const fpId = norm.fingerprint === norm.key ? keyId : this.idOf(norm.fingerprint, psaSide);
-    const info: NameInfo = {
-      tokStart,
-      tokEnd: this.tokLen,
-      keyId,
-      compactId,
-      fpId,
-      variantIds: norm.aliases.length ? norm.aliases.map((k) => this.idOf(k, psaSide)) : NO_IDS,
-      prefixId: prefixCode(norm.compact),
-      key: norm.key,
-      variants: norm.aliases,
-      numbers: norm.numbers,
-      short: norm.tokens.length === 1 && norm.tokens[0].length <= 4,
-      norm: notes,
-      baseKey: null,
-      qualifier: null,
-    };
+    // filled in place: the record copies these fields, so a fresh object per name would only be garbage
+    const info = this.scratch;
+    info.tokStart = tokStart;
+    info.tokEnd = this.tokLen;
+    info.keyId = keyId;
+    info.compactId = compactId;
+    info.fpId = fpId;
+    info.variantIds = norm.aliases.length ? norm.aliases.map((k) => this.idOf(k, psaSide)) : NO_IDS;
+    info.prefixId = prefixCode(norm.compact);
+    info.key = norm.key;
+    info.variants = norm.aliases;
+    info.numbers = norm.numbers;
+    info.short = norm.tokens.length === 1 && norm.tokens[0].length <= 4;
+    info.norm = notes;
     const qual = qualifierOf(name, norm);
-    if (qual.baseKey !== null) {
-      info.baseKey = qual.baseKey;
-      info.qualifier = qual.qualifier;
-    }
+    info.baseKey = qual.baseKey;
+    info.qualifier = qual.baseKey !== null ? qual.qualifier : null;
     return info;
   }
 
@@ -256,32 +315,7 @@ class CorpusBuilder {
     for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
     const ph = normalizePhone(c.phone ?? null);
     if (ph) phoneCount.add(ph);
-    const rec: Rec = {
-      idx: i,
-      id: c.id,
-      name,
-      norm: info.norm,
-      tokStart: info.tokStart,
-      tokEnd: info.tokEnd,
-      keyMask: 0,
-      keyId: info.keyId,
-      compactId: info.compactId,
-      fpId: info.fpId,
-      variantIds: info.variantIds,
-      prefixId: info.prefixId,
-      key: info.key,
-      variants: info.variants,
-      numbers: info.numbers,
-      flagged: info.norm.flags.length > 0 || (side === 'itg' && c.inactive === true),
-      inactive: side === 'psa' && c.inactive === true,
-      short: info.short,
-      baseKey: info.baseKey,
-      qualifier: info.qualifier,
-      domains: doms,
-      phone: ph,
-      phoneRaw: c.phone ?? null,
-      psaId: side === 'itg' && typeof c.psaId === 'string' && c.psaId !== '' ? c.psaId : null,
-    };
+    const rec = new Record(c, i, side === 'psa', name, info, doms, ph);
     if (!cached) this.named.push(rec);
     return rec;
   }

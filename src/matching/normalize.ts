@@ -213,10 +213,20 @@ interface Segment {
   side: boolean; // in parentheses/brackets or after a separator
 }
 
-function splitSegments(s: string): Segment[] {
+/**
+ * The one segment of a plain name (most names), reused: normalizeDetailed reads it before it could call
+ * splitSegments again, and takes its token array, not the segment.
+ */
+const PLAIN: Segment = { tokens: [], side: false };
+const PLAIN_LIST: readonly Segment[] = [PLAIN];
+const NO_SEGMENTS: readonly Segment[] = [];
+
+function splitSegments(s: string): readonly Segment[] {
   if (!SEGMENT_CHARS.test(s)) {
     const t = tokenize(s);
-    return t.length ? [{ tokens: t, side: false }] : [];
+    if (t.length === 0) return NO_SEGMENTS;
+    PLAIN.tokens = t;
+    return PLAIN_LIST;
   }
   const segs: Segment[] = [];
   let outer = '';
@@ -516,15 +526,16 @@ function addFlag(flags: string[], f: string): void {
 /** Full normalization with the engine's extra fields. */
 export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDetail {
   const removed: string[] = [];
-  const flags: string[] = [];
-  const aliases: string[] = [];
+  // flags, aliases and flag words are rare: allocated when a name has a word that may start one
+  let flags: string[] = EMPTY;
+  let aliases: string[] = EMPTY;
   if (typeof raw !== 'string') raw = '';
   let s = foldText(raw);
   if (s.includes('/')) for (const [re, rep] of SLASH_FIXES) s = s.replace(re, rep);
 
   const segments = splitSegments(s);
   let mainTokens: string[] = [];
-  const flagTokens: string[] = [];
+  let flagTokens: string[] = EMPTY;
 
   const single = segments.length === 1;
   let anySpecial = 0;
@@ -542,6 +553,11 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       if (single) mainTokens = t;
       else for (const x of t) mainTokens.push(x);
       continue;
+    }
+    if (flags === EMPTY) {
+      flags = [];
+      aliases = [];
+      flagTokens = [];
     }
     const joined = t.join(' ');
     const whole = maybeFlag ? FLAG_PHRASES.get(joined) : undefined;
@@ -582,6 +598,8 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (!handled) for (const x of t) mainTokens.push(x);
   }
 
+  PLAIN.tokens = EMPTY; // not kept alive until the next name
+
   // Word-level flags inside the main name.
   let mayFlag = (anySpecial & SP_FLAG_WORD) !== 0;
   if (!mayFlag && mainTokens.length > 1) {
@@ -589,6 +607,11 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     if (x.startsWith('zz') || x.startsWith('xx')) mayFlag = true;
   }
   if (mayFlag) {
+    if (flags === EMPTY) {
+      flags = [];
+      aliases = [];
+      flagTokens = [];
+    }
     const kept: string[] = [];
     for (let i = 0; i < mainTokens.length; i++) {
       const x = mainTokens[i];
@@ -640,7 +663,10 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   // German transliteration (ä -> ae): "Bäckerei" is also written "Baeckerei"; keep it as an alias key.
   if (!germanAlt && NON_ASCII.test(raw) && UMLAUT.test(raw)) {
     const alt = normalizeDetailed(raw.replace(UMLAUT_ALL, (c) => UMLAUT_MAP.get(c) ?? c), true).key;
-    if (alt) aliases.push(alt);
+    if (alt) {
+      if (aliases === EMPTY) aliases = [];
+      aliases.push(alt);
+    }
   }
   const allowSpa = mainTokens.includes('spa') && (SPA_DOTTED.test(raw) || SPA_CASED.test(raw));
   const { tokens, legal, synonyms } = canonicalize(mainTokens, removed, allowSpa);

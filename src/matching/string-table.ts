@@ -7,15 +7,17 @@
 export class StringTable {
   /** id -> string, in insertion order. */
   readonly text: string[] = [];
-  private hashes: number[] = [];
-  /** Slot -> id + 1 (0 = empty); the capacity is a power of two, at most half full. */
+  /**
+   * Two Int32 per slot: id + 1 (0 = empty) and the string's hash, so a probe compares hashes without
+   * leaving this array; the capacity (slots) is a power of two, at most half full.
+   */
   private slots: Int32Array;
   private mask: number;
 
   constructor(expected = 16) {
     let cap = 32;
     while (cap < expected * 2) cap <<= 1;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
   }
 
@@ -29,9 +31,9 @@ export class StringTable {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const id = slots[i] - 1;
+      const id = slots[2 * i] - 1;
       if (id < 0) return -1;
-      if (this.hashes[id] === h && this.text[id] === s) return id;
+      if (slots[2 * i + 1] === h && this.text[id] === s) return id;
     }
   }
 
@@ -42,27 +44,30 @@ export class StringTable {
     const mask = this.mask;
     let i = h & mask;
     for (; ; i = (i + 1) & mask) {
-      const id = slots[i] - 1;
+      const id = slots[2 * i] - 1;
       if (id < 0) break;
-      if (this.hashes[id] === h && this.text[id] === s) return id;
+      if (slots[2 * i + 1] === h && this.text[id] === s) return id;
     }
     const id = this.text.length;
     this.text.push(s);
-    this.hashes.push(h);
-    slots[i] = id + 1;
-    if ((id + 1) * 2 > slots.length) this.grow();
+    slots[2 * i] = id + 1;
+    slots[2 * i + 1] = h;
+    if ((id + 1) * 4 > slots.length) this.grow();
     return id;
   }
 
   private grow(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = old.length; // twice the slots: the new slot count
+    const slots = new Int32Array(cap * 2);
     const mask = cap - 1;
-    const hashes = this.hashes;
-    for (let id = 0; id < hashes.length; id++) {
-      let i = hashes[id] & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k] === 0) continue;
+      const h = old[k + 1];
+      let i = h & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = old[k];
+      slots[2 * i + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;
