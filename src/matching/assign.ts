@@ -137,7 +137,7 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
   const K = corpus.keyText.length;
-  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost[k], newGroups(K));
+  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost.list(k), newGroups(K));
   const itgByKey = new Map<string, number[]>();
   if ((input.aliases ?? []).length > 0) {
     for (const r of itg) {
@@ -200,8 +200,8 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   // ---- 3. equality classes -----------------------------------------------------------------
   const hasVariants = index.hasAliases || itg.some((r) => r.variants.length > 0);
   const anyPsaKey = (k: number): number[] | undefined => {
-    const a = index.keyPost[k];
-    const b = index.aliasPost[k];
+    const a = index.keyPost.list(k);
+    const b = index.aliasPost.list(k);
     if (!b) return a;
     if (!a) return b;
     return [...new Set([...a, ...b])];
@@ -212,11 +212,11 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     const maxV = itg.reduce((m, r) => Math.max(m, r.variantIds.length), 0);
     for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variantIds[v] ?? -1, anyPsaKey, variantGroups);
   }
-  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost[k], newGroups(K));
+  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost.list(k), newGroups(K));
   const fpGroups = groupsFrom(
     itg,
     (r) => (r.tokEnd - r.tokStart > 1 ? r.fpId : -1),
-    (k) => index.fpPost[k],
+    (k) => index.fpPost.list(k),
     newGroups(K),
   );
 
@@ -447,9 +447,8 @@ export function blockingModes(corpus: Corpus, index: PsaIndex, input: AutomapInp
     const r = itg[i];
     if (mode[r.idx] !== BLOCK_FULL || r.flagged || r.keyId < 0 || touchedItg.has(r.idx)) continue;
     if (itgCount[r.keyId] !== 1 || (aliasKeys.size > 0 && aliasKeys.has(r.key))) continue;
-    const p = index.keyPost[r.keyId];
-    if (p === undefined || p.length !== 1) continue;
-    const b = psa[p[0]];
+    if (index.keyPost.size(r.keyId) !== 1) continue;
+    const b = psa[index.keyPost.data[index.keyPost.start[r.keyId]]];
     if (b.flagged || b.inactive || touchedPsa.has(b.idx)) continue;
     mode[r.idx] = BLOCK_LIGHT;
   }

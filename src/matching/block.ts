@@ -21,8 +21,68 @@ export const LIGHT_MAX_POSTINGS = 16;
 /** Fallback for records whose tokens are all common: their rarest token, if at most this common. */
 export const FALLBACK_MAX_POSTINGS = 2000;
 
-/** Postings by interned id: PSA record indices, or undefined. */
-export type Postings = (number[] | undefined)[];
+/**
+ * PSA record indices by a dense interned id (key id, token id), ascending, in two typed arrays:
+ * those of `id` are `data[start[id] .. start[id + 1])`. Tens of thousands of lists, most of one
+ * entry, without an array object each (nothing for the garbage collector to copy while they live).
+ */
+export class Postings {
+  constructor(
+    readonly start: Int32Array,
+    readonly data: Int32Array,
+  ) {}
+
+  /** How many PSA records `id` has (0 for a negative or unknown id). */
+  size(id: number): number {
+    return id >= 0 && id + 1 < this.start.length ? this.start[id + 1] - this.start[id] : 0;
+  }
+
+  /** The list of `id` as a new array, or undefined when it has none. */
+  list(id: number): number[] | undefined {
+    const n = this.size(id);
+    if (n === 0) return undefined;
+    const s = this.start[id];
+    if (n === 1) return [this.data[s]]; // most: an array of exactly that length
+    const out: number[] = [];
+    for (let k = s; k < s + n; k++) out.push(this.data[k]);
+    return out;
+  }
+}
+
+/**
+ * Builds Postings in two passes over the same additions: the first counts, `fillPass` sizes the
+ * data, the second fills it. An id added twice in a row for one record counts once.
+ */
+class PostingsBuilder {
+  private readonly start: Int32Array;
+  private readonly last: Int32Array;
+  private data: Int32Array | null = null;
+  private next: Int32Array | null = null;
+
+  constructor(n: number) {
+    this.start = new Int32Array(n + 1);
+    this.last = new Int32Array(n).fill(-1);
+  }
+
+  add(id: number, j: number): void {
+    if (id < 0 || this.last[id] === j) return;
+    this.last[id] = j;
+    if (this.data === null) this.start[id + 1]++;
+    else this.data[this.next![id]++] = j;
+  }
+
+  fillPass(): void {
+    const start = this.start;
+    for (let i = 1; i < start.length; i++) start[i] += start[i - 1];
+    this.data = new Int32Array(start[start.length - 1]);
+    this.next = start.slice(0, start.length - 1);
+    this.last.fill(-1);
+  }
+
+  done(): Postings {
+    return new Postings(this.start, this.data ?? new Int32Array(0));
+  }
+}
 
 export interface PsaIndex {
   /** By key id (Corpus.keyText): PSA records whose main key it is. */
@@ -46,39 +106,59 @@ function pushMap(map: Map<string, number[]>, k: string, v: number): void {
   else if (l[l.length - 1] !== v) l.push(v);
 }
 
-function pushAt(post: Postings, id: number, v: number): void {
-  if (id < 0) return;
-  const l = post[id];
-  if (l === undefined) post[id] = [v];
-  else if (l[l.length - 1] !== v) l.push(v);
+/** The builders of buildPsaIndex's dense postings. */
+interface DenseBuilders {
+  key: PostingsBuilder;
+  alias: PostingsBuilder | null;
+  compact: PostingsBuilder;
+  fp: PostingsBuilder;
+  tokens: PostingsBuilder;
 }
 
-export function buildPsaIndex(corpus: Corpus): PsaIndex {
-  const K = corpus.keyText.length;
-  const idx: PsaIndex = {
-    keyPost: new Array(K),
-    aliasPost: [],
-    hasAliases: false,
-    compactPost: new Array(K),
-    fpPost: new Array(K),
-    prefixMap: new Map(),
-    domainMap: new Map(),
-    phoneMap: new Map(),
-    postings: new Array(corpus.tokenText.length),
-  };
-  const psa = corpus.psa;
+/** One pass of the dense postings over the PSA records (counting, then filling). */
+function densePass(psa: Rec[], tokData: Int32Array, b: DenseBuilders): void {
   for (let q = 0; q < psa.length; q++) {
     const r = psa[q];
     if (r.keyId < 0) continue;
     const j = r.idx;
-    pushAt(idx.keyPost, r.keyId, j);
-    for (let k = 0; k < r.variantIds.length; k++) {
-      if (!idx.hasAliases) idx.aliasPost = new Array(K); // most lists have no alias at all
-      pushAt(idx.aliasPost, r.variantIds[k], j);
-      idx.hasAliases = true;
-    }
-    pushAt(idx.compactPost, r.compactId, j);
-    pushAt(idx.fpPost, r.fpId, j);
+    b.key.add(r.keyId, j);
+    if (b.alias !== null) for (let k = 0; k < r.variantIds.length; k++) b.alias.add(r.variantIds[k], j);
+    b.compact.add(r.compactId, j);
+    b.fp.add(r.fpId, j);
+    for (let k = r.tokStart; k < r.tokEnd; k++) b.tokens.add(tokData[k], j);
+  }
+}
+
+export function buildPsaIndex(corpus: Corpus): PsaIndex {
+  const K = corpus.keyText.length;
+  const psa = corpus.psa;
+  let hasAliases = false;
+  for (let q = 0; q < psa.length && !hasAliases; q++) hasAliases = psa[q].keyId >= 0 && psa[q].variantIds.length > 0;
+  const b: DenseBuilders = {
+    key: new PostingsBuilder(K),
+    alias: hasAliases ? new PostingsBuilder(K) : null, // most lists have no alias at all
+    compact: new PostingsBuilder(K),
+    fp: new PostingsBuilder(K),
+    tokens: new PostingsBuilder(corpus.tokenText.length),
+  };
+  densePass(psa, corpus.tokData, b);
+  for (const x of [b.key, b.alias, b.compact, b.fp, b.tokens]) x?.fillPass();
+  densePass(psa, corpus.tokData, b);
+  const idx: PsaIndex = {
+    keyPost: b.key.done(),
+    aliasPost: b.alias === null ? NO_POSTINGS : b.alias.done(),
+    hasAliases,
+    compactPost: b.compact.done(),
+    fpPost: b.fp.done(),
+    prefixMap: new Map(),
+    domainMap: new Map(),
+    phoneMap: new Map(),
+    postings: b.tokens.done(),
+  };
+  for (let q = 0; q < psa.length; q++) {
+    const r = psa[q];
+    if (r.keyId < 0) continue;
+    const j = r.idx;
     if (r.prefixId >= 0) {
       const l = idx.prefixMap.get(r.prefixId);
       if (l === undefined) idx.prefixMap.set(r.prefixId, [j]);
@@ -86,10 +166,11 @@ export function buildPsaIndex(corpus: Corpus): PsaIndex {
     }
     for (let k = 0; k < r.domains.length; k++) pushMap(idx.domainMap, r.domains[k], j);
     if (r.phone) pushMap(idx.phoneMap, r.phone, j);
-    for (let k = r.tokStart; k < r.tokEnd; k++) pushAt(idx.postings, corpus.tokData[k], j);
   }
   return idx;
 }
+
+const NO_POSTINGS = new Postings(new Int32Array(1), new Int32Array(0));
 
 /** Candidate edges, grouped per IT Glue record, best first. */
 export interface Edges {
@@ -103,6 +184,20 @@ export interface Edges {
   flags: Int32Array;
   /** How many pairs were scored (blocking statistics). */
   pairsScored: number;
+}
+
+/** Adds the postings of `id` to the candidates (see addAll). */
+function addPosted(post: Postings, id: number, stamp: Int32Array, cand: Int32Array, n: number, i: number): number {
+  if (id < 0 || id + 1 >= post.start.length) return n;
+  const data = post.data;
+  for (let q = post.start[id], end = post.start[id + 1]; q < end; q++) {
+    const j = data[q];
+    if (stamp[j] !== i) {
+      stamp[j] = i;
+      cand[n++] = j;
+    }
+  }
+  return n;
 }
 
 function addAll(list: number[] | undefined, stamp: Int32Array, cand: Int32Array, n: number, i: number): number {
@@ -142,35 +237,44 @@ function candidatesOf(corpus: Corpus, index: PsaIndex, a: Rec, i: number, m: num
   const { stamp, cand } = x;
   let n = 0;
   if (a.keyId >= 0) {
-    n = addAll(index.keyPost[a.keyId], stamp, cand, n, i);
-    if (index.hasAliases) n = addAll(index.aliasPost[a.keyId], stamp, cand, n, i);
+    n = addPosted(index.keyPost, a.keyId, stamp, cand, n, i);
+    if (index.hasAliases) n = addPosted(index.aliasPost, a.keyId, stamp, cand, n, i);
   }
   for (let k = 0; k < a.variantIds.length; k++) {
     const v = a.variantIds[k];
     if (v < 0) continue;
-    n = addAll(index.keyPost[v], stamp, cand, n, i);
-    n = addAll(index.aliasPost[v], stamp, cand, n, i);
+    n = addPosted(index.keyPost, v, stamp, cand, n, i);
+    n = addPosted(index.aliasPost, v, stamp, cand, n, i);
   }
-  if (a.compactId >= 0) n = addAll(index.compactPost[a.compactId], stamp, cand, n, i);
-  if (a.fpId >= 0) n = addAll(index.fpPost[a.fpId], stamp, cand, n, i);
+  if (a.compactId >= 0) n = addPosted(index.compactPost, a.compactId, stamp, cand, n, i);
+  if (a.fpId >= 0) n = addPosted(index.fpPost, a.fpId, stamp, cand, n, i);
   for (let k = 0; k < a.domains.length; k++) n = addAll(index.domainMap.get(a.domains[k]), stamp, cand, n, i);
   if (a.phone) n = addAll(index.phoneMap.get(a.phone), stamp, cand, n, i);
   // the record's two rarest tokens (by PSA postings), when rare enough; else its rarest one
-  let r1: number[] | undefined;
-  let r2: number[] | undefined;
+  const post = index.postings;
+  let t1 = -1;
+  let t2 = -1;
+  let n1 = 0;
+  let n2 = 0;
   for (let k = a.tokStart; k < a.tokEnd; k++) {
-    const l = index.postings[corpus.tokData[k]];
-    if (l === undefined) continue;
-    if (r1 === undefined || l.length < r1.length) {
-      r2 = r1;
-      r1 = l;
-    } else if (l !== r1 && (r2 === undefined || l.length < r2.length)) r2 = l;
+    const t = corpus.tokData[k];
+    const size = post.size(t);
+    if (size === 0) continue;
+    if (t1 < 0 || size < n1) {
+      t2 = t1;
+      n2 = n1;
+      t1 = t;
+      n1 = size;
+    } else if (t !== t1 && (t2 < 0 || size < n2)) {
+      t2 = t;
+      n2 = size;
+    }
   }
   if (m === BLOCK_LIGHT) {
-    if (r1 !== undefined && r1.length <= LIGHT_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
+    if (t1 >= 0 && n1 <= LIGHT_MAX_POSTINGS) n = addPosted(post, t1, stamp, cand, n, i);
   } else {
-    if (r1 !== undefined && r1.length <= FALLBACK_MAX_POSTINGS) n = addAll(r1, stamp, cand, n, i);
-    if (r2 !== undefined && r2.length <= rareMax) n = addAll(r2, stamp, cand, n, i);
+    if (t1 >= 0 && n1 <= FALLBACK_MAX_POSTINGS) n = addPosted(post, t1, stamp, cand, n, i);
+    if (t2 >= 0 && n2 <= rareMax) n = addPosted(post, t2, stamp, cand, n, i);
   }
   if (m === BLOCK_FULL && a.prefixId >= 0) {
     const l = index.prefixMap.get(a.prefixId);
