@@ -143,6 +143,16 @@ function dedupeById(list: MatchCompany[]): MatchCompany[] {
 }
 
 /**
+ * An empty array that already holds objects (elements kind): the first push of a record into an
+ * array made by `[]` changed its kind and threw the caller's optimized code away, once per run.
+ */
+function objectArray<T extends object>(): T[] {
+  const a: T[] = [NO_NOTES as unknown as T];
+  a.length = 0;
+  return a;
+}
+
+/**
  * A Rec built by one constructor: every record gets the same hidden class from the start, allocated
  * inline (an object literal of this size was built by a slower generic path, a third of the corpus).
  */
@@ -213,7 +223,7 @@ class CorpusBuilder {
   tokLen = 0;
   /** Records already built, by raw name (id in `names` -> its record): a Rec carries every NameInfo field. */
   private readonly names: StringTable;
-  private readonly named: NameInfo[] = [];
+  private readonly named: NameInfo[] = objectArray();
   private readonly notesCache = new Map<string, NameNotes>();
   private readonly own = new Set<string>();
   /** What newInfo returns: one object, overwritten per new name (see there). */

@@ -79,12 +79,14 @@ export function automapWithStats(input: AutomapInput): { result: AutomapResult; 
   }
   proposals.sort((x, y) => byId(x.itglueId, y.itglueId) || byId(x.psaId, y.psaId));
 
-  const ambiguous = [...asg.ambiguous.values()]
-    .map((a) => ({
-      itglueId: itg[a.i].id,
-      candidates: [...a.candidates].map((j) => psa[j].id).sort(byId),
-    }))
-    .sort((x, y) => byId(x.itglueId, y.itglueId));
+  // plain loops: the spread-and-map chain handed optimized code arrays of changing shapes (deopts every run)
+  const ambiguous: AutomapResult['ambiguous'] = [];
+  for (const a of asg.ambiguous.values()) {
+    const candidates: string[] = [];
+    for (const j of a.candidates) candidates.push(psa[j].id);
+    ambiguous.push({ itglueId: itg[a.i].id, candidates: candidates.sort(byId) });
+  }
+  ambiguous.sort((x, y) => byId(x.itglueId, y.itglueId));
 
   // suggestions: up to 3 per IT Glue company, to order dropdowns
   const suggestions: Suggestion[] = [];
