@@ -66,17 +66,31 @@ function newGroups(keyCount: number): Groups {
   return { byKey: new Array(keyCount), list: [] };
 }
 
-/** Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. */
+/**
+ * Groups of IT Glue records and PSA records sharing a key id, for keys present on both sides. With
+ * `state`, only keys that have an IT Glue member still FREE or BLOCKED (members of every state are
+ * kept in those groups): runClass passes over the other groups without a look, and most IT Glue
+ * records were taken by an earlier class.
+ */
 function groupsFrom(
   itg: Rec[],
   idOf: (r: Rec) => number,
   psaOf: (id: number) => number[] | undefined,
   groups: Groups,
+  state?: Uint8Array,
 ): Groups {
   const byKey = groups.byKey;
+  let open: Uint8Array | null = null;
+  if (state !== undefined) {
+    open = new Uint8Array(byKey.length);
+    for (let i = 0; i < itg.length; i++) {
+      const k = idOf(itg[i]);
+      if (k >= 0 && (state[i] === FREE || state[i] === BLOCKED)) open[k] = 1;
+    }
+  }
   for (let i = 0; i < itg.length; i++) {
     const k = idOf(itg[i]);
-    if (k < 0) continue;
+    if (k < 0 || (open !== null && open[k] === 0)) continue;
     const g = byKey[k];
     if (g === undefined) {
       const p = psaOf(k);
@@ -137,7 +151,6 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
   // ---- 2. decisive pairs -------------------------------------------------------------------
   // Groups of equal keys: built from the PSA index, IT Glue records added for keys present there.
   const K = corpus.keyText.length;
-  const keyGroups = groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost.list(k), newGroups(K));
   const itgByKey = new Map<string, number[]>();
   if ((input.aliases ?? []).length > 0) {
     for (const r of itg) {
@@ -212,13 +225,6 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
     const maxV = itg.reduce((m, r) => Math.max(m, r.variantIds.length), 0);
     for (let v = 0; v < maxV; v++) groupsFrom(itg, (r) => r.variantIds[v] ?? -1, anyPsaKey, variantGroups);
   }
-  const compactGroups = groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost.list(k), newGroups(K));
-  const fpGroups = groupsFrom(
-    itg,
-    (r) => (r.tokEnd - r.tokStart > 1 ? r.fpId : -1),
-    (k) => index.fpPost.list(k),
-    newGroups(K),
-  );
 
   const runClass = (groups: Groups, kind: 'key' | 'variant' | 'compact' | 'fingerprint'): void => {
     const tentative: { i: number; j: number; ignored: number[][]; inactive: boolean }[] = [];
@@ -299,10 +305,12 @@ export function assign(corpus: Corpus, index: PsaIndex, edges: Edges, input: Aut
       take({ i: t.i, j: t.j, kind, tier, score, ignored: t.ignored });
     }
   };
-  runClass(keyGroups, 'key');
+  // key, compact and fingerprint groups are built when their class runs, with open keys only (see groupsFrom)
+  runClass(groupsFrom(itg, (r) => r.keyId, (k) => index.keyPost.list(k), newGroups(K), itgState), 'key');
   if (hasVariants) runClass(variantGroups, 'variant');
-  runClass(compactGroups, 'compact');
-  runClass(fpGroups, 'fingerprint');
+  runClass(groupsFrom(itg, (r) => r.compactId, (k) => index.compactPost.list(k), newGroups(K), itgState), 'compact');
+  const fpOf = (r: Rec): number => (r.tokEnd - r.tokStart > 1 ? r.fpId : -1);
+  runClass(groupsFrom(itg, fpOf, (k) => index.fpPost.list(k), newGroups(K), itgState), 'fingerprint');
 
   // ---- 4. score-based near-exact: mutual best with margin ---------------------------------
   const valid = (i: number, j: number): boolean =>
