@@ -333,34 +333,51 @@ export function generateEdges(corpus: Corpus, index: PsaIndex, scorer: Scorer, m
     kFlags: new Int32Array(K),
   };
   const start = new Int32Array(itg.length + 1);
-  const outPsa: number[] = [];
-  const outScore: number[] = [];
-  const outRaw: number[] = [];
-  const outFlags: number[] = [];
+  // typed arrays grown by doubling (off the garbage-collected heap), cut to length at the end
+  const out = { psa: new Int32Array(0), score: new Float64Array(0), raw: new Float64Array(0), flags: new Int32Array(0), n: 0 };
+  growEdges(out, Math.max(64, itg.length * 2));
   let pairsScored = 0;
 
   for (let i = 0; i < itg.length; i++) {
-    start[i] = outPsa.length;
+    start[i] = out.n;
     const a: Rec = itg[i];
     const m = mode === undefined ? BLOCK_FULL : mode[i];
     if (a.key === '' || m === BLOCK_NONE) continue;
     const n = candidatesOf(corpus, index, a, i, m, rareMax, x);
     pairsScored += n;
     const kept = keepTop(psa, scorer, a, n, x);
+    if (out.n + kept > out.psa.length) growEdges(out, out.psa.length * 2);
     for (let z = 0; z < kept; z++) {
-      outPsa.push(x.kPsa[z]);
-      outScore.push(x.kScore[z]);
-      outRaw.push(x.kRaw[z]);
-      outFlags.push(x.kFlags[z]);
+      out.psa[out.n] = x.kPsa[z];
+      out.score[out.n] = x.kScore[z];
+      out.raw[out.n] = x.kRaw[z];
+      out.flags[out.n] = x.kFlags[z];
+      out.n++;
     }
   }
-  start[itg.length] = outPsa.length;
+  start[itg.length] = out.n;
   return {
     start,
-    psa: Int32Array.from(outPsa),
-    score: Float64Array.from(outScore),
-    raw: Float64Array.from(outRaw),
-    flags: Int32Array.from(outFlags),
+    psa: out.psa.slice(0, out.n),
+    score: out.score.slice(0, out.n),
+    raw: out.raw.slice(0, out.n),
+    flags: out.flags.slice(0, out.n),
     pairsScored,
   };
+}
+
+/** The edge buffers of generateEdges with room for `cap` edges, contents kept. */
+function growEdges(out: { psa: Int32Array; score: Float64Array; raw: Float64Array; flags: Int32Array; n: number }, cap: number): void {
+  const psa = new Int32Array(cap);
+  psa.set(out.psa.subarray(0, out.n));
+  const score = new Float64Array(cap);
+  score.set(out.score.subarray(0, out.n));
+  const raw = new Float64Array(cap);
+  raw.set(out.raw.subarray(0, out.n));
+  const flags = new Int32Array(cap);
+  flags.set(out.flags.subarray(0, out.n));
+  out.psa = psa;
+  out.score = score;
+  out.raw = raw;
+  out.flags = flags;
 }

@@ -534,7 +534,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
   if (s.includes('/')) for (const [re, rep] of SLASH_FIXES) s = s.replace(re, rep);
 
   const segments = splitSegments(s);
-  let mainTokens: string[] = [];
+  let mainTokens: string[] = EMPTY; // a plain name's tokens become the main tokens as they are
   let flagTokens: string[] = EMPTY;
 
   const single = segments.length === 1;
@@ -551,7 +551,10 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
     const maybeAlias = (bits & SP_ALIAS) !== 0;
     if (!maybeFlag && !maybeAlias) {
       if (single) mainTokens = t;
-      else for (const x of t) mainTokens.push(x);
+      else {
+        if (mainTokens === EMPTY) mainTokens = [];
+        for (const x of t) mainTokens.push(x);
+      }
       continue;
     }
     if (flags === EMPTY) {
@@ -559,6 +562,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       aliases = [];
       flagTokens = [];
     }
+    if (mainTokens === EMPTY) mainTokens = [];
     const joined = t.join(' ');
     const whole = maybeFlag ? FLAG_PHRASES.get(joined) : undefined;
     if (whole !== undefined && (seg.side || segments.length > 1 || whole !== 'old')) {
@@ -668,6 +672,7 @@ export function normalizeDetailed(raw: string, germanAlt = false): NormalizedDet
       aliases.push(alt);
     }
   }
+  if (mainTokens === EMPTY) mainTokens = []; // canonicalize works in place
   const allowSpa = mainTokens.includes('spa') && (SPA_DOTTED.test(raw) || SPA_CASED.test(raw));
   const { tokens, legal, synonyms } = canonicalize(mainTokens, removed, allowSpa);
   const { key, compact, fingerprint } = keysOf(tokens);

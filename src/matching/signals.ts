@@ -124,11 +124,11 @@ export function normalizePhone(raw: string | null | undefined): string | null {
   if (digits.length < 7) return null;
   if (digits.length > 10) digits = digits.slice(-10);
   let distinct = 0;
-  const seen = new Uint8Array(10);
+  let seen = 0; // bit d: digit d seen
   for (let i = 0; i < digits.length; i++) {
-    const d = digits.charCodeAt(i) - 48;
-    if (!seen[d]) {
-      seen[d] = 1;
+    const bit = 1 << (digits.charCodeAt(i) - 48);
+    if ((seen & bit) === 0) {
+      seen |= bit;
       distinct++;
     }
   }
