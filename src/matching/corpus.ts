@@ -304,6 +304,36 @@ class CorpusBuilder {
   }
 
   /**
+   * The registrable domains of a company that count as a signal (free-mail and own domains dropped,
+   * each once, in order). Most companies list domains that are registrable already: then their own
+   * array is used as it is rather than copied (one array less per record for the collector).
+   */
+  private signalDomains(src: string[] | null | undefined): string[] {
+    if (!src || src.length === 0) return NONE;
+    let out: string[] | null = null; // set once the result stops being src[0 .. k)
+    for (let k = 0; k < src.length; k++) {
+      const d = src[k];
+      const r = typeof d === 'string' ? registrableDomain(d) : null;
+      let seen = false;
+      if (r !== null) {
+        if (out === null) {
+          const at = src.indexOf(r);
+          seen = at >= 0 && at < k;
+        } else seen = out.includes(r);
+      }
+      if (!r || FREE_MAIL_DOMAINS.has(r) || this.own.has(r) || seen) {
+        if (out === null) out = src.slice(0, k);
+        continue;
+      }
+      if (out === null && r === d) continue;
+      if (out === null) out = src.slice(0, k);
+      out.push(r);
+    }
+    if (out === null) return src;
+    return out.length > 0 ? out : NONE;
+  }
+
+  /**
    * The record of company `c` (index `i` on its side). Its `domains` and `phone` are still unfiltered
    * (every signal domain, the normalized phone); `domainCount` and `phoneCount` tally them for the side.
    */
@@ -312,16 +342,7 @@ class CorpusBuilder {
     const nameId = this.names.add(name);
     const cached = nameId < this.named.length;
     const info = cached ? this.named[nameId] : this.newInfo(name, side === 'psa');
-    let doms: string[] = NONE;
-    if (c.domains && c.domains.length > 0) {
-      for (let k = 0; k < c.domains.length; k++) {
-        const d = c.domains[k];
-        const r = typeof d === 'string' ? registrableDomain(d) : null;
-        if (!r || FREE_MAIL_DOMAINS.has(r) || this.own.has(r) || doms.includes(r)) continue;
-        if (doms === NONE) doms = [r]; // usually the only one: exact length
-        else doms.push(r);
-      }
-    }
+    const doms = this.signalDomains(c.domains);
     for (let k = 0; k < doms.length; k++) domainCount.add(doms[k]);
     const ph = normalizePhone(c.phone ?? null);
     if (ph) phoneCount.add(ph);
