@@ -56,14 +56,14 @@ interface Group {
 /** `ignored` of a decision that set nothing aside (shared, never mutated). */
 const NO_IGNORED: number[][] = [[], []];
 
-/** Groups by key id (`byKey`), and in the order they were created (`list`). */
+/** Groups in the order they were created (`list`), and by key id (`byKey`: index in `list` + 1, 0 for none). */
 interface Groups {
-  byKey: (Group | undefined)[];
+  byKey: Int32Array;
   list: Group[];
 }
 
 function newGroups(keyCount: number): Groups {
-  return { byKey: new Array(keyCount), list: [] };
+  return { byKey: new Int32Array(keyCount), list: [] };
 }
 
 /**
@@ -91,15 +91,17 @@ function groupsFrom(
   for (let i = 0; i < itg.length; i++) {
     const k = idOf(itg[i]);
     if (k < 0 || (open !== null && open[k] === 0)) continue;
-    const g = byKey[k];
-    if (g === undefined) {
+    const at = byKey[k];
+    if (at === 0) {
       const p = psaOf(k);
       if (p === undefined) continue;
       // most groups keep their one first member: an array of exactly that length
-      const ng: Group = { key: k, itg: [i], psa: p };
-      byKey[k] = ng;
-      groups.list.push(ng);
-    } else if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
+      groups.list.push({ key: k, itg: [i], psa: p });
+      byKey[k] = groups.list.length;
+    } else {
+      const g = groups.list[at - 1];
+      if (g.itg[g.itg.length - 1] !== i) g.itg.push(i);
+    }
   }
   return groups;
 }
